@@ -1,0 +1,309 @@
+//! environment: which environment each state and live resource belongs to, and which
+//! environments are alive or gone. An environment is alive while a state of it declares
+//! managed resources; it is deleted when the policy says so, when its states exist but
+//! declare nothing (a destroyed environment leaves an empty state), or (inferred, less
+//! sure) when only tags name it. The policy overrides every inference. Pure.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde::Serialize;
+
+use crate::inventory::{Inventory, LiveResource, RelationKind};
+use crate::policy::{EnvStatus, Glob, Policy};
+use crate::state::{StateFile, StateSet};
+
+/// Why an environment counts as deleted.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Deletion {
+    /// The policy says `status = "decommissioned"`.
+    Policy,
+    /// Its states exist but declare nothing.
+    EmptyStates { states: Vec<String> },
+    /// No state belongs to it; only tags name it.
+    Inferred,
+}
+
+impl Deletion {
+    /// Whether the conclusion is an inference (lower severity).
+    pub fn inferred(&self) -> bool {
+        matches!(self, Self::Inferred)
+    }
+
+    /// Half a sentence: why it is deleted.
+    pub fn explain(&self, env: &str) -> String {
+        match self {
+            Self::Policy => format!("environment {env} is decommissioned (policy)"),
+            Self::EmptyStates { states } => {
+                format!(
+                    "environment {env} was destroyed: its state{} {} declare{} nothing",
+                    if states.len() == 1 { "" } else { "s" },
+                    states.join(", "),
+                    if states.len() == 1 { "s" } else { "" }
+                )
+            }
+            Self::Inferred => {
+                format!("environment {env} appears deleted (inferred: only tags name it, no state belongs to it)")
+            }
+        }
+    }
+}
+
+/// What is known about one environment.
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct EnvInfo {
+    pub states: Vec<String>,
+    /// Managed resources its states declare.
+    pub declared: usize,
+    pub deletion: Option<Deletion>,
+}
+
+/// Environments of one scan.
+#[derive(Clone, Debug, Default)]
+pub struct Environments {
+    pub envs: BTreeMap<String, EnvInfo>,
+    state_env: BTreeMap<String, String>,
+    aliases: BTreeMap<String, String>,
+    tag_keys: Vec<String>,
+}
+
+impl Environments {
+    /// Infers environments from the policy, the states and (when listed) live tags.
+    pub fn infer(policy: &Policy, states: &StateSet, inventory: Option<&Inventory>) -> Self {
+        let mut aliases = BTreeMap::new();
+        for (name, spec) in &policy.environments {
+            aliases.insert(name.to_ascii_lowercase(), name.to_ascii_lowercase());
+            for alias in &spec.aliases {
+                aliases.insert(alias.to_ascii_lowercase(), name.to_ascii_lowercase());
+            }
+        }
+        let mut out = Self { aliases, tag_keys: policy.env_tag_keys.clone(), ..Self::default() };
+
+        // Names known from anywhere: the policy, workspaces, tags live and declared.
+        let mut known: BTreeSet<String> = policy.environments.keys().map(|k| k.to_ascii_lowercase()).collect();
+        known.extend(out.aliases.keys().cloned());
+        for file in &states.files {
+            if let Some(ws) = file.workspace.as_deref().filter(|w| *w != "default") {
+                known.insert(ws.to_ascii_lowercase());
+            }
+            for r in file.managed() {
+                if let Some(env) = out.env_of_tags(&r.tags) {
+                    known.insert(env);
+                }
+            }
+        }
+        if let Some(inventory) = inventory {
+            for r in &inventory.resources {
+                if let Some(env) = out.env_of_tags(&r.tags) {
+                    known.insert(env);
+                }
+            }
+        }
+        // Longest names first, so `staging` wins over `stag`.
+        let mut names: Vec<String> = known.into_iter().collect();
+        names.sort_by(|a, b| b.len().cmp(&a.len()).then(a.cmp(b)));
+
+        for file in &states.files {
+            if let Some(env) = out.state_env_of(policy, file, &names) {
+                out.state_env.insert(file.source.clone(), env.clone());
+                let info = out.envs.entry(env).or_default();
+                info.states.push(file.source.clone());
+                info.declared += file.managed().count();
+            }
+        }
+        // Tag-only environments.
+        for name in &names {
+            if out.aliases.get(name).is_some_and(|canonical| canonical != name) {
+                continue;
+            }
+            out.envs.entry(name.clone()).or_default();
+        }
+        let any_state = !states.files.is_empty();
+        for (name, info) in &mut out.envs {
+            let status =
+                policy.environments.iter().find(|(k, _)| k.eq_ignore_ascii_case(name)).and_then(|(_, s)| s.status);
+            info.deletion = match status {
+                Some(EnvStatus::Decommissioned) => Some(Deletion::Policy),
+                Some(EnvStatus::Alive) => None,
+                None if !info.states.is_empty() && info.declared == 0 => {
+                    Some(Deletion::EmptyStates { states: info.states.clone() })
+                }
+                None if info.states.is_empty() && any_state => Some(Deletion::Inferred),
+                None => None,
+            };
+        }
+        out
+    }
+
+    /// The canonical name of an environment named `name` (aliases resolved, lower case).
+    pub fn canonical(&self, name: &str) -> String {
+        let lower = name.to_ascii_lowercase();
+        self.aliases.get(&lower).cloned().unwrap_or(lower)
+    }
+
+    /// The environment tags name, if any.
+    pub fn env_of_tags(&self, tags: &BTreeMap<String, String>) -> Option<String> {
+        self.tag_keys
+            .iter()
+            .find_map(|k| tags.get(k))
+            .filter(|v| !v.trim().is_empty())
+            .map(|v| self.canonical(v.trim()))
+    }
+
+    fn state_env_of(&self, policy: &Policy, file: &StateFile, names: &[String]) -> Option<String> {
+        for (env, spec) in &policy.environments {
+            if spec.states.iter().any(|g| g.matches(&file.source)) {
+                return Some(self.canonical(env));
+            }
+        }
+        if let Some(ws) = file.workspace.as_deref().filter(|w| *w != "default") {
+            return Some(self.canonical(ws));
+        }
+        let key = state_key(&file.source);
+        for pattern in &policy.state_patterns {
+            for name in names {
+                let Ok(glob) = Glob::new(&pattern.replace("{env}", &glob_escape(name))) else { continue };
+                if glob.matches(&key) || glob.matches(&key.to_ascii_lowercase()) {
+                    return Some(self.canonical(name));
+                }
+            }
+        }
+        // Last: what most of its resources are tagged.
+        let mut votes: BTreeMap<String, usize> = BTreeMap::new();
+        for r in file.managed() {
+            if let Some(env) = self.env_of_tags(&r.tags) {
+                *votes.entry(env).or_default() += 1;
+            }
+        }
+        let total: usize = votes.values().sum();
+        votes.into_iter().max_by_key(|(_, n)| *n).filter(|(_, n)| *n * 2 > total).map(|(env, _)| env)
+    }
+
+    /// The environment a state belongs to.
+    pub fn of_state(&self, source: &str) -> Option<&str> {
+        self.state_env.get(source).map(String::as_str)
+    }
+
+    /// Why `env` counts as deleted, if it does.
+    pub fn deletion(&self, env: &str) -> Option<&Deletion> {
+        self.envs.get(&self.canonical(env)).and_then(|i| i.deletion.as_ref())
+    }
+
+    /// A live resource's environment: its tags, else the VPC (or subnet's VPC) it sits in.
+    pub fn of_live<'l>(
+        &self,
+        r: &LiveResource,
+        lookup: &dyn Fn(&str, &str) -> Option<&'l LiveResource>,
+    ) -> Option<String> {
+        if let Some(env) = self.env_of_tags(&r.tags) {
+            return Some(env);
+        }
+        let vpc = r.first_related(RelationKind::InVpc).map(str::to_owned).or_else(|| {
+            r.first_related(RelationKind::InSubnet)
+                .and_then(|s| lookup("ec2:subnet", s))
+                .and_then(|s| s.first_related(RelationKind::InVpc).map(str::to_owned))
+        });
+        vpc.and_then(|v| lookup("ec2:vpc", &v)).and_then(|v| self.env_of_tags(&v.tags))
+    }
+}
+
+/// The part of a source that names it: the S3 key (after a workspace prefix), or the path.
+fn state_key(source: &str) -> String {
+    let key = match source.strip_prefix("s3://") {
+        Some(rest) => rest.split_once('/').map_or("", |(_, key)| key),
+        None => source,
+    };
+    let key = key.strip_prefix("env:/").and_then(|rest| rest.split_once('/')).map_or(key, |(_, inner)| inner);
+    key.replace('\\', "/")
+}
+
+fn glob_escape(name: &str) -> String {
+    name.chars().flat_map(|c| if matches!(c, '*' | '?' | '[' | ']' | '\\') { vec!['\\', c] } else { vec![c] }).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::state::state_resource::{Identity, Mode, StateResource};
+
+    fn file(source: &str, workspace: Option<&str>, tags: &[(&str, &str)], n: usize) -> StateFile {
+        let resources = (0..n)
+            .map(|i| StateResource {
+                source: source.to_owned(),
+                address: format!("aws_vpc.v{i}"),
+                tf_type: "aws_vpc".into(),
+                mode: Mode::Managed,
+                provider: "p".into(),
+                identity: Identity::Live { kind: "ec2:vpc".into(), id: format!("vpc-{i}") },
+                region: None,
+                account: None,
+                tags: tags.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect(),
+                inline: vec![],
+                parts: Default::default(),
+                references: vec![],
+                checked: vec![],
+                attributes: None,
+                tainted: false,
+                deposed: None,
+            })
+            .collect();
+        StateFile {
+            source: source.to_owned(),
+            version: 4,
+            workspace: workspace.map(str::to_owned),
+            resources,
+            ..StateFile::default()
+        }
+    }
+
+    fn set(files: Vec<StateFile>) -> StateSet {
+        StateSet { files, ..StateSet::default() }
+    }
+
+    #[test]
+    fn states_get_environments_from_workspaces_paths_and_names() {
+        let policy = Policy::builtin();
+        let states = set(vec![
+            file("s3://b/env:/dev/app.tfstate", Some("dev"), &[], 1),
+            file("s3://b/staging/network.tfstate", None, &[("Environment", "staging")], 1),
+            file("s3://b/rosey-qa.tfstate", None, &[("Environment", "qa")], 0),
+            file("s3://b/misc/shared.tfstate", None, &[("Environment", "shared")], 2),
+        ]);
+        let envs = Environments::infer(&policy, &states, None);
+        assert_eq!(envs.of_state("s3://b/env:/dev/app.tfstate"), Some("dev"));
+        assert_eq!(envs.of_state("s3://b/staging/network.tfstate"), Some("staging"));
+        assert_eq!(envs.of_state("s3://b/misc/shared.tfstate"), Some("shared"));
+        // qa's state has no resources, so no tag names it: qa is not known and the key alone
+        // says nothing.
+        assert_eq!(envs.of_state("s3://b/rosey-qa.tfstate"), None);
+    }
+
+    #[test]
+    fn deleted_alive_and_inferred() {
+        let mut policy = Policy::builtin();
+        policy
+            .layer_text(
+                "p.toml",
+                "[environments.qa]\nstatus = \"alive\"\n[environments.old]\nstatus = \"decommissioned\"\n",
+            )
+            .expect("valid");
+        let states = set(vec![
+            file("s3://b/dev/app.tfstate", None, &[("Environment", "dev")], 2),
+            file("s3://b/staging/app.tfstate", None, &[], 0),
+        ]);
+        let mut inventory = Inventory::default();
+        let mut r = LiveResource::new("ec2:vpc", "vpc-1", "1", "r");
+        r.tags.insert("env".into(), "Sandbox".into());
+        inventory.resources.push(r);
+        // A staging leftover makes the name `staging` known, so its empty state is placed.
+        let mut leftover = LiveResource::new("ec2:volume", "vol-1", "1", "r");
+        leftover.tags.insert("Environment".into(), "staging".into());
+        inventory.resources.push(leftover);
+        let envs = Environments::infer(&policy, &states, Some(&inventory));
+        assert_eq!(envs.deletion("dev"), None);
+        assert!(matches!(envs.deletion("staging"), Some(Deletion::EmptyStates { .. })));
+        assert_eq!(envs.deletion("sandbox"), Some(&Deletion::Inferred));
+        assert_eq!(envs.deletion("qa"), None);
+        assert_eq!(envs.deletion("old"), Some(&Deletion::Policy));
+    }
+}

@@ -1,0 +1,273 @@
+//! finding: what a check concludes about one resource, in the words reports use.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::str::FromStr;
+
+use serde::{Deserialize, Serialize};
+
+/// The finding kinds. Their names are a contract: reports, tests and scripts use them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum FindingKind {
+    Unmanaged,
+    Missing,
+    DeletedEnv,
+    BlockingDependency,
+    CrossState,
+    BrokenReference,
+    Drift,
+    Unreachable,
+}
+
+impl FindingKind {
+    pub const ALL: [FindingKind; 8] = [
+        Self::Unmanaged,
+        Self::Missing,
+        Self::DeletedEnv,
+        Self::BlockingDependency,
+        Self::CrossState,
+        Self::BrokenReference,
+        Self::Drift,
+        Self::Unreachable,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Unmanaged => "unmanaged",
+            Self::Missing => "missing",
+            Self::DeletedEnv => "deleted-env",
+            Self::BlockingDependency => "blocking-dependency",
+            Self::CrossState => "cross-state",
+            Self::BrokenReference => "broken-reference",
+            Self::Drift => "drift",
+            Self::Unreachable => "unreachable",
+        }
+    }
+
+    /// One line saying what the kind means, for reports.
+    pub fn meaning(self) -> &'static str {
+        match self {
+            Self::Unmanaged => "live, but no state declares it and nothing that is declared owns it",
+            Self::Missing => "declared in a state, but gone from AWS",
+            Self::DeletedEnv => "live and tagged for an environment that no longer exists",
+            Self::BlockingDependency => "unmanaged, and in the way of destroying something managed",
+            Self::CrossState => "ties two states together",
+            Self::BrokenReference => "points at something that does not exist or cannot be used",
+            Self::Drift => "declared and live, but different",
+            Self::Unreachable => "a connectivity expectation does not hold",
+        }
+    }
+
+    /// The default severity.
+    pub fn default_severity(self) -> Severity {
+        match self {
+            Self::CrossState => Severity::Info,
+            Self::Unmanaged | Self::BlockingDependency | Self::Drift => Severity::Warning,
+            Self::Missing | Self::DeletedEnv | Self::BrokenReference | Self::Unreachable => Severity::Error,
+        }
+    }
+}
+
+impl fmt::Display for FindingKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for FindingKind {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, String> {
+        Self::ALL.into_iter().find(|k| k.as_str() == s).ok_or_else(|| {
+            let names: Vec<&str> = Self::ALL.iter().map(|k| k.as_str()).collect();
+            format!("unknown finding kind {s:?} (expected one of {})", names.join(", "))
+        })
+    }
+}
+
+/// How much a finding matters.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Info,
+    Warning,
+    Error,
+}
+
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Info => "info",
+            Self::Warning => "warning",
+            Self::Error => "error",
+        }
+    }
+}
+
+impl fmt::Display for Severity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for Severity {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, String> {
+        match s {
+            "info" => Ok(Self::Info),
+            "warning" => Ok(Self::Warning),
+            "error" => Ok(Self::Error),
+            _ => Err(format!("unknown severity {s:?} (expected info, warning or error)")),
+        }
+    }
+}
+
+/// The resource a finding is about, as reports show it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ResourceRef {
+    pub kind: String,
+    /// Always the native id of the one resource the finding is about.
+    pub id: String,
+    #[serde(default)]
+    pub arn: Option<String>,
+    #[serde(default)]
+    pub region: Option<String>,
+    #[serde(default)]
+    pub account: Option<String>,
+    #[serde(default)]
+    pub tags: BTreeMap<String, String>,
+}
+
+/// A place in a state.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct StateRef {
+    pub source: String,
+    pub address: String,
+}
+
+/// Another resource the finding involves, and how.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Related {
+    pub relation: String,
+    pub id: String,
+    #[serde(default)]
+    pub kind: Option<String>,
+    #[serde(default)]
+    pub state: Option<StateRef>,
+}
+
+/// For drift: what differs.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct DriftDetail {
+    pub attribute: String,
+    pub declared: serde_json::Value,
+    pub live: serde_json::Value,
+}
+
+/// One finding.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Finding {
+    pub kind: FindingKind,
+    pub severity: Severity,
+    pub resource: ResourceRef,
+    /// One sentence a person understands.
+    pub reason: String,
+    pub state: Option<StateRef>,
+    #[serde(default)]
+    pub related: Vec<Related>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub drift: Option<DriftDetail>,
+    /// The environment the resource belongs to, when known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub environment: Option<String>,
+    /// Steps to clear it, in order, where order matters (blocking dependencies).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub order: Vec<String>,
+}
+
+impl Finding {
+    /// A stable identity across runs: kind, resource (ARN or id) and state address.
+    pub fn fingerprint(&self) -> String {
+        let resource = self.resource.arn.as_deref().unwrap_or(&self.resource.id);
+        let address = self.state.as_ref().map_or("", |s| s.address.as_str());
+        let source = self.state.as_ref().map_or("", |s| s.source.as_str());
+        let attribute = self.drift.as_ref().map_or("", |d| d.attribute.as_str());
+        let text = format!("{}\u{1f}{resource}\u{1f}{source}\u{1f}{address}\u{1f}{attribute}", self.kind);
+        format!("{:016x}", fnv1a(text.as_bytes()))
+    }
+
+    /// The order findings are listed in: kind, severity (high first), then resource.
+    pub fn sort_key(&self) -> impl Ord + '_ {
+        (
+            self.kind,
+            std::cmp::Reverse(self.severity),
+            self.resource.account.as_deref().unwrap_or(""),
+            self.resource.region.as_deref().unwrap_or(""),
+            self.resource.kind.as_str(),
+            self.resource.id.as_str(),
+            self.state.as_ref().map(|s| (s.source.as_str(), s.address.as_str())),
+            self.drift.as_ref().map(|d| d.attribute.as_str()),
+            self.reason.as_str(),
+        )
+    }
+}
+
+/// 64-bit FNV-1a: small, stable across versions and platforms.
+fn fnv1a(bytes: &[u8]) -> u64 {
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in bytes {
+        hash ^= u64::from(*b);
+        hash = hash.wrapping_mul(0x0100_0000_01b3);
+    }
+    hash
+}
+
+/// Sorts findings into their stable order.
+pub fn sort(findings: &mut [Finding]) {
+    findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn kinds_round_trip() {
+        for kind in FindingKind::ALL {
+            assert_eq!(kind.as_str().parse::<FindingKind>(), Ok(kind));
+            assert_eq!(serde_json::to_value(kind).expect("json"), kind.as_str());
+        }
+        assert!("bogus".parse::<FindingKind>().is_err());
+    }
+
+    #[test]
+    fn fingerprint_is_stable_and_distinct() {
+        let f = Finding {
+            kind: FindingKind::Unmanaged,
+            severity: Severity::Warning,
+            resource: ResourceRef {
+                kind: "ec2:volume".into(),
+                id: "vol-1".into(),
+                arn: Some("arn:aws:ec2:us-east-1:1:volume/vol-1".into()),
+                region: None,
+                account: None,
+                tags: BTreeMap::new(),
+            },
+            reason: "x".into(),
+            state: None,
+            related: vec![],
+            drift: None,
+            environment: None,
+            order: vec![],
+        };
+        // Pinned: fingerprints must not change between releases.
+        assert_eq!(f.fingerprint(), f.clone().fingerprint());
+        let mut g = f.clone();
+        g.reason = "different words".into();
+        assert_eq!(f.fingerprint(), g.fingerprint(), "the reason is not part of the identity");
+        g.kind = FindingKind::DeletedEnv;
+        assert_ne!(f.fingerprint(), g.fingerprint());
+    }
+}

@@ -1,0 +1,95 @@
+//! resource_ref: how findings name live and declared resources, and the environment and
+//! one-line descriptions that go with them.
+
+use std::collections::BTreeMap;
+
+use super::finding::{Related, ResourceRef, StateRef};
+use crate::graph::{DeclRef, Graph};
+use crate::inventory::{LiveResource, kinds};
+use crate::state::StateResource;
+
+impl ResourceRef {
+    pub fn from_live(r: &LiveResource) -> Self {
+        Self {
+            kind: r.kind.clone(),
+            id: r.id.clone(),
+            arn: Some(r.arn.clone()),
+            region: Some(r.region.clone()),
+            account: Some(r.account.clone()),
+            tags: r.tags.clone(),
+        }
+    }
+
+    pub fn from_declared(
+        kind: &str,
+        id: &str,
+        decl: &StateResource,
+        account: Option<String>,
+        region: Option<String>,
+    ) -> Self {
+        let arn = match &decl.identity {
+            crate::state::Identity::Arn { arn, .. } => Some(arn.clone()),
+            _ => match (&account, &region) {
+                (Some(a), Some(r)) if kinds::spec_of(kind).is_some() => {
+                    Some(crate::inventory::arn::build(kind, r, a, id))
+                }
+                _ => None,
+            },
+        };
+        Self { kind: kind.to_owned(), id: id.to_owned(), arn, region, account, tags: decl.tags.clone() }
+    }
+}
+
+impl StateRef {
+    pub fn of(decl: &StateResource) -> Self {
+        Self { source: decl.source.clone(), address: decl.address.clone() }
+    }
+}
+
+/// The environment named by a resource's tags (the policy's tag keys, in order).
+pub fn env_of_tags<'t>(graph: &Graph<'_>, tags: &'t BTreeMap<String, String>) -> Option<&'t str> {
+    graph.policy.env_tag_keys.iter().find_map(|k| tags.get(k)).map(String::as_str).filter(|v| !v.is_empty())
+}
+
+/// `Environment=qa, Name=web` for the tags that help a person place a resource.
+pub fn tag_summary(graph: &Graph<'_>, tags: &BTreeMap<String, String>) -> Option<String> {
+    let mut parts = Vec::new();
+    if let Some(key) = graph.policy.env_tag_keys.iter().find(|k| tags.contains_key(*k)) {
+        parts.push(format!("{key}={}", tags[key]));
+    }
+    if let Some(name) = tags.get("Name") {
+        parts.push(format!("Name={name}"));
+    }
+    (!parts.is_empty()).then(|| parts.join(", "))
+}
+
+/// Where a live resource sits: `in subnet subnet-… of vpc-…`.
+pub fn placement_summary(r: &LiveResource) -> Option<String> {
+    use crate::inventory::RelationKind as R;
+    let vpc = r.first_related(R::InVpc);
+    let subnet = r.first_related(R::InSubnet);
+    match (subnet, vpc) {
+        (Some(s), Some(v)) => Some(format!("in subnet {s} of {v}")),
+        (Some(s), None) => Some(format!("in subnet {s}")),
+        (None, Some(v)) => Some(format!("in {v}")),
+        (None, None) => r.first_related(R::AttachedTo).map(|a| format!("attached to {a}")),
+    }
+}
+
+/// The live resource's relations, each with the state that declares its target.
+pub fn related_of(graph: &Graph<'_>, r: &LiveResource) -> Vec<Related> {
+    r.relations
+        .iter()
+        .map(|rel| Related {
+            relation: rel.kind.as_str().to_owned(),
+            id: rel.target.clone(),
+            kind: Some(rel.target_kind.clone()),
+            state: first_declaration(graph, &rel.target_kind, &rel.target).map(|d| StateRef::of(graph.decl(d))),
+        })
+        .collect()
+}
+
+/// The first managed state resource declaring `kind`/`id`.
+pub fn first_declaration(graph: &Graph<'_>, kind: &str, id: &str) -> Option<DeclRef> {
+    graph.declarations_of(kind, id).first().copied()
+}

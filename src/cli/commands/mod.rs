@@ -1,0 +1,7 @@
+//! commands: one file per subcommand.
+
+pub mod check_destroy;
+pub mod explain;
+pub mod inventory;
+pub mod scan;
+pub mod states;

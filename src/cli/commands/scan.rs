@@ -1,0 +1,105 @@
+//! scan: list, read, join, check, report.
+
+use anyhow::{Context, Result};
+
+use crate::checks::{self, Severity};
+use crate::cli::args::ScanArgs;
+use crate::cli::exit::Exit;
+use crate::cli::pipeline::{Connect, Run};
+use crate::cli::settings::{self, FailOn, Settings, Target};
+use crate::graph::Graph;
+use crate::inventory::Inventory;
+use crate::policy::Policy;
+use crate::report::{self, Report, Scope, StateScope};
+use crate::state::StateSet;
+
+/// Joins, checks and builds the report of a scan. Pure.
+pub fn analyze(inventory: &Inventory, states: &StateSet, policy: &Policy, generated_at: String) -> Report {
+    let graph = Graph::build(inventory, states, policy);
+    let outcome = checks::run(&graph);
+    let scope = Scope {
+        accounts: inventory.accounts.clone(),
+        regions: inventory.regions.clone(),
+        states: states
+            .files
+            .iter()
+            .map(|f| StateScope {
+                source: f.source.clone(),
+                resources: f.managed().count(),
+                environment: graph.envs.of_state(&f.source).map(str::to_owned),
+            })
+            .collect(),
+    };
+    let mut gaps = inventory.gaps.clone();
+    gaps.extend(states.gaps.iter().cloned());
+    Report::new(generated_at, scope, gaps, outcome)
+}
+
+/// Leaves out findings below `min`.
+pub fn apply_min_severity(report: &mut Report, min: Severity) {
+    report.findings.retain(|f| f.finding.severity >= min);
+    let ignored = report.summary.get("ignored").copied();
+    report.summary.clear();
+    for f in &report.findings {
+        *report.summary.entry(f.finding.kind.as_str().to_owned()).or_default() += 1;
+    }
+    if let Some(n) = ignored {
+        report.summary.insert("ignored".to_owned(), n);
+    }
+}
+
+/// Renders and writes a report where the target says.
+pub fn emit(settings: &Settings, report: &Report, target: &Target) -> Result<()> {
+    let to_terminal = target.output.is_none() && settings.stdout_terminal;
+    let options = report::RenderOptions {
+        table: report::table::TableOptions {
+            fit_terminal: to_terminal,
+            width: None,
+            style: if target.output.is_none() { settings.style } else { report::Style::default() },
+        },
+    };
+    let text = report::render(report, target.format, &options)?;
+    match &target.output {
+        Some(path) => {
+            report::write::to_file(path, &text).with_context(|| format!("writing the report to {}", path.display()))
+        }
+        None => report::write::to_stdout(&text).context("writing the report to stdout"),
+    }
+}
+
+pub async fn run<C: Connect>(settings: &Settings, args: &ScanArgs, connect: &C) -> Result<Exit> {
+    let sources = settings::sources(&args.states.states)?;
+    let fail_on = FailOn::parse(&args.fail_on)?;
+    let min_severity = args
+        .min_severity
+        .as_deref()
+        .map(str::parse::<Severity>)
+        .transpose()
+        .map_err(|msg| anyhow::anyhow!("--min-severity: {msg}"))?;
+    let mut run = Run::new(settings);
+    let inventory = match &args.inventory {
+        Some(path) => Inventory::load(path)?,
+        None => {
+            let listed = run.list(connect).await;
+            if listed.is_err() {
+                run.finish();
+            }
+            listed?
+        }
+    };
+    let states = run.states(connect, &sources).await;
+    run.finish();
+    if sources.is_empty() && !settings.quiet {
+        eprintln!("leftover: no --state given: nothing is declared, so every live resource counts as unmanaged");
+    }
+    let mut report = analyze(&inventory, &states, &settings.policy, crate::cli::pipeline::now());
+    if let Some(min) = min_severity {
+        apply_min_severity(&mut report, min);
+    }
+    emit(settings, &report, &Target::from(&args.output))?;
+    let failing = report
+        .findings
+        .iter()
+        .any(|f| fail_on.fails(f.finding.kind, f.finding.severity, f.status.as_deref() != Some("unchanged")));
+    Ok(Exit::of_scan(report.coverage.complete, failing))
+}

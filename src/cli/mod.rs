@@ -1,0 +1,77 @@
+//! cli: the command line. `args` holds the clap types, `settings` checks them, `run`
+//! sends each command to its own function and turns the result into an exit code.
+//! anyhow is used here and nowhere below.
+
+pub mod args;
+pub mod commands;
+pub mod exit;
+pub mod pipeline;
+pub mod settings;
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+use args::{Cli, Command};
+use exit::Exit;
+use pipeline::{Connect, DefaultChain};
+use settings::Settings;
+
+/// Runs one command with the given way of connecting to AWS.
+pub async fn run<C: Connect>(cli: &Cli, connect: &C) -> anyhow::Result<Exit> {
+    let settings = Settings::resolve(&cli.global)?;
+    match &cli.command {
+        Command::Scan(args) => commands::scan::run(&settings, args, connect).await,
+        Command::Inventory(args) => commands::inventory::run(&settings, args, connect).await,
+        Command::States(args) => commands::states::run(&settings, args, connect).await,
+        Command::CheckDestroy(args) => commands::check_destroy::run(&settings, args, connect).await,
+        Command::Explain(args) => commands::explain::run(&settings, args, connect).await,
+    }
+}
+
+fn init_logging(verbose: u8, quiet: bool) {
+    let default = match (quiet, verbose) {
+        (true, _) => "error",
+        (false, 0) => "leftover=warn,error",
+        (false, 1) => "leftover=debug,warn",
+        (false, _) => "leftover=trace,info",
+    };
+    let filter = tracing_subscriber::EnvFilter::try_from_env(crate::env::LEFTOVER_LOG)
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default));
+    let color =
+        std::io::IsTerminal::is_terminal(&std::io::stderr()) && std::env::var_os(crate::env::NO_COLOR).is_none();
+    // A second initialisation (in tests) is harmless.
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_ansi(color)
+        .with_target(false)
+        .try_init();
+}
+
+/// The binary's whole life: parse, run, map to an exit code.
+pub fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(err) => {
+            let code = if err.use_stderr() { Exit::Usage } else { Exit::Clean };
+            let _ = err.print();
+            return code.into();
+        }
+    };
+    init_logging(cli.global.verbose, cli.global.quiet);
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(runtime) => runtime,
+        Err(err) => {
+            eprintln!("leftover: cannot start the async runtime: {err}");
+            return Exit::Usage.into();
+        }
+    };
+    match runtime.block_on(run(&cli, &DefaultChain)) {
+        Ok(exit) => exit.into(),
+        Err(err) => {
+            eprintln!("leftover: error: {err:#}");
+            Exit::Usage.into()
+        }
+    }
+}

@@ -1,0 +1,176 @@
+//! pipeline: the steps commands share: connect, find the account and regions, list,
+//! read states. AWS access is injected through `Connect`, so tests and other builds run
+//! the same pipeline.
+
+use std::future::Future;
+use std::sync::Arc;
+
+use anyhow::{Context, Result, bail};
+
+use super::settings::Settings;
+use crate::inventory::aws::{ApiStats, AwsCollector, AwsOptions, AwsSession};
+use crate::inventory::{Inventory, RegionScope};
+use crate::progress::{Progress, Silent, TerminalProgress};
+use crate::state::{StateSet, StateSource};
+
+/// Makes the AWS session of the scanned account.
+pub trait Connect: Send + Sync {
+    fn connect(&self, options: &AwsOptions, stats: Arc<ApiStats>) -> impl Future<Output = AwsSession> + Send;
+}
+
+/// The standard credential chain, through `aws-config`.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct DefaultChain;
+
+impl Connect for DefaultChain {
+    async fn connect(&self, options: &AwsOptions, stats: Arc<ApiStats>) -> AwsSession {
+        AwsSession::load(options, stats).await
+    }
+}
+
+/// The current time, to the second, as RFC 3339.
+pub fn now() -> String {
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX));
+    aws_smithy_types::DateTime::from_secs(secs)
+        .fmt(aws_smithy_types::date_time::Format::DateTime)
+        .unwrap_or_else(|_| secs.to_string())
+}
+
+/// Everything a run shares: settings, the session, counters and progress.
+pub struct Run<'s> {
+    pub settings: &'s Settings,
+    pub stats: Arc<ApiStats>,
+    pub progress: Arc<dyn Progress>,
+    session: Option<AwsSession>,
+}
+
+impl<'s> Run<'s> {
+    pub fn new(settings: &'s Settings) -> Self {
+        let progress: Arc<dyn Progress> =
+            if settings.progress { Arc::new(TerminalProgress::default()) } else { Arc::new(Silent) };
+        Self { settings, stats: Arc::new(ApiStats::default()), progress, session: None }
+    }
+
+    /// The session, made on first use.
+    pub async fn session<C: Connect>(&mut self, connect: &C) -> AwsSession {
+        if let Some(session) = &self.session {
+            return session.clone();
+        }
+        let session = connect.connect(&self.settings.aws, self.stats.clone()).await;
+        self.session = Some(session.clone());
+        session
+    }
+
+    /// The scanned account's id, from STS.
+    pub async fn account<C: Connect>(&mut self, connect: &C) -> Result<String> {
+        let sts = self.session(connect).await.sts();
+        let identity = sts.get_caller_identity().send().await.map_err(|err| {
+            anyhow::anyhow!(
+                "cannot find which AWS account to scan: sts:GetCallerIdentity failed: {}",
+                crate::inventory::aws::failure::describe(&err).1
+            )
+        })?;
+        identity.account().map(str::to_owned).context("sts:GetCallerIdentity returned no account id")
+    }
+
+    /// The regions to scan.
+    pub async fn regions<C: Connect>(&mut self, connect: &C) -> Result<Vec<String>> {
+        let settings = self.settings;
+        if !settings.regions.is_empty() {
+            let mut regions = settings.regions.clone();
+            regions.sort();
+            regions.dedup();
+            return Ok(regions);
+        }
+        let session = self.session(connect).await;
+        if settings.all_regions {
+            let home = session.region().unwrap_or_else(|| "us-east-1".to_owned());
+            let out = session.ec2(&home).describe_regions().send().await.map_err(|err| {
+                anyhow::anyhow!(
+                    "--all-regions: ec2:DescribeRegions failed in {home}: {}",
+                    crate::inventory::aws::failure::describe(&err).1
+                )
+            })?;
+            let mut regions: Vec<String> = out
+                .regions()
+                .iter()
+                .filter(|r| r.opt_in_status().is_none_or(|s| s != "not-opted-in"))
+                .filter_map(|r| r.region_name().map(str::to_owned))
+                .collect();
+            regions.sort();
+            return Ok(regions);
+        }
+        match session.region() {
+            Some(region) => Ok(vec![region]),
+            None => bail!("no region to scan: pass --region (repeatable) or --all-regions, or set AWS_REGION"),
+        }
+    }
+
+    /// Lists every region of the account.
+    pub async fn list<C: Connect>(&mut self, connect: &C) -> Result<Inventory> {
+        let account = self.account(connect).await?;
+        let regions = self.regions(connect).await?;
+        let session = self.session(connect).await;
+        let deadline = self.settings.timeout.map(|t| tokio::time::Instant::now() + t);
+        let collector = Arc::new(AwsCollector::new(
+            std::collections::BTreeMap::from([(account.clone(), session)]),
+            self.settings.concurrency,
+            deadline,
+        ));
+        let scopes = regions.into_iter().map(|region| RegionScope { account: account.clone(), region }).collect();
+        let started = std::time::Instant::now();
+        let mut inventory = crate::inventory::collect(collector, scopes, now(), self.progress.clone()).await;
+        inventory.api_calls = self.stats.calls();
+        let calls: u64 = inventory.api_calls.values().sum();
+        tracing::debug!(
+            resources = inventory.resources.len(),
+            gaps = inventory.gaps.len(),
+            api_calls = calls,
+            elapsed_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX),
+            "inventory listed"
+        );
+        Ok(inventory)
+    }
+
+    /// Reads the states of the given sources.
+    pub async fn states<C: Connect>(&mut self, connect: &C, sources: &[StateSource]) -> StateSet {
+        let needs_aws = sources.iter().any(|s| matches!(s, StateSource::S3 { .. }));
+        let session = if needs_aws { Some(self.session(connect).await) } else { None };
+        let started = std::time::Instant::now();
+        let set =
+            crate::state::read_states(sources, session.as_ref(), &self.settings.read, self.progress.clone()).await;
+        tracing::debug!(
+            states = set.files.len(),
+            gaps = set.gaps.len(),
+            skipped = set.skipped.len(),
+            elapsed_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX),
+            "states read"
+        );
+        set
+    }
+
+    /// Ends progress output and prints `--stats`.
+    pub fn finish(&self) {
+        self.progress.finish();
+        let snapshot = self.stats.snapshot();
+        let calls: u64 = snapshot.values().map(|s| s.calls).sum();
+        tracing::debug!(api_calls = calls, "aws api calls made");
+        if self.settings.stats {
+            let mut text = String::from("AWS calls per operation:\n");
+            text.push_str(&format!(
+                "  {:<48} {:>7} {:>8} {:>7} {:>10} {:>8}\n",
+                "OPERATION", "CALLS", "ATTEMPTS", "ERRORS", "TOTAL ms", "MAX ms"
+            ));
+            for (op, s) in &snapshot {
+                text.push_str(&format!(
+                    "  {op:<48} {:>7} {:>8} {:>7} {:>10} {:>8}\n",
+                    s.calls, s.attempts, s.errors, s.total_ms, s.max_ms
+                ));
+            }
+            text.push_str(&format!("  {:<48} {calls:>7}\n", "total"));
+            eprint!("{text}");
+        }
+    }
+}

@@ -1,0 +1,171 @@
+//! settings: turns parsed arguments, the environment and policy files into checked
+//! settings. Every problem here is a usage or configuration error (exit 2).
+
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use super::args::{ColorChoice, GlobalArgs, OutputArgs};
+use crate::checks::{FindingKind, Severity};
+use crate::env;
+use crate::inventory::aws::AwsOptions;
+use crate::policy::Policy;
+use crate::report::Style;
+use crate::state::StateSource;
+use crate::state::parse::ParseOptions;
+use crate::state::reader::ReadOptions;
+
+/// A setting that cannot be used.
+#[derive(Debug, thiserror::Error)]
+pub enum SettingsError {
+    #[error(transparent)]
+    Policy(#[from] crate::policy::PolicyError),
+    #[error(transparent)]
+    Source(#[from] crate::state::source::BadSource),
+    #[error("{0}")]
+    Invalid(String),
+}
+
+/// Settings shared by every command.
+pub struct Settings {
+    pub regions: Vec<String>,
+    pub all_regions: bool,
+    pub aws: AwsOptions,
+    pub read: ReadOptions,
+    pub policy: Policy,
+    pub concurrency: usize,
+    pub timeout: Option<Duration>,
+    pub stats: bool,
+    pub quiet: bool,
+    /// Colour for stdout.
+    pub style: Style,
+    /// Whether stdout is a terminal (tables then fit its width).
+    pub stdout_terminal: bool,
+    /// Whether to draw progress on stderr.
+    pub progress: bool,
+}
+
+impl Settings {
+    pub fn resolve(global: &GlobalArgs) -> Result<Self, SettingsError> {
+        let policy = Policy::load(&global.policies)?;
+        for region in &global.regions {
+            if region.is_empty() || !region.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-') {
+                return Err(SettingsError::Invalid(format!("--region {region:?} is not a region name")));
+            }
+        }
+        if global.concurrency == 0 {
+            return Err(SettingsError::Invalid("--concurrency must be at least 1".to_owned()));
+        }
+        let stdout_terminal = std::io::stdout().is_terminal();
+        let no_color = std::env::var_os(env::NO_COLOR).is_some_and(|v| !v.is_empty());
+        let color = match global.color {
+            ColorChoice::Always => !no_color,
+            ColorChoice::Never => false,
+            ColorChoice::Auto => stdout_terminal && !no_color,
+        };
+        Ok(Self {
+            regions: global.regions.clone(),
+            all_regions: global.all_regions,
+            aws: AwsOptions {
+                profile: global.profile.clone(),
+                default_region: None,
+                max_attempts: global.max_attempts.max(1),
+                adaptive_retry: global.adaptive_retry,
+                call_timeout: Duration::from_secs(global.call_timeout.max(1)),
+                connect_timeout: Duration::from_secs(10),
+            },
+            read: ReadOptions {
+                parse: ParseOptions { keep_attributes: false, max_bytes: global.max_state_size },
+                concurrency: global.concurrency,
+            },
+            policy,
+            concurrency: global.concurrency,
+            timeout: global.timeout.map(Duration::from_secs),
+            stats: global.stats,
+            quiet: global.quiet,
+            style: Style { color },
+            stdout_terminal,
+            progress: !global.quiet && global.verbose == 0 && std::io::stderr().is_terminal(),
+        })
+    }
+}
+
+/// Parses `--state` values.
+pub fn sources(values: &[String]) -> Result<Vec<StateSource>, SettingsError> {
+    values.iter().map(|v| v.parse().map_err(SettingsError::from)).collect()
+}
+
+/// When a scan exits 1.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FailOn {
+    /// Kinds that fail (all when empty).
+    pub kinds: Vec<FindingKind>,
+    /// Only findings new since the baseline fail.
+    pub new_only: bool,
+    /// Findings below this severity do not fail.
+    pub min_severity: Severity,
+}
+
+impl FailOn {
+    /// Reads `--fail-on` values: kind names, `new`, `any`, or a severity.
+    pub fn parse(values: &[String]) -> Result<Self, SettingsError> {
+        let mut out = Self { kinds: Vec::new(), new_only: false, min_severity: Severity::Warning };
+        for value in values.iter().map(|v| v.trim()).filter(|v| !v.is_empty()) {
+            if value == "new" {
+                out.new_only = true;
+            } else if value == "any" {
+                out.min_severity = Severity::Info;
+            } else if let Ok(severity) = value.parse::<Severity>() {
+                out.min_severity = severity;
+            } else {
+                let kind =
+                    value.parse::<FindingKind>().map_err(|msg| SettingsError::Invalid(format!("--fail-on: {msg}")))?;
+                out.kinds.push(kind);
+                // Naming a kind means every finding of it fails, whatever its severity.
+                out.min_severity = Severity::Info;
+            }
+        }
+        Ok(out)
+    }
+
+    /// Whether a finding fails the run.
+    pub fn fails(&self, kind: FindingKind, severity: Severity, is_new: bool) -> bool {
+        (self.kinds.is_empty() || self.kinds.contains(&kind))
+            && severity >= self.min_severity
+            && (!self.new_only || is_new)
+    }
+}
+
+/// Where a report goes.
+#[derive(Clone, Debug)]
+pub struct Target {
+    pub format: super::args::Format,
+    pub output: Option<PathBuf>,
+}
+
+impl From<&OutputArgs> for Target {
+    fn from(args: &OutputArgs) -> Self {
+        Self { format: args.format, output: args.output.clone() }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fail_on_reads_kinds_new_and_severities() {
+        let default = FailOn::parse(&[]).expect("ok");
+        assert!(default.fails(FindingKind::Unmanaged, Severity::Warning, false));
+        assert!(!default.fails(FindingKind::CrossState, Severity::Info, false));
+        let kinds = FailOn::parse(&["missing".into()]).expect("ok");
+        assert!(kinds.fails(FindingKind::Missing, Severity::Error, false));
+        assert!(!kinds.fails(FindingKind::Unmanaged, Severity::Warning, false));
+        let new = FailOn::parse(&["new".into()]).expect("ok");
+        assert!(!new.fails(FindingKind::Unmanaged, Severity::Warning, false));
+        assert!(new.fails(FindingKind::Unmanaged, Severity::Warning, true));
+        let error = FailOn::parse(&["error".into()]).expect("ok");
+        assert!(!error.fails(FindingKind::Unmanaged, Severity::Warning, true));
+        assert!(FailOn::parse(&["bogus".into()]).is_err());
+    }
+}

@@ -1,0 +1,11 @@
+//! env: every environment variable leftover reads, in one place.
+
+/// Points every AWS client at another endpoint (an emulator); read by `aws-config` itself,
+/// and by leftover to switch S3 to path-style addressing.
+pub const AWS_ENDPOINT_URL: &str = "AWS_ENDPOINT_URL";
+/// The S3-specific endpoint override, honoured the same way.
+pub const AWS_ENDPOINT_URL_S3: &str = "AWS_ENDPOINT_URL_S3";
+/// Disables colour in terminal output (<https://no-color.org>).
+pub const NO_COLOR: &str = "NO_COLOR";
+/// Filter for `--verbose` logs, in `tracing-subscriber`'s `EnvFilter` syntax.
+pub const LEFTOVER_LOG: &str = "LEFTOVER_LOG";

@@ -1,0 +1,300 @@
+//! graph: joins the live inventory with every declared state resource. Hash-based and
+//! linear in resources. Built once per scan; checks only read it. Pure.
+
+use std::collections::{HashMap, HashSet};
+
+use super::ownership::{self, Class, Owner};
+use crate::checks::environment::Environments;
+use crate::inventory::{Inventory, LiveResource, kinds};
+use crate::policy::{OwnershipClass, Policy};
+use crate::state::{Identity, StateResource, StateSet};
+
+/// A declared resource: (state file index, resource index).
+pub type DeclRef = (usize, usize);
+
+/// The joined view of one scan.
+pub struct Graph<'a> {
+    pub inventory: &'a Inventory,
+    pub states: &'a StateSet,
+    pub policy: &'a Policy,
+    by_key: HashMap<&'a str, HashMap<&'a str, Vec<usize>>>,
+    by_arn: HashMap<&'a str, usize>,
+    /// Declared kind/id pairs across every managed state resource (whole resources).
+    declared_keys: HashMap<&'a str, HashMap<&'a str, Vec<DeclRef>>>,
+    /// For each live resource, the managed state resources that declare it.
+    pub declared_by: Vec<Vec<DeclRef>>,
+    /// For each live resource, the managed resource that declares it inline, if any.
+    pub inline_by: Vec<Option<DeclRef>>,
+    /// For each state file, for each resource: the live match (the parent, for parts).
+    pub matches: Vec<Vec<Option<usize>>>,
+    pub classes: Vec<Class>,
+    /// For each live resource, the ignore rule's reason when policy ignores it.
+    pub ignored: Vec<Option<String>>,
+    /// For each live resource, the live resources it directly owns.
+    children: Vec<Vec<usize>>,
+    /// Environments of states and resources.
+    pub envs: Environments,
+}
+
+impl<'a> Graph<'a> {
+    pub fn build(inventory: &'a Inventory, states: &'a StateSet, policy: &'a Policy) -> Self {
+        let n = inventory.resources.len();
+        let mut by_key: HashMap<&str, HashMap<&str, Vec<usize>>> = HashMap::new();
+        let mut by_arn: HashMap<&str, usize> = HashMap::with_capacity(n);
+        for (i, r) in inventory.resources.iter().enumerate() {
+            by_key.entry(r.kind.as_str()).or_default().entry(r.id.as_str()).or_default().push(i);
+            by_arn.insert(r.arn.as_str(), i);
+        }
+        let mut graph = Graph {
+            inventory,
+            states,
+            policy,
+            by_key,
+            by_arn,
+            declared_keys: HashMap::new(),
+            declared_by: vec![Vec::new(); n],
+            inline_by: vec![None; n],
+            matches: Vec::with_capacity(states.files.len()),
+            classes: Vec::new(),
+            ignored: vec![None; n],
+            children: vec![Vec::new(); n],
+            envs: Environments::infer(policy, states, Some(inventory)),
+        };
+        for (f, file) in states.files.iter().enumerate() {
+            let mut file_matches = Vec::with_capacity(file.resources.len());
+            for (r, resource) in file.resources.iter().enumerate() {
+                let found = graph.match_declared(resource);
+                if resource.is_managed() {
+                    if let Some((kind, id)) = resource.live_key() {
+                        graph.declared_keys.entry(kind).or_default().entry(id).or_default().push((f, r));
+                    }
+                    if let (Some(i), Identity::Live { .. } | Identity::Arn { .. }) = (found, &resource.identity) {
+                        graph.declared_by[i].push((f, r));
+                    }
+                    for (kind, id) in &resource.inline {
+                        if let Some(i) = graph.find_near(kind, id, resource) {
+                            graph.inline_by[i].get_or_insert((f, r));
+                        }
+                    }
+                }
+                file_matches.push(found);
+            }
+            graph.matches.push(file_matches);
+        }
+        graph.classes = (0..n).map(|i| graph.classify(i)).collect();
+        for (j, class) in graph.classes.iter().enumerate() {
+            if let Class::Owned { owner: Owner::Live { index }, .. } = class {
+                graph.children[*index].push(j);
+            }
+        }
+        for (i, r) in inventory.resources.iter().enumerate() {
+            graph.ignored[i] = policy.ignored_by(&r.kind, &r.id, &r.arn, &r.tags).map(|ig| ig.reason.clone());
+        }
+        graph
+    }
+
+    /// The live resources.
+    pub fn live(&self) -> &'a [LiveResource] {
+        &self.inventory.resources
+    }
+
+    /// A declared resource.
+    pub fn decl(&self, (f, r): DeclRef) -> &'a StateResource {
+        &self.states.files[f].resources[r]
+    }
+
+    fn candidates(&self, kind: &str, id: &str) -> Option<&[usize]> {
+        self.by_key.get(kind).and_then(|ids| ids.get(id)).map(Vec::as_slice)
+    }
+
+    /// Finds a live resource by kind and id where `near` is placed: when its region or
+    /// account is known, only a resource there matches (names repeat across regions).
+    pub fn find_near(&self, kind: &str, id: &str, near: &StateResource) -> Option<usize> {
+        let candidates = self.candidates(kind, id)?;
+        let live = &self.inventory.resources;
+        candidates.iter().copied().find(|&i| {
+            near.region.as_deref().is_none_or(|r| r == live[i].region)
+                && near.account.as_deref().is_none_or(|a| a == live[i].account)
+        })
+    }
+
+    /// Finds a live resource by kind and id, preferring `account` and `region`.
+    pub fn find(&self, kind: &str, id: &str, account: &str, region: &str) -> Option<usize> {
+        let candidates = self.candidates(kind, id)?;
+        let live = &self.inventory.resources;
+        candidates
+            .iter()
+            .copied()
+            .find(|&i| live[i].account == account && live[i].region == region)
+            .or_else(|| candidates.iter().copied().find(|&i| live[i].account == account))
+            .or_else(|| candidates.first().copied())
+    }
+
+    /// Finds a live resource by ARN.
+    pub fn find_arn(&self, arn: &str) -> Option<usize> {
+        self.by_arn.get(arn).copied()
+    }
+
+    /// Whether any managed state resource declares `kind`/`id` as a whole resource.
+    pub fn is_declared(&self, kind: &str, id: &str) -> bool {
+        self.declared_keys.get(kind).is_some_and(|ids| ids.contains_key(id))
+    }
+
+    /// The managed state resources that declare `kind`/`id`.
+    pub fn declarations_of(&self, kind: &str, id: &str) -> &[DeclRef] {
+        self.declared_keys.get(kind).and_then(|ids| ids.get(id)).map_or(&[], Vec::as_slice)
+    }
+
+    fn match_declared(&self, resource: &StateResource) -> Option<usize> {
+        match &resource.identity {
+            Identity::Live { kind, id } => self.find_near(kind, id, resource),
+            Identity::Arn { kind, id, arn } => self.find_arn(arn).or_else(|| self.find_near(kind, id, resource)),
+            Identity::Part { parent_kind, parent_id, .. } => self.find_near(parent_kind, parent_id, resource),
+            Identity::Unmapped | Identity::Foreign | Identity::NoId => None,
+        }
+    }
+
+    /// Account and region of a declared resource: its own, its live match's or parent's,
+    /// or that of a live resource it references.
+    pub fn placement(&self, (f, r): DeclRef) -> (Option<String>, Option<String>) {
+        let resource = self.decl((f, r));
+        let mut account = resource.account.clone();
+        let mut region = resource.region.clone();
+        let from_live = self.matches[f][r].or_else(|| {
+            resource.references.iter().find_map(|reference| {
+                self.candidates(&reference.kind, &reference.target).and_then(|c| c.first().copied())
+            })
+        });
+        if let Some(i) = from_live {
+            let live = &self.inventory.resources[i];
+            account.get_or_insert_with(|| live.account.clone());
+            region.get_or_insert_with(|| live.region.clone());
+        }
+        if account.is_none() && self.inventory.accounts.len() == 1 {
+            account = self.inventory.accounts.first().cloned();
+        }
+        (account, region)
+    }
+
+    fn classify(&self, i: usize) -> Class {
+        let r = &self.inventory.resources[i];
+        if !r.exists() {
+            return Class::Gone;
+        }
+        if !self.declared_by[i].is_empty() {
+            return Class::Managed;
+        }
+        if let Some((file, resource)) = self.inline_by[i] {
+            return Class::DeclaredInline { file, resource };
+        }
+        for rule in &self.policy.ownership {
+            if !ownership::conditions_hold(rule, r) {
+                continue;
+            }
+            if let Some(class) = ownership::class_from_rule(rule, r) {
+                return class;
+            }
+            let Some((kind, id)) = ownership::owner_named(rule, r) else {
+                // The owner is not named on this resource: a label is all there is.
+                if let Some(label) = rule.owner_label.as_ref().and_then(|l| ownership::expand(l, r)) {
+                    return Class::ManagedElsewhere { by: label, why: rule.why.clone() };
+                }
+                continue;
+            };
+            let owner_live = self.find(&kind, &id, &r.account, &r.region).filter(|&j| j != i);
+            if rule.owner_must_be_default {
+                if owner_live.is_some_and(|j| self.inventory.resources[j].attr_bool("is_default")) {
+                    return Class::Default { why: rule.why.clone() };
+                }
+                continue;
+            }
+            let owner = match owner_live {
+                Some(j) if self.inventory.resources[j].exists() => Owner::Live { index: j },
+                _ if self.is_declared(&kind, &id) => Owner::Declared { kind, id },
+                _ if rule.require_owner => {
+                    return Class::Unmanaged {
+                        note: Some(format!(
+                            "created for {} {id}, which is neither declared in a state nor live",
+                            kinds::label(&kind)
+                        )),
+                    };
+                }
+                _ => {
+                    if let Some(label) = rule.owner_label.as_ref().and_then(|l| ownership::expand(l, r)) {
+                        return Class::ManagedElsewhere { by: label, why: rule.why.clone() };
+                    }
+                    Owner::Unresolved { kind, id }
+                }
+            };
+            return match rule.class {
+                OwnershipClass::Default => Class::Default { why: rule.why.clone() },
+                _ => Class::Owned { owner, why: rule.why.clone() },
+            };
+        }
+        Class::Unmanaged { note: None }
+    }
+
+    /// The environment of a live resource: its tags, the VPC it sits in, or the state
+    /// that declares it.
+    pub fn env_of_live(&self, i: usize) -> Option<String> {
+        let r = &self.inventory.resources[i];
+        let lookup =
+            |kind: &str, id: &str| self.find(kind, id, &r.account, &r.region).map(|j| &self.inventory.resources[j]);
+        self.envs.of_live(r, &lookup).or_else(|| {
+            self.declared_by[i]
+                .iter()
+                .chain(self.inline_by[i].iter())
+                .find_map(|&(f, _)| self.envs.of_state(&self.states.files[f].source).map(str::to_owned))
+        })
+    }
+
+    /// The environment of a declared resource: its state's, else its tags'.
+    pub fn env_of_decl(&self, (f, r): DeclRef) -> Option<String> {
+        let file = &self.states.files[f];
+        self.envs.of_state(&file.source).map(str::to_owned).or_else(|| self.envs.env_of_tags(&file.resources[r].tags))
+    }
+
+    /// Follows owners to the top: the index of the resource whose class decides this
+    /// one's fate (itself when not owned by a live resource).
+    pub fn root_owner(&self, i: usize) -> usize {
+        let mut seen = HashSet::new();
+        let mut current = i;
+        while let Class::Owned { owner: Owner::Live { index }, .. } = &self.classes[current] {
+            if !seen.insert(current) {
+                break;
+            }
+            current = *index;
+        }
+        current
+    }
+
+    /// Whether a live resource is a leftover nothing accounts for: unmanaged itself, not
+    /// ignored.
+    pub fn is_unmanaged(&self, i: usize) -> bool {
+        matches!(self.classes[i], Class::Unmanaged { .. })
+    }
+
+    /// Live resources owned (directly or not) by `i`.
+    pub fn owned_by(&self, i: usize) -> Vec<usize> {
+        let mut out = Vec::new();
+        let mut stack = self.children[i].clone();
+        let mut seen = HashSet::from([i]);
+        while let Some(j) = stack.pop() {
+            if seen.insert(j) {
+                out.push(j);
+                stack.extend(self.children[j].iter().copied());
+            }
+        }
+        out.sort_unstable();
+        out
+    }
+
+    /// Whether an `unmanaged` conclusion about resource `i` could be changed by a gap in
+    /// the listing of a kind its ownership depends on.
+    pub fn ownership_uncertain(&self, i: usize) -> bool {
+        let r = &self.inventory.resources[i];
+        ownership::depends_on(&r.kind)
+            .iter()
+            .any(|dep| self.inventory.gaps.iter().any(|g| g.covers(dep, &r.account, &r.region)))
+    }
+}

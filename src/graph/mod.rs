@@ -1,0 +1,9 @@
+//! graph: the join of live resources and declared state resources, and the ownership of
+//! every live resource. Pure: it never calls AWS and never reads files.
+
+#[allow(clippy::module_inception)]
+pub mod graph;
+pub mod ownership;
+
+pub use graph::{DeclRef, Graph};
+pub use ownership::{Class, Owner};

@@ -1,0 +1,114 @@
+//! eks: lists EKS clusters and their managed nodegroups in one region. EKS has no listing
+//! that returns details, so each cluster and nodegroup is described once.
+
+use aws_sdk_eks::Client;
+
+use super::failure::failure;
+use super::{Ctx, Listing};
+use crate::inventory::LiveResource;
+use crate::inventory::relation::RelationKind as R;
+
+const CLUSTER_KINDS: &[&str] = &["eks:cluster", "eks:nodegroup"];
+
+pub async fn clusters(client: Client, ctx: Ctx) -> Listing {
+    let mut out = Listing::default();
+    let mut names = Vec::new();
+    let mut stream = client.list_clusters().into_paginator().items().send();
+    while let Some(item) = stream.next().await {
+        match item {
+            Ok(name) => names.push(name),
+            Err(err) => {
+                out.failures.push(failure("eks", "ListClusters", CLUSTER_KINDS, &err));
+                return out;
+            }
+        }
+    }
+    for name in names {
+        let cluster = match client.describe_cluster().name(&name).send().await {
+            Ok(resp) => resp.cluster,
+            Err(err) => {
+                out.failures.push(failure("eks", "DescribeCluster", CLUSTER_KINDS, &err));
+                continue;
+            }
+        };
+        let Some(cluster) = cluster else { continue };
+        let mut r = LiveResource::new("eks:cluster", &name, &ctx.account, &ctx.region);
+        if let Some(arn) = cluster.arn() {
+            arn.clone_into(&mut r.arn);
+        }
+        if let Some(tags) = cluster.tags() {
+            r.tags.extend(tags.iter().map(|(k, v)| (k.clone(), v.clone())));
+        }
+        r.status = cluster.status().map(|s| s.as_str().to_ascii_lowercase());
+        r.set_attr_opt("version", cluster.version());
+        if let Some(vpc) = cluster.resources_vpc_config() {
+            r.relate(R::InVpc, "ec2:vpc", vpc.vpc_id());
+            for subnet in vpc.subnet_ids() {
+                r.relate(R::InSubnet, "ec2:subnet", Some(subnet));
+            }
+            for group in vpc.security_group_ids() {
+                r.relate(R::UsesSecurityGroup, "ec2:security-group", Some(group));
+            }
+            if let Some(group) = vpc.cluster_security_group_id() {
+                r.relate_detail(R::UsesSecurityGroup, "ec2:security-group", Some(group), "cluster security group");
+                r.set_attr("cluster_security_group_id", group);
+            }
+        }
+        out.resources.push(r);
+        nodegroups(&client, &ctx, &name, &mut out).await;
+    }
+    out
+}
+
+async fn nodegroups(client: &Client, ctx: &Ctx, cluster: &str, out: &mut Listing) {
+    let mut names = Vec::new();
+    let mut stream = client.list_nodegroups().cluster_name(cluster).into_paginator().items().send();
+    while let Some(item) = stream.next().await {
+        match item {
+            Ok(name) => names.push(name),
+            Err(err) => {
+                out.failures.push(failure("eks", "ListNodegroups", &["eks:nodegroup"], &err));
+                return;
+            }
+        }
+    }
+    for name in names {
+        let nodegroup = match client.describe_nodegroup().cluster_name(cluster).nodegroup_name(&name).send().await {
+            Ok(resp) => resp.nodegroup,
+            Err(err) => {
+                out.failures.push(failure("eks", "DescribeNodegroup", &["eks:nodegroup"], &err));
+                continue;
+            }
+        };
+        let Some(ng) = nodegroup else { continue };
+        let mut r = LiveResource::new("eks:nodegroup", format!("{cluster}:{name}"), &ctx.account, &ctx.region);
+        if let Some(arn) = ng.nodegroup_arn() {
+            arn.clone_into(&mut r.arn);
+        }
+        if let Some(tags) = ng.tags() {
+            r.tags.extend(tags.iter().map(|(k, v)| (k.clone(), v.clone())));
+        }
+        r.status = ng.status().map(|s| s.as_str().to_ascii_lowercase());
+        r.relate(R::MemberOf, "eks:cluster", Some(cluster));
+        for subnet in ng.subnets() {
+            r.relate(R::InSubnet, "ec2:subnet", Some(subnet));
+        }
+        r.set_attr_opt("version", ng.version());
+        r.set_attr("instance_types", ng.instance_types().to_vec());
+        r.set_attr_opt("capacity_type", ng.capacity_type().map(|c| c.as_str()));
+        if let Some(scaling) = ng.scaling_config() {
+            r.set_attr_opt("desired_size", scaling.desired_size());
+        }
+        if let Some(resources) = ng.resources() {
+            let groups: Vec<&str> = resources.auto_scaling_groups().iter().filter_map(|g| g.name()).collect();
+            r.set_attr("autoscaling_groups", groups);
+            if let Some(group) = resources.remote_access_security_group() {
+                r.relate(R::UsesSecurityGroup, "ec2:security-group", Some(group));
+            }
+        }
+        if let Some(template) = ng.launch_template() {
+            r.relate(R::References, "ec2:launch-template", template.id());
+        }
+        out.resources.push(r);
+    }
+}

@@ -1,0 +1,217 @@
+//! aws: the collector that lists a region of an account through the AWS SDK. Listings run
+//! concurrently, bounded per service, each under the scan's deadline; a listing that fails
+//! becomes a coverage gap and the rest go on.
+
+pub mod ec2;
+pub mod eks;
+pub mod elasticache;
+pub mod failure;
+pub mod guard;
+pub mod session;
+pub mod tagging;
+
+use std::collections::BTreeMap;
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
+
+use tokio::sync::Semaphore;
+use tokio::time::Instant;
+
+pub use failure::Failure;
+pub use guard::{ApiStats, ReadOnlyGuard};
+pub use session::{AwsOptions, AwsSession};
+
+use super::collector::{Collector, Progress, RegionScope};
+use super::{GapCause, Inventory, LiveResource, kinds, link};
+
+/// Account and region a listing runs in.
+#[derive(Clone, Debug)]
+pub struct Ctx {
+    pub account: String,
+    pub region: String,
+}
+
+/// What one listing found, and what it could not list.
+#[derive(Debug, Default)]
+pub struct Listing {
+    pub resources: Vec<LiveResource>,
+    pub failures: Vec<Failure>,
+}
+
+type ListingFuture = Pin<Box<dyn Future<Output = Listing> + Send>>;
+
+struct Task {
+    service: &'static str,
+    operation: &'static str,
+    kinds: Vec<String>,
+    future: ListingFuture,
+}
+
+fn task<F>(service: &'static str, operation: &'static str, kinds: &[&str], future: F) -> Task
+where
+    F: Future<Output = Listing> + Send + 'static,
+{
+    Task { service, operation, kinds: kinds.iter().map(|k| (*k).to_owned()).collect(), future: Box::pin(future) }
+}
+
+/// Lists accounts through their sessions.
+pub struct AwsCollector {
+    /// One session per account id.
+    sessions: BTreeMap<String, AwsSession>,
+    /// Concurrent listings per service in one region.
+    concurrency: usize,
+    /// When listings still running are abandoned and become timeout gaps.
+    deadline: Option<Instant>,
+}
+
+impl AwsCollector {
+    pub fn new(sessions: BTreeMap<String, AwsSession>, concurrency: usize, deadline: Option<Instant>) -> Self {
+        Self { sessions, concurrency: concurrency.max(1), deadline }
+    }
+
+    fn tasks(session: &AwsSession, ctx: &Ctx) -> Vec<Task> {
+        let ec2 = session.ec2(&ctx.region);
+        let eks = session.eks(&ctx.region);
+        let cache = session.elasticache(&ctx.region);
+        let tagging = session.tagging(&ctx.region);
+        let c = || ctx.clone();
+        vec![
+            task("ec2", "DescribeVpcs", &["ec2:vpc"], ec2::vpcs(ec2.clone(), c())),
+            task("ec2", "DescribeSubnets", &["ec2:subnet"], ec2::subnets(ec2.clone(), c())),
+            task("ec2", "DescribeRouteTables", &["ec2:route-table"], ec2::route_tables(ec2.clone(), c())),
+            task(
+                "ec2",
+                "DescribeInternetGateways",
+                &["ec2:internet-gateway"],
+                ec2::internet_gateways(ec2.clone(), c()),
+            ),
+            task("ec2", "DescribeNatGateways", &["ec2:natgateway"], ec2::nat_gateways(ec2.clone(), c())),
+            task("ec2", "DescribeAddresses", &["ec2:elastic-ip"], ec2::addresses(ec2.clone(), c())),
+            task(
+                "ec2",
+                "DescribeNetworkInterfaces",
+                &["ec2:network-interface"],
+                ec2::network_interfaces(ec2.clone(), c()),
+            ),
+            task(
+                "ec2",
+                "DescribeSecurityGroups",
+                &["ec2:security-group", "ec2:security-group-rule"],
+                ec2::security_groups(ec2.clone(), c()),
+            ),
+            task("ec2", "DescribeNetworkAcls", &["ec2:network-acl"], ec2::network_acls(ec2.clone(), c())),
+            task(
+                "ec2",
+                "DescribeVpcPeeringConnections",
+                &["ec2:vpc-peering-connection"],
+                ec2::peering_connections(ec2.clone(), c()),
+            ),
+            task("ec2", "DescribeInstances", &["ec2:instance"], ec2::instances(ec2.clone(), c())),
+            task("ec2", "DescribeVolumes", &["ec2:volume"], ec2::volumes(ec2.clone(), c())),
+            task("ec2", "DescribeSnapshots", &["ec2:snapshot"], ec2::snapshots(ec2.clone(), c())),
+            task("ec2", "DescribeImages", &["ec2:image"], ec2::images(ec2.clone(), c())),
+            task("ec2", "DescribeKeyPairs", &["ec2:key-pair"], ec2::key_pairs(ec2.clone(), c())),
+            task("ec2", "DescribeLaunchTemplates", &["ec2:launch-template"], ec2::launch_templates(ec2.clone(), c())),
+            task("ec2", "DescribeTransitGateways", &["ec2:transit-gateway"], ec2::transit_gateways(ec2.clone(), c())),
+            task("ec2", "DescribeVpcEndpoints", &["ec2:vpc-endpoint"], ec2::vpc_endpoints(ec2, c())),
+            task("eks", "ListClusters", &["eks:cluster", "eks:nodegroup"], eks::clusters(eks, c())),
+            task(
+                "elasticache",
+                "DescribeReplicationGroups",
+                &["elasticache:replication-group"],
+                elasticache::replication_groups(cache.clone(), c()),
+            ),
+            task(
+                "elasticache",
+                "DescribeCacheClusters",
+                &["elasticache:cluster"],
+                elasticache::cache_clusters(cache.clone(), c()),
+            ),
+            task(
+                "elasticache",
+                "DescribeCacheSubnetGroups",
+                &["elasticache:subnet-group"],
+                elasticache::subnet_groups(cache.clone(), c()),
+            ),
+            task("elasticache", "DescribeSnapshots", &["elasticache:snapshot"], elasticache::snapshots(cache, c())),
+            task("tagging", "GetResources", &[tagging::TAGGED_KIND], tagging::resources(tagging, c())),
+        ]
+    }
+}
+
+impl Collector for AwsCollector {
+    async fn collect(&self, scope: RegionScope, progress: Arc<dyn Progress>) -> Inventory {
+        let mut inventory = Inventory::new(String::new(), vec![scope.account.clone()], vec![scope.region.clone()]);
+        let Some(session) = self.sessions.get(&scope.account) else {
+            return inventory;
+        };
+        let ctx = Ctx { account: scope.account.clone(), region: scope.region.clone() };
+        let tasks = Self::tasks(session, &ctx);
+        let mut limits: BTreeMap<&'static str, Arc<Semaphore>> = BTreeMap::new();
+        let mut set = tokio::task::JoinSet::new();
+        for task in tasks {
+            let limit =
+                limits.entry(task.service).or_insert_with(|| Arc::new(Semaphore::new(self.concurrency))).clone();
+            let deadline = self.deadline;
+            let progress = progress.clone();
+            let region = scope.region.clone();
+            set.spawn(async move {
+                let started = std::time::Instant::now();
+                // The semaphore is never closed, so acquiring cannot fail; a failure would only
+                // mean running unbounded, which is still correct.
+                let _permit = limit.acquire_owned().await.ok();
+                let listing = match deadline {
+                    Some(deadline) => match tokio::time::timeout_at(deadline, task.future).await {
+                        Ok(listing) => listing,
+                        Err(_) => Listing {
+                            resources: Vec::new(),
+                            failures: vec![Failure {
+                                service: task.service,
+                                operation: task.operation,
+                                cause: GapCause::Timeout,
+                                message: "abandoned at the scan's --timeout".to_owned(),
+                                kinds: task.kinds.clone(),
+                            }],
+                        },
+                    },
+                    None => task.future.await,
+                };
+                tracing::debug!(
+                    service = task.service,
+                    operation = task.operation,
+                    region = %region,
+                    resources = listing.resources.len(),
+                    failures = listing.failures.len(),
+                    elapsed_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX),
+                    "listing done"
+                );
+                progress.listing_done(&region, task.service, task.operation);
+                listing
+            });
+        }
+        let mut resources = Vec::new();
+        while let Some(joined) = set.join_next().await {
+            match joined {
+                Ok(listing) => {
+                    resources.extend(listing.resources);
+                    inventory
+                        .gaps
+                        .extend(listing.failures.into_iter().map(|f| f.into_gap(&scope.account, Some(&scope.region))));
+                }
+                Err(err) => inventory.gaps.push(super::CoverageGap {
+                    service: "leftover".to_owned(),
+                    account: Some(scope.account.clone()),
+                    region: Some(scope.region.clone()),
+                    operation: "listing".to_owned(),
+                    error: format!("a listing task failed: {err}"),
+                    cause: GapCause::Failed,
+                    object: None,
+                    kinds: kinds::KINDS.iter().map(|k| k.kind.to_owned()).collect(),
+                }),
+            }
+        }
+        inventory.resources = link::link_region(resources);
+        inventory
+    }
+}

@@ -1,0 +1,149 @@
+//! session: the AWS configuration of one account and the clients built from it. Every
+//! client carries the read-only guard; this is the only place clients are made.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use aws_config::{BehaviorVersion, Region, SdkConfig};
+use aws_smithy_types::retry::RetryConfig;
+use aws_smithy_types::timeout::TimeoutConfig;
+
+use super::guard::{ApiStats, ReadOnlyGuard};
+use crate::env;
+
+/// How clients retry and time out.
+#[derive(Clone, Debug)]
+pub struct AwsOptions {
+    /// A named profile instead of the default chain.
+    pub profile: Option<String>,
+    /// The region used when none is given and the chain configures none.
+    pub default_region: Option<String>,
+    /// Attempts per call, the first included.
+    pub max_attempts: u32,
+    /// Client-side rate limiting on top of backoff (the SDK's adaptive mode).
+    pub adaptive_retry: bool,
+    /// Time allowed for one call, retries included.
+    pub call_timeout: Duration,
+    /// Time allowed to open a connection.
+    pub connect_timeout: Duration,
+}
+
+impl Default for AwsOptions {
+    fn default() -> Self {
+        Self {
+            profile: None,
+            default_region: None,
+            max_attempts: 6,
+            adaptive_retry: false,
+            call_timeout: Duration::from_secs(120),
+            connect_timeout: Duration::from_secs(10),
+        }
+    }
+}
+
+/// One account's configuration plus the shared guard.
+#[derive(Clone, Debug)]
+pub struct AwsSession {
+    pub config: SdkConfig,
+    guard: ReadOnlyGuard,
+    path_style: bool,
+}
+
+impl AwsSession {
+    /// Loads the standard credential chain (environment, profiles, SSO, instance roles).
+    pub async fn load(options: &AwsOptions, stats: Arc<ApiStats>) -> Self {
+        let base = RetryConfig::standard();
+        let retry = if options.adaptive_retry { RetryConfig::adaptive() } else { base }
+            .with_max_attempts(options.max_attempts.max(1))
+            .with_initial_backoff(Duration::from_millis(200))
+            .with_max_backoff(Duration::from_secs(20));
+        let attempt_timeout = (options.call_timeout / 2).max(Duration::from_secs(1));
+        let timeouts = TimeoutConfig::builder()
+            .connect_timeout(options.connect_timeout)
+            .read_timeout(attempt_timeout)
+            .operation_attempt_timeout(attempt_timeout)
+            .operation_timeout(options.call_timeout)
+            .build();
+        let mut loader = aws_config::defaults(BehaviorVersion::latest()).retry_config(retry).timeout_config(timeouts);
+        if let Some(profile) = &options.profile {
+            loader = loader.profile_name(profile);
+        }
+        let mut config = loader.load().await;
+        if config.region().is_none() {
+            if let Some(region) = &options.default_region {
+                config = config.into_builder().region(Region::new(region.clone())).build();
+            }
+        }
+        Self::from_config(config, stats)
+    }
+
+    /// Wraps an existing configuration (another account's assumed role).
+    pub fn from_config(config: SdkConfig, stats: Arc<ApiStats>) -> Self {
+        // An endpoint override means an emulator or a private endpoint, where virtual-hosted
+        // bucket names do not resolve: S3 then uses path-style addressing.
+        let path_style = config.endpoint_url().is_some()
+            || std::env::var_os(env::AWS_ENDPOINT_URL_S3).is_some()
+            || std::env::var_os(env::AWS_ENDPOINT_URL).is_some();
+        Self { config, guard: ReadOnlyGuard::new(stats), path_style }
+    }
+
+    pub fn guard(&self) -> &ReadOnlyGuard {
+        &self.guard
+    }
+
+    /// The configured region, if any.
+    pub fn region(&self) -> Option<String> {
+        self.config.region().map(ToString::to_string)
+    }
+
+    pub fn ec2(&self, region: &str) -> aws_sdk_ec2::Client {
+        let conf = aws_sdk_ec2::config::Builder::from(&self.config)
+            .region(Region::new(region.to_owned()))
+            .interceptor(self.guard.clone())
+            .build();
+        aws_sdk_ec2::Client::from_conf(conf)
+    }
+
+    pub fn eks(&self, region: &str) -> aws_sdk_eks::Client {
+        let conf = aws_sdk_eks::config::Builder::from(&self.config)
+            .region(Region::new(region.to_owned()))
+            .interceptor(self.guard.clone())
+            .build();
+        aws_sdk_eks::Client::from_conf(conf)
+    }
+
+    pub fn elasticache(&self, region: &str) -> aws_sdk_elasticache::Client {
+        let conf = aws_sdk_elasticache::config::Builder::from(&self.config)
+            .region(Region::new(region.to_owned()))
+            .interceptor(self.guard.clone())
+            .build();
+        aws_sdk_elasticache::Client::from_conf(conf)
+    }
+
+    pub fn tagging(&self, region: &str) -> aws_sdk_resourcegroupstagging::Client {
+        let conf = aws_sdk_resourcegroupstagging::config::Builder::from(&self.config)
+            .region(Region::new(region.to_owned()))
+            .interceptor(self.guard.clone())
+            .build();
+        aws_sdk_resourcegroupstagging::Client::from_conf(conf)
+    }
+
+    pub fn s3(&self, region: &str) -> aws_sdk_s3::Client {
+        let conf = aws_sdk_s3::config::Builder::from(&self.config)
+            .region(Region::new(region.to_owned()))
+            .force_path_style(self.path_style)
+            .interceptor(self.guard.clone())
+            .build();
+        aws_sdk_s3::Client::from_conf(conf)
+    }
+
+    pub fn sts(&self) -> aws_sdk_sts::Client {
+        let conf = aws_sdk_sts::config::Builder::from(&self.config).interceptor(self.guard.clone()).build();
+        aws_sdk_sts::Client::from_conf(conf)
+    }
+
+    pub fn organizations(&self) -> aws_sdk_organizations::Client {
+        let conf = aws_sdk_organizations::config::Builder::from(&self.config).interceptor(self.guard.clone()).build();
+        aws_sdk_organizations::Client::from_conf(conf)
+    }
+}

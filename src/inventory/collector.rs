@@ -1,0 +1,105 @@
+//! collector: the one seam between the scan and AWS. A `Collector` lists one region of one
+//! account; `collect` fans out over every region and account concurrently and merges.
+
+use std::future::Future;
+use std::sync::Arc;
+
+pub use crate::progress::Progress;
+
+use super::Inventory;
+
+/// One region of one account.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct RegionScope {
+    pub account: String,
+    pub region: String,
+}
+
+/// Lists one region of one account. Failures become gaps in the returned inventory; a
+/// collector never fails as a whole.
+pub trait Collector: Send + Sync + 'static {
+    fn collect(&self, scope: RegionScope, progress: Arc<dyn Progress>) -> impl Future<Output = Inventory> + Send;
+
+    /// How many listings one region takes (for progress).
+    fn listings_per_region(&self) -> usize {
+        1
+    }
+}
+
+/// Lists every scope concurrently and merges the results into one sorted inventory.
+pub async fn collect<C: Collector>(
+    collector: Arc<C>,
+    scopes: Vec<RegionScope>,
+    generated_at: String,
+    progress: Arc<dyn Progress>,
+) -> Inventory {
+    let mut accounts: Vec<String> = scopes.iter().map(|s| s.account.clone()).collect();
+    accounts.dedup();
+    let mut regions: Vec<String> = scopes.iter().map(|s| s.region.clone()).collect();
+    regions.sort();
+    regions.dedup();
+    let mut merged = Inventory::new(generated_at, accounts, regions);
+    progress.planned(scopes.len() * collector.listings_per_region());
+    let mut set = tokio::task::JoinSet::new();
+    for scope in scopes {
+        let collector = collector.clone();
+        let progress = progress.clone();
+        set.spawn(async move { collector.collect(scope, progress).await });
+    }
+    while let Some(joined) = set.join_next().await {
+        match joined {
+            Ok(part) => {
+                let generated_at = std::mem::take(&mut merged.generated_at);
+                merged.absorb(part);
+                merged.generated_at = generated_at;
+            }
+            Err(err) => merged.gaps.push(super::CoverageGap {
+                service: "leftover".to_owned(),
+                account: None,
+                region: None,
+                operation: "listing".to_owned(),
+                error: format!("a region's listing failed: {err}"),
+                cause: super::GapCause::Failed,
+                object: None,
+                kinds: super::kinds::KINDS.iter().map(|k| k.kind.to_owned()).collect(),
+            }),
+        }
+    }
+    merged.normalize();
+    merged
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::inventory::LiveResource;
+    use crate::progress::Silent;
+
+    struct Fake;
+
+    impl Collector for Fake {
+        async fn collect(&self, scope: RegionScope, _progress: Arc<dyn Progress>) -> Inventory {
+            let mut inv = Inventory::new(String::new(), vec![scope.account.clone()], vec![scope.region.clone()]);
+            inv.resources.push(LiveResource::new(
+                "ec2:vpc",
+                format!("vpc-{}", scope.region),
+                &scope.account,
+                &scope.region,
+            ));
+            inv
+        }
+    }
+
+    #[tokio::test]
+    async fn merges_every_scope_in_order() {
+        let scopes = vec![
+            RegionScope { account: "1".into(), region: "us-west-2".into() },
+            RegionScope { account: "1".into(), region: "eu-west-1".into() },
+        ];
+        let inv = collect(Arc::new(Fake), scopes, "now".into(), Arc::new(Silent)).await;
+        assert_eq!(inv.generated_at, "now");
+        assert_eq!(inv.regions, vec!["eu-west-1", "us-west-2"]);
+        let ids: Vec<&str> = inv.resources.iter().map(|r| r.id.as_str()).collect();
+        assert_eq!(ids, vec!["vpc-eu-west-1", "vpc-us-west-2"]);
+    }
+}

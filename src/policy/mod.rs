@@ -1,0 +1,10 @@
+//! policy: the built-in knowledge and the user's rules, loaded and checked. Pure apart
+//! from reading the policy files.
+
+pub mod glob;
+pub mod policy;
+pub mod policy_error;
+
+pub use glob::Glob;
+pub use policy::{EnvStatus, EnvironmentSpec, Expectation, Ignore, OwnershipClass, OwnershipRule, Policy};
+pub use policy_error::PolicyError;

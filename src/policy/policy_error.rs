@@ -1,0 +1,75 @@
+//! policy_error: a policy file that cannot be used. Every variant names the file, and
+//! where it can, the line and the key.
+
+use std::fmt;
+
+/// Where in a policy file.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Location {
+    pub file: String,
+    pub line: Option<usize>,
+    pub column: Option<usize>,
+    pub key: Option<String>,
+}
+
+impl fmt::Display for Location {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.file)?;
+        if let Some(line) = self.line {
+            write!(f, ":{line}")?;
+            if let Some(column) = self.column {
+                write!(f, ":{column}")?;
+            }
+        }
+        if let Some(key) = &self.key {
+            write!(f, ": key `{key}`")?;
+        }
+        Ok(())
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum PolicyError {
+    #[error("cannot read policy file {file}")]
+    Read {
+        file: String,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("{location}: {message}")]
+    Invalid { location: Location, message: String },
+}
+
+impl PolicyError {
+    pub fn location(&self) -> Option<&Location> {
+        match self {
+            Self::Invalid { location, .. } => Some(location),
+            Self::Read { .. } => None,
+        }
+    }
+}
+
+/// Line and column (1-based) of a byte offset.
+pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
+    let offset = offset.min(text.len());
+    let before = &text[..offset];
+    let line = before.matches('\n').count() + 1;
+    let column = before.rfind('\n').map_or(offset, |nl| offset - nl - 1) + 1;
+    (line, column)
+}
+
+/// The key a span sits on: the text before `=` on that line, or the span itself.
+pub fn key_at(text: &str, span: std::ops::Range<usize>) -> Option<String> {
+    let start = span.start.min(text.len());
+    let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
+    let line_end = text[start..].find('\n').map_or(text.len(), |i| start + i);
+    let line = &text[line_start..line_end];
+    if let Some((key, _)) = line.split_once('=') {
+        let key = key.trim();
+        if !key.is_empty() && !key.starts_with('[') {
+            return Some(key.trim_matches('"').to_owned());
+        }
+    }
+    let spanned = text.get(span)?.trim();
+    (!spanned.is_empty() && spanned.len() < 80).then(|| spanned.trim_matches(['[', ']', '"']).to_owned())
+}

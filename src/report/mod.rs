@@ -1,0 +1,35 @@
+//! report: renders a `Report` as a table, JSON, markdown or HTML, and writes it. The only
+//! module that writes results; everything else returns data.
+
+pub mod json;
+#[allow(clippy::module_inception)]
+pub mod report;
+pub mod style;
+pub mod table;
+pub mod write;
+
+pub use report::{Coverage, Report, ReportFinding, Scope, StateScope};
+pub use style::Style;
+
+use crate::cli::args::Format;
+
+/// How to render, per format.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct RenderOptions {
+    pub table: table::TableOptions,
+}
+
+/// A format this build cannot render.
+#[derive(Debug, thiserror::Error)]
+#[error("--format {0} is not available in this build")]
+pub struct UnsupportedFormat(&'static str);
+
+/// Renders a report in a format.
+pub fn render(report: &Report, format: Format, options: &RenderOptions) -> Result<String, UnsupportedFormat> {
+    match format {
+        Format::Table => Ok(table::render(report, options.table)),
+        Format::Json => Ok(json::render(report)),
+        Format::Markdown => Err(UnsupportedFormat("markdown")),
+        Format::Html => Err(UnsupportedFormat("html")),
+    }
+}

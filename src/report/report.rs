@@ -1,0 +1,119 @@
+//! report: the one `Report` every format renders, and the JSON contract
+//! (`leftover.report/v1`, documented in the README and pinned by a test).
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::checks::{Finding, FindingKind, Outcome};
+use crate::inventory::CoverageGap;
+
+/// The schema name of the JSON report.
+pub const REPORT_SCHEMA: &str = "leftover.report/v1";
+
+/// One state the scan read.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StateScope {
+    pub source: String,
+    /// Managed resource instances it declares.
+    pub resources: usize,
+    pub environment: Option<String>,
+}
+
+/// What was scanned.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Scope {
+    pub accounts: Vec<String>,
+    pub regions: Vec<String>,
+    pub states: Vec<StateScope>,
+}
+
+/// Whether everything could be read, and what could not.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Coverage {
+    pub complete: bool,
+    pub gaps: Vec<CoverageGap>,
+}
+
+/// A finding as the report carries it: with its fingerprint and, against a baseline,
+/// whether it is new.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ReportFinding {
+    #[serde(flatten)]
+    pub finding: Finding,
+    pub fingerprint: String,
+    /// `new` or `unchanged` when compared with a baseline.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<String>,
+}
+
+/// The whole result of a scan.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Report {
+    pub schema: String,
+    pub generated_at: String,
+    pub scope: Scope,
+    pub coverage: Coverage,
+    /// Findings per kind (kinds with none are left out), plus `ignored` when a policy
+    /// ignored resources.
+    pub summary: BTreeMap<String, usize>,
+    pub findings: Vec<ReportFinding>,
+    /// Findings of the baseline that no longer occur (only with `--baseline`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resolved: Option<Vec<ReportFinding>>,
+}
+
+impl Report {
+    /// Builds the report of a scan.
+    pub fn new(generated_at: String, scope: Scope, gaps: Vec<CoverageGap>, outcome: Outcome) -> Self {
+        let mut summary: BTreeMap<String, usize> = BTreeMap::new();
+        for f in &outcome.findings {
+            *summary.entry(f.kind.as_str().to_owned()).or_default() += 1;
+        }
+        if outcome.ignored > 0 {
+            summary.insert("ignored".to_owned(), outcome.ignored);
+        }
+        let findings = outcome
+            .findings
+            .into_iter()
+            .map(|finding| ReportFinding { fingerprint: finding.fingerprint(), finding, status: None })
+            .collect();
+        Self {
+            schema: REPORT_SCHEMA.to_owned(),
+            generated_at,
+            scope,
+            coverage: Coverage { complete: gaps.is_empty(), gaps },
+            summary,
+            findings,
+            resolved: None,
+        }
+    }
+
+    /// Findings of one kind.
+    pub fn of_kind(&self, kind: FindingKind) -> impl Iterator<Item = &ReportFinding> {
+        self.findings.iter().filter(move |f| f.finding.kind == kind)
+    }
+
+    /// Kinds present, in report order.
+    pub fn kinds_present(&self) -> Vec<FindingKind> {
+        FindingKind::ALL.into_iter().filter(|k| self.findings.iter().any(|f| f.finding.kind == *k)).collect()
+    }
+
+    /// `4 unmanaged, 1 missing`, or `no findings`.
+    pub fn counts_line(&self) -> String {
+        let parts: Vec<String> =
+            self.kinds_present().into_iter().map(|k| format!("{} {}", self.of_kind(k).count(), k.as_str())).collect();
+        if parts.is_empty() { "no findings".to_owned() } else { parts.join(", ") }
+    }
+
+    /// `2 regions, 1 account, 3 states`.
+    pub fn scope_line(&self) -> String {
+        let plural = |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
+        format!(
+            "{}, {}, {}",
+            plural(self.scope.accounts.len(), "account", "accounts"),
+            plural(self.scope.regions.len(), "region", "regions"),
+            plural(self.scope.states.len(), "state", "states")
+        )
+    }
+}

@@ -1,0 +1,493 @@
+//! extract: turns one raw state instance (attributes as JSON) into a `StateResource`,
+//! reading its identity, inline declarations, parts, references and checked attributes
+//! through the identity tables. Pure; secrets are redacted before anything is read.
+
+use std::collections::BTreeMap;
+
+use serde_json::Value;
+
+use super::identity::{self, Key, PartKind};
+use super::secrets;
+use super::state_resource::{Checked, Identity, Mode, Reference, StateResource};
+use crate::inventory::arn::Arn;
+use crate::inventory::kinds;
+use crate::inventory::subresource::{NetworkAclEntry, Route, SecurityGroupRule, SubResources};
+
+/// The parts of a raw instance extraction needs.
+pub struct RawInstance<'a> {
+    pub source: &'a str,
+    pub address: String,
+    pub tf_type: &'a str,
+    pub mode: Mode,
+    pub provider: &'a str,
+    pub attributes: Value,
+    pub sensitive: &'a Value,
+    pub tainted: bool,
+    pub deposed: Option<String>,
+    pub keep_attributes: bool,
+}
+
+fn str_at<'v>(attrs: &'v Value, name: &str) -> Option<&'v str> {
+    attrs.get(name).and_then(Value::as_str).filter(|s| !s.is_empty())
+}
+
+/// Values at a dotted path where `*` steps into every element of a list.
+fn values_at<'v>(value: &'v Value, path: &str) -> Vec<&'v Value> {
+    let mut current = vec![value];
+    for step in path.split('.') {
+        let mut next = Vec::new();
+        for v in current {
+            if step == "*" {
+                if let Some(items) = v.as_array() {
+                    next.extend(items.iter());
+                }
+            } else if let Some(inner) = v.get(step) {
+                next.push(inner);
+            }
+        }
+        current = next;
+    }
+    current
+}
+
+/// Builds the resource. Never fails: what cannot be read is left out.
+pub fn extract(raw: RawInstance<'_>) -> StateResource {
+    let mut attrs = raw.attributes;
+    secrets::redact(&mut attrs, &secrets::parse_paths(raw.sensitive));
+
+    let arn = str_at(&attrs, "arn").map(str::to_owned);
+    let identity = identity_of(raw.tf_type, raw.mode, &attrs, arn.as_deref());
+    let (mut region, mut account) = (None, None);
+    if let Some(parsed) = arn.as_deref().and_then(Arn::parse) {
+        if !parsed.region.is_empty() {
+            region = Some(parsed.region.to_owned());
+        }
+        if !parsed.account.is_empty() {
+            account = Some(parsed.account.to_owned());
+        }
+    }
+    if region.is_none() {
+        region = str_at(&attrs, "region").map(str::to_owned).or_else(|| {
+            str_at(&attrs, "availability_zone")
+                .filter(|az| az.len() > 1 && az.ends_with(|c: char| c.is_ascii_lowercase()))
+                .map(|az| az[..az.len() - 1].to_owned())
+        });
+    }
+    if account.is_none() {
+        account = str_at(&attrs, "owner_id")
+            .filter(|o| o.len() == 12 && o.bytes().all(|b| b.is_ascii_digit()))
+            .map(str::to_owned);
+    }
+
+    let tags = tags_of(&attrs);
+    let mut inline = Vec::new();
+    for (path, kind) in identity::inline_of(raw.tf_type) {
+        for value in values_at(&attrs, path) {
+            if let Some(id) = value.as_str().filter(|s| !s.is_empty()) {
+                inline.push((kind.to_owned(), id.to_owned()));
+            }
+        }
+    }
+    let parts = parts_of(raw.tf_type, &attrs);
+    let checked = identity::checked_of(raw.tf_type)
+        .filter_map(|(path, live)| {
+            let value = values_at(&attrs, path).into_iter().next()?;
+            (!value.is_null()).then(|| Checked { path: path.to_owned(), live: live.to_owned(), value: value.clone() })
+        })
+        .collect();
+    let mut references = Vec::new();
+    if raw.mode == Mode::Managed || raw.mode == Mode::Data {
+        collect_references(&attrs, &mut String::new(), &mut references, true);
+    }
+    // A resource does not reference itself.
+    if let Some((kind, id)) = match &identity {
+        Identity::Live { kind, id } | Identity::Arn { kind, id, .. } => Some((kind.clone(), id.clone())),
+        _ => None,
+    } {
+        references.retain(|r| !(r.kind == kind && r.target == id));
+    }
+
+    StateResource {
+        source: raw.source.to_owned(),
+        address: raw.address,
+        tf_type: raw.tf_type.to_owned(),
+        mode: raw.mode,
+        provider: raw.provider.to_owned(),
+        identity,
+        region,
+        account,
+        tags,
+        inline,
+        parts,
+        references,
+        checked,
+        attributes: raw.keep_attributes.then_some(attrs),
+        tainted: raw.tainted,
+        deposed: raw.deposed,
+    }
+}
+
+fn identity_of(tf_type: &str, mode: Mode, attrs: &Value, arn: Option<&str>) -> Identity {
+    if !identity::is_aws_type(tf_type) {
+        return Identity::Foreign;
+    }
+    let Some(mapping) = identity::mapping(tf_type) else {
+        return match arn.and_then(Arn::parse) {
+            Some(parsed) => {
+                let (kind, id) = parsed.kind_and_id();
+                Identity::Arn { kind, id, arn: arn.unwrap_or_default().to_owned() }
+            }
+            None => Identity::Unmapped,
+        };
+    };
+    let _ = mode;
+    match mapping.key {
+        Key::Id | Key::Attr(_) => {
+            let attr = if let Key::Attr(a) = mapping.key { a } else { "id" };
+            match str_at(attrs, attr) {
+                Some(id) => Identity::Live { kind: mapping.kind.to_owned(), id: id.to_owned() },
+                None => Identity::NoId,
+            }
+        }
+        Key::Part { parent_kind, parent_attr, part } => {
+            let Some(parent_id) = str_at(attrs, parent_attr) else { return Identity::NoId };
+            let parent_kind = if parent_kind == "*" {
+                match kinds::kind_of_id(parent_id) {
+                    Some(spec) => spec.kind,
+                    None => return Identity::Unmapped,
+                }
+            } else {
+                parent_kind
+            };
+            let label = match part {
+                PartKind::Route => "route",
+                PartKind::Rule | PartKind::RuleIngress | PartKind::RuleEgress => "rule",
+                PartKind::AclRule => "network ACL rule",
+                PartKind::Other(label) => label,
+            };
+            Identity::Part {
+                parent_kind: parent_kind.to_owned(),
+                parent_id: parent_id.to_owned(),
+                part: label.to_owned(),
+            }
+        }
+    }
+}
+
+fn tags_of(attrs: &Value) -> BTreeMap<String, String> {
+    let source = attrs.get("tags_all").filter(|t| t.as_object().is_some_and(|m| !m.is_empty())).or(attrs.get("tags"));
+    source
+        .and_then(Value::as_object)
+        .map(|map| map.iter().filter_map(|(k, v)| v.as_str().map(|v| (k.clone(), v.to_owned()))).collect())
+        .unwrap_or_default()
+}
+
+const ROUTE_TARGETS: &[&str] = &[
+    "vpc_peering_connection_id",
+    "nat_gateway_id",
+    "transit_gateway_id",
+    "network_interface_id",
+    "instance_id",
+    "egress_only_gateway_id",
+    "local_gateway_id",
+    "carrier_gateway_id",
+    "vpc_endpoint_id",
+    "gateway_id",
+    "core_network_arn",
+];
+
+fn route_from(block: &Value, destination_keys: &[&str]) -> Option<Route> {
+    let destination = destination_keys.iter().find_map(|k| str_at(block, k))?.to_owned();
+    let target = ROUTE_TARGETS.iter().find_map(|k| str_at(block, k)).map(str::to_owned);
+    Some(Route { destination, target, state: None, origin: None })
+}
+
+fn int_at(value: &Value, name: &str) -> Option<i32> {
+    let v = value.get(name)?;
+    v.as_i64().and_then(|n| i32::try_from(n).ok()).or_else(|| v.as_str().and_then(|s| s.parse().ok()))
+}
+
+fn strings_at<'v>(value: &'v Value, name: &str) -> Vec<&'v str> {
+    match value.get(name) {
+        Some(Value::Array(items)) => items.iter().filter_map(Value::as_str).filter(|s| !s.is_empty()).collect(),
+        Some(Value::String(s)) if !s.is_empty() => vec![s.as_str()],
+        _ => Vec::new(),
+    }
+}
+
+/// Expands a Terraform rule block (several CIDRs, groups, `self`) into single-peer rules.
+fn rules_from(block: &Value, egress: bool, own_group: Option<&str>, group_keys: &[&str]) -> Vec<SecurityGroupRule> {
+    let protocol = str_at(block, "protocol").unwrap_or("-1").to_owned();
+    let from_port = int_at(block, "from_port").unwrap_or(0);
+    let to_port = int_at(block, "to_port").unwrap_or(0);
+    let base = SecurityGroupRule {
+        id: None,
+        egress,
+        protocol,
+        from_port,
+        to_port,
+        cidr_ipv4: None,
+        cidr_ipv6: None,
+        prefix_list: None,
+        group: None,
+    };
+    let mut out = Vec::new();
+    for cidr in strings_at(block, "cidr_blocks") {
+        out.push(SecurityGroupRule { cidr_ipv4: Some(cidr.to_owned()), ..base.clone() });
+    }
+    for cidr in strings_at(block, "ipv6_cidr_blocks") {
+        out.push(SecurityGroupRule { cidr_ipv6: Some(cidr.to_owned()), ..base.clone() });
+    }
+    for list in strings_at(block, "prefix_list_ids") {
+        out.push(SecurityGroupRule { prefix_list: Some(list.to_owned()), ..base.clone() });
+    }
+    for key in group_keys {
+        for group in strings_at(block, key) {
+            out.push(SecurityGroupRule { group: Some(group.to_owned()), ..base.clone() });
+        }
+    }
+    if block.get("self").and_then(Value::as_bool) == Some(true) {
+        if let Some(own) = own_group {
+            out.push(SecurityGroupRule { group: Some(own.to_owned()), ..base });
+        }
+    }
+    out
+}
+
+fn acl_entry(block: &Value, egress: bool) -> Option<NetworkAclEntry> {
+    Some(NetworkAclEntry {
+        rule_number: int_at(block, "rule_no").or_else(|| int_at(block, "rule_number"))?,
+        egress,
+        protocol: str_at(block, "protocol").unwrap_or("-1").to_owned(),
+        action: str_at(block, "action").or_else(|| str_at(block, "rule_action")).unwrap_or("deny").to_ascii_lowercase(),
+        cidr: str_at(block, "cidr_block").map(str::to_owned),
+        ipv6_cidr: str_at(block, "ipv6_cidr_block").map(str::to_owned),
+        from_port: int_at(block, "from_port"),
+        to_port: int_at(block, "to_port"),
+    })
+}
+
+fn parts_of(tf_type: &str, attrs: &Value) -> SubResources {
+    let mut parts = SubResources::default();
+    let own_id = str_at(attrs, "id");
+    match tf_type {
+        "aws_route_table" | "aws_default_route_table" => {
+            for block in attrs.get("route").and_then(Value::as_array).into_iter().flatten() {
+                if let Some(route) = route_from(block, &["cidr_block", "ipv6_cidr_block", "destination_prefix_list_id"])
+                {
+                    parts.routes.push(route);
+                }
+            }
+        }
+        "aws_route" => {
+            if let Some(route) = route_from(
+                attrs,
+                &["destination_cidr_block", "destination_ipv6_cidr_block", "destination_prefix_list_id"],
+            ) {
+                parts.routes.push(route);
+            }
+        }
+        "aws_security_group" | "aws_default_security_group" => {
+            for (name, egress) in [("ingress", false), ("egress", true)] {
+                for block in attrs.get(name).and_then(Value::as_array).into_iter().flatten() {
+                    parts.rules.extend(rules_from(block, egress, own_id, &["security_groups"]));
+                }
+            }
+        }
+        "aws_security_group_rule" => {
+            let egress = str_at(attrs, "type") == Some("egress");
+            let own = str_at(attrs, "security_group_id");
+            parts.rules.extend(rules_from(attrs, egress, own, &["source_security_group_id"]));
+        }
+        "aws_vpc_security_group_ingress_rule" | "aws_vpc_security_group_egress_rule" => {
+            parts.rules.push(SecurityGroupRule {
+                id: str_at(attrs, "security_group_rule_id").or(own_id).map(str::to_owned),
+                egress: tf_type.ends_with("egress_rule"),
+                protocol: str_at(attrs, "ip_protocol").unwrap_or("-1").to_owned(),
+                from_port: int_at(attrs, "from_port").unwrap_or(-1),
+                to_port: int_at(attrs, "to_port").unwrap_or(-1),
+                cidr_ipv4: str_at(attrs, "cidr_ipv4").map(str::to_owned),
+                cidr_ipv6: str_at(attrs, "cidr_ipv6").map(str::to_owned),
+                prefix_list: str_at(attrs, "prefix_list_id").map(str::to_owned),
+                group: str_at(attrs, "referenced_security_group_id").map(str::to_owned),
+            });
+        }
+        "aws_network_acl" | "aws_default_network_acl" => {
+            for (name, egress) in [("ingress", false), ("egress", true)] {
+                for block in attrs.get(name).and_then(Value::as_array).into_iter().flatten() {
+                    parts.entries.extend(acl_entry(block, egress));
+                }
+            }
+        }
+        "aws_network_acl_rule" => {
+            let egress = attrs.get("egress").and_then(Value::as_bool).unwrap_or(false);
+            parts.entries.extend(acl_entry(attrs, egress));
+        }
+        _ => {}
+    }
+    parts
+}
+
+/// Attributes whose values are never references: the resource's own identity, tags, and
+/// free text.
+fn skip_key(key: &str) -> bool {
+    matches!(key, "id" | "arn" | "tags" | "tags_all" | "description" | "name" | "owner_id" | "policy")
+}
+
+fn collect_references(value: &Value, path: &mut String, out: &mut Vec<Reference>, top: bool) {
+    match value {
+        Value::String(text) => {
+            if let Some(spec) = kinds::kind_of_id(text) {
+                out.push(Reference { path: path.clone(), kind: spec.kind.to_owned(), target: text.clone() });
+            } else if text.starts_with("arn:") {
+                if let Some(parsed) = Arn::parse(text) {
+                    let (kind, id) = parsed.kind_and_id();
+                    if kinds::spec_of(&kind).is_some() {
+                        out.push(Reference { path: path.clone(), kind, target: id });
+                    } else {
+                        out.push(Reference { path: path.clone(), kind, target: text.clone() });
+                    }
+                }
+            }
+        }
+        Value::Array(items) => {
+            for (i, item) in items.iter().enumerate() {
+                let len = path.len();
+                if !path.is_empty() {
+                    path.push('.');
+                }
+                path.push_str(&i.to_string());
+                collect_references(item, path, out, false);
+                path.truncate(len);
+            }
+        }
+        Value::Object(map) => {
+            for (key, item) in map {
+                if top && skip_key(key) {
+                    continue;
+                }
+                let len = path.len();
+                if !path.is_empty() {
+                    path.push('.');
+                }
+                path.push_str(key);
+                collect_references(item, path, out, false);
+                path.truncate(len);
+            }
+        }
+        _ => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn run(tf_type: &str, attributes: Value) -> StateResource {
+        extract(RawInstance {
+            source: "s3://b/k",
+            address: format!("{tf_type}.x"),
+            tf_type,
+            mode: Mode::Managed,
+            provider: "provider[\"registry.terraform.io/hashicorp/aws\"]",
+            attributes,
+            sensitive: &Value::Null,
+            tainted: false,
+            deposed: None,
+            keep_attributes: false,
+        })
+    }
+
+    #[test]
+    fn instance_identity_inline_and_references() {
+        let r = run(
+            "aws_instance",
+            json!({
+                "id": "i-0123456789abcdef0",
+                "arn": "arn:aws:ec2:eu-west-1:123456789012:instance/i-0123456789abcdef0",
+                "subnet_id": "subnet-0a1b2c3d4e5f60718",
+                "vpc_security_group_ids": ["sg-0a1b2c3d4e5f60718"],
+                "root_block_device": [{"volume_id": "vol-0a1b2c3d4e5f60718"}],
+                "primary_network_interface_id": "eni-0a1b2c3d4e5f60718",
+                "instance_type": "t3.micro",
+                "tags_all": {"Name": "web", "Environment": "dev"}
+            }),
+        );
+        assert_eq!(r.identity, Identity::Live { kind: "ec2:instance".into(), id: "i-0123456789abcdef0".into() });
+        assert_eq!(r.region.as_deref(), Some("eu-west-1"));
+        assert_eq!(r.account.as_deref(), Some("123456789012"));
+        assert!(r.inline.contains(&("ec2:volume".into(), "vol-0a1b2c3d4e5f60718".into())));
+        assert!(r.inline.contains(&("ec2:network-interface".into(), "eni-0a1b2c3d4e5f60718".into())));
+        assert!(r.references.iter().any(|x| x.kind == "ec2:subnet" && x.path == "subnet_id"));
+        assert!(r.references.iter().any(|x| x.kind == "ec2:security-group" && x.path == "vpc_security_group_ids.0"));
+        assert_eq!(r.tags.get("Environment").map(String::as_str), Some("dev"));
+        assert_eq!(r.checked[0].live, "instance_type");
+    }
+
+    #[test]
+    fn routes_inline_and_separate() {
+        let table = run(
+            "aws_route_table",
+            json!({"id": "rtb-0a1b2c3d", "route": [{"cidr_block": "10.1.0.0/16", "vpc_peering_connection_id": "pcx-0a1b2c3d", "gateway_id": ""}]}),
+        );
+        assert_eq!(table.parts.routes[0].destination, "10.1.0.0/16");
+        assert_eq!(table.parts.routes[0].target.as_deref(), Some("pcx-0a1b2c3d"));
+        let route = run(
+            "aws_route",
+            json!({"id": "r-rtb-0a1b2c3d1080289494", "route_table_id": "rtb-0a1b2c3d", "destination_cidr_block": "0.0.0.0/0", "gateway_id": "igw-0a1b2c3d"}),
+        );
+        assert_eq!(
+            route.identity,
+            Identity::Part {
+                parent_kind: "ec2:route-table".into(),
+                parent_id: "rtb-0a1b2c3d".into(),
+                part: "route".into()
+            }
+        );
+        assert_eq!(route.parts.routes[0].target.as_deref(), Some("igw-0a1b2c3d"));
+    }
+
+    #[test]
+    fn security_group_rules_expand() {
+        let rule = run(
+            "aws_security_group_rule",
+            json!({"type": "ingress", "security_group_id": "sg-0a1b2c3d", "protocol": "tcp", "from_port": 443, "to_port": 443,
+                   "cidr_blocks": ["10.0.0.0/8", "192.168.0.0/16"], "self": true}),
+        );
+        assert_eq!(rule.parts.rules.len(), 3);
+        assert_eq!(rule.parts.rules[2].group.as_deref(), Some("sg-0a1b2c3d"));
+    }
+
+    #[test]
+    fn unknown_aws_types_join_by_arn() {
+        let r = run(
+            "aws_sqs_queue",
+            json!({"id": "https://sqs/123/jobs", "arn": "arn:aws:sqs:us-east-1:123456789012:jobs"}),
+        );
+        assert!(matches!(r.identity, Identity::Arn { ref kind, ref id, .. } if kind == "sqs:queue" && id == "jobs"));
+        let r = run("aws_iam_role_policy", json!({"id": "role:policy"}));
+        assert_eq!(r.identity, Identity::Unmapped);
+        let r = run("random_id", json!({"id": "abc"}));
+        assert_eq!(r.identity, Identity::Foreign);
+    }
+
+    #[test]
+    fn secrets_never_reach_the_resource() {
+        let r = extract(RawInstance {
+            source: "s",
+            address: "aws_db_instance.db".into(),
+            tf_type: "aws_db_instance",
+            mode: Mode::Managed,
+            provider: "p",
+            attributes: json!({"id": "db", "password": "vpc-0a1b2c3d4e5f6071", "custom": "sg-0a1b2c3d4e5f6071"}),
+            sensitive: &json!([[{"type": "get_attr", "value": "custom"}]]),
+            tainted: false,
+            deposed: None,
+            keep_attributes: true,
+        });
+        let text = serde_json::to_string(&r).expect("json");
+        assert!(!text.contains("vpc-0a1b2c3d4e5f6071"));
+        assert!(!text.contains("sg-0a1b2c3d4e5f6071"));
+    }
+}

@@ -1,0 +1,21 @@
+//! state: reads Terraform state from S3 and disk. Listing and fetching are async; parsing
+//! runs off the async runtime and streams. A state that cannot be read becomes a coverage
+//! gap naming the object; the others are still used.
+
+pub mod address;
+pub mod extract;
+pub mod identity;
+pub mod parse;
+pub mod reader;
+pub mod secrets;
+pub mod source;
+pub mod state_error;
+pub mod state_file;
+pub mod state_resource;
+
+pub use parse::{ParseOptions, Parsed};
+pub use reader::{StateSet, read_states};
+pub use source::StateSource;
+pub use state_error::StateError;
+pub use state_file::StateFile;
+pub use state_resource::{Identity, Mode, StateResource};

@@ -1,0 +1,634 @@
+//! parse: reads a Terraform state from a byte stream without holding the raw text and the
+//! parsed tree at once: resources are converted one by one as the stream goes by, and
+//! outputs (which hold secrets) are skipped unread. Versions 4 and 3 are read; anything
+//! else is refused with an error that names the object. Pure and synchronous.
+
+use std::cell::Cell;
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::fmt;
+use std::io::{BufReader, Read};
+use std::rc::Rc;
+
+use serde::Deserialize;
+use serde::de::{DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use serde_json::Value;
+
+use super::address;
+use super::extract::{RawInstance, extract};
+use super::state_error::StateError;
+use super::state_file::StateFile;
+use super::state_resource::{Mode, StateResource};
+
+/// The default size limit of one state, in bytes.
+pub const DEFAULT_MAX_STATE_BYTES: u64 = 512 * 1024 * 1024;
+
+/// How to parse.
+#[derive(Clone, Debug)]
+pub struct ParseOptions {
+    /// Keep each resource's redacted attributes (for `explain`).
+    pub keep_attributes: bool,
+    /// Refuse states larger than this.
+    pub max_bytes: u64,
+}
+
+impl Default for ParseOptions {
+    fn default() -> Self {
+        Self { keep_attributes: false, max_bytes: DEFAULT_MAX_STATE_BYTES }
+    }
+}
+
+/// A reader that fails once more than `remaining` bytes were read, and remembers the
+/// first read error so it is reported as a read failure, not as bad JSON.
+struct Limited<R> {
+    inner: R,
+    remaining: u64,
+    exceeded: Rc<Cell<bool>>,
+    io_error: Rc<std::cell::RefCell<Option<String>>>,
+}
+
+impl<R: Read> Read for Limited<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = match self.inner.read(buf) {
+            Ok(n) => n,
+            Err(err) => {
+                self.io_error.borrow_mut().get_or_insert_with(|| err.to_string());
+                return Err(err);
+            }
+        };
+        let n64 = n as u64;
+        if n64 > self.remaining {
+            self.exceeded.set(true);
+            return Err(std::io::Error::other("state size limit exceeded"));
+        }
+        self.remaining -= n64;
+        Ok(n)
+    }
+}
+
+/// How many leading bytes decide whether an object of unknown name looks like a state.
+const SNIFF_BYTES: usize = 4096;
+
+/// Whether the first bytes of an object look like a Terraform (or OpenTofu) state.
+pub fn looks_like_state(prefix: &[u8]) -> bool {
+    let text = String::from_utf8_lossy(prefix);
+    let trimmed = text.trim_start_matches(|c: char| c.is_whitespace() || c == '\u{feff}');
+    trimmed.starts_with('{')
+        && ((text.contains("\"version\"")
+            && ["\"terraform_version\"", "\"lineage\"", "\"resources\"", "\"modules\"", "\"serial\""]
+                .iter()
+                .any(|k| text.contains(k)))
+            || text.contains("\"encrypted_data\""))
+}
+
+/// Parses an object that may or may not be a state. When `certain` (its name says it is a
+/// state, or the user named it), every failure is an error; otherwise an object whose
+/// first bytes do not look like a state is `NotState`.
+pub fn parse_candidate<R: Read>(
+    source: &str,
+    mut reader: R,
+    options: &ParseOptions,
+    certain: bool,
+) -> Result<Parsed, StateError> {
+    if certain {
+        return parse(source, reader, options);
+    }
+    let mut prefix = Vec::with_capacity(SNIFF_BYTES);
+    let mut buf = [0u8; SNIFF_BYTES];
+    while prefix.len() < SNIFF_BYTES {
+        match reader.read(&mut buf[..SNIFF_BYTES - prefix.len()]) {
+            Ok(0) => break,
+            Ok(n) => prefix.extend_from_slice(&buf[..n]),
+            Err(err) if err.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(err) => {
+                return Err(StateError::Read { source_name: source.to_owned(), detail: err.to_string(), denied: false });
+            }
+        }
+    }
+    if !looks_like_state(&prefix) {
+        return Ok(Parsed::NotState);
+    }
+    parse(source, std::io::Cursor::new(prefix).chain(reader), options)
+}
+
+struct Ctx<'a> {
+    source: &'a str,
+    options: &'a ParseOptions,
+    resources: Vec<StateResource>,
+    seen: HashSet<(String, Option<String>)>,
+    invalid: Option<String>,
+}
+
+impl Ctx<'_> {
+    fn push(&mut self, resource: StateResource) {
+        if self.invalid.is_some() {
+            return;
+        }
+        let key = (resource.address.clone(), resource.deposed.clone());
+        if !self.seen.insert(key) {
+            self.invalid = Some(format!("resource instance {} appears more than once", resource.address));
+            return;
+        }
+        self.resources.push(resource);
+    }
+}
+
+#[derive(Deserialize)]
+struct RawResource {
+    #[serde(default)]
+    module: Option<String>,
+    mode: String,
+    #[serde(rename = "type")]
+    tf_type: String,
+    name: String,
+    #[serde(default)]
+    provider: String,
+    #[serde(default)]
+    instances: Vec<RawInstanceV4>,
+}
+
+#[derive(Deserialize)]
+struct RawInstanceV4 {
+    #[serde(default)]
+    index_key: Option<Value>,
+    #[serde(default)]
+    status: Option<String>,
+    #[serde(default)]
+    deposed: Option<String>,
+    #[serde(default)]
+    attributes: Option<Value>,
+    #[serde(default)]
+    attributes_flat: Option<BTreeMap<String, String>>,
+    #[serde(default)]
+    sensitive_attributes: Option<Value>,
+}
+
+#[derive(Deserialize)]
+struct V3Module {
+    #[serde(default)]
+    path: Vec<String>,
+    #[serde(default)]
+    resources: BTreeMap<String, V3Resource>,
+}
+
+#[derive(Deserialize)]
+struct V3Resource {
+    #[serde(rename = "type", default)]
+    tf_type: String,
+    #[serde(default)]
+    provider: String,
+    #[serde(default)]
+    primary: Option<V3Instance>,
+    #[serde(default)]
+    deposed: Vec<V3Instance>,
+}
+
+#[derive(Deserialize)]
+struct V3Instance {
+    #[serde(default)]
+    id: String,
+    #[serde(default)]
+    attributes: BTreeMap<String, String>,
+    #[serde(default)]
+    tainted: bool,
+}
+
+struct ResourcesSeed<'c, 'a>(&'c mut Ctx<'a>);
+
+impl<'de> DeserializeSeed<'de> for ResourcesSeed<'_, '_> {
+    type Value = ();
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
+        deserializer.deserialize_seq(self)
+    }
+}
+
+impl<'de> Visitor<'de> for ResourcesSeed<'_, '_> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a list of resources")
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        while let Some(raw) = seq.next_element::<RawResource>()? {
+            convert_v4(self.0, raw);
+        }
+        Ok(())
+    }
+
+    fn visit_unit<E>(self) -> Result<(), E> {
+        Ok(())
+    }
+}
+
+fn convert_v4(ctx: &mut Ctx<'_>, raw: RawResource) {
+    let mode = match raw.mode.as_str() {
+        "managed" => Mode::Managed,
+        "data" => Mode::Data,
+        other => {
+            ctx.invalid
+                .get_or_insert_with(|| format!("resource {}.{} has unknown mode {other:?}", raw.tf_type, raw.name));
+            return;
+        }
+    };
+    for instance in raw.instances {
+        let address = address::render(
+            raw.module.as_deref(),
+            mode == Mode::Data,
+            &raw.tf_type,
+            &raw.name,
+            instance.index_key.as_ref(),
+        );
+        let attributes = match (instance.attributes, instance.attributes_flat) {
+            (Some(attrs), _) => attrs,
+            (None, Some(flat)) => unflatten(&flat),
+            (None, None) => Value::Object(serde_json::Map::new()),
+        };
+        let resource = extract(RawInstance {
+            source: ctx.source,
+            address,
+            tf_type: &raw.tf_type,
+            mode,
+            provider: &raw.provider,
+            attributes,
+            sensitive: instance.sensitive_attributes.as_ref().unwrap_or(&Value::Null),
+            tainted: instance.status.as_deref() == Some("tainted"),
+            deposed: instance.deposed.filter(|d| !d.is_empty()),
+            keep_attributes: ctx.options.keep_attributes,
+        });
+        ctx.push(resource);
+    }
+}
+
+fn convert_v3(ctx: &mut Ctx<'_>, modules: Vec<V3Module>) {
+    for module in modules {
+        let module_addr = address::legacy_module(&module.path);
+        for (key, resource) in module.resources {
+            let (data, rest) = match key.strip_prefix("data.") {
+                Some(rest) => (true, rest),
+                None => (false, key.as_str()),
+            };
+            let mut parts: Vec<&str> = rest.split('.').collect();
+            let index = match parts.last().and_then(|p| p.parse::<u64>().ok()) {
+                Some(i) if parts.len() >= 3 => {
+                    parts.pop();
+                    Some(Value::from(i))
+                }
+                _ => None,
+            };
+            if parts.len() < 2 {
+                ctx.invalid.get_or_insert_with(|| format!("resource key {key:?} is not TYPE.NAME"));
+                continue;
+            }
+            let tf_type = if resource.tf_type.is_empty() { parts[0].to_owned() } else { resource.tf_type.clone() };
+            let name = parts[1..].join(".");
+            let address = address::render(module_addr.as_deref(), data, &tf_type, &name, index.as_ref());
+            let instances = resource
+                .primary
+                .into_iter()
+                .map(|i| (i, None))
+                .chain(resource.deposed.into_iter().enumerate().map(|(n, i)| (i, Some(format!("{n:08}")))));
+            for (instance, deposed) in instances {
+                let mut attributes = unflatten(&instance.attributes);
+                if let Value::Object(map) = &mut attributes {
+                    if !instance.id.is_empty() {
+                        map.entry("id").or_insert_with(|| Value::String(instance.id.clone()));
+                    }
+                }
+                let resource = extract(RawInstance {
+                    source: ctx.source,
+                    address: address.clone(),
+                    tf_type: &tf_type,
+                    mode: if data { Mode::Data } else { Mode::Managed },
+                    provider: &resource.provider,
+                    attributes,
+                    sensitive: &Value::Null,
+                    tainted: instance.tainted,
+                    deposed,
+                    keep_attributes: ctx.options.keep_attributes,
+                });
+                ctx.push(resource);
+            }
+        }
+    }
+}
+
+/// Rebuilds nested attributes from the legacy flat map (`tags.%`, `route.#`,
+/// `route.1234.cidr_block`). Keys under a map (`X.%`) are taken whole, dots included.
+pub fn unflatten(flat: &BTreeMap<String, String>) -> Value {
+    let maps: HashSet<&str> = flat.keys().filter_map(|k| k.strip_suffix(".%")).collect();
+    let mut root = serde_json::Map::new();
+    for (key, value) in flat {
+        if key.ends_with(".%") || key.ends_with(".#") || key == "%" || key == "#" {
+            continue;
+        }
+        let mut segments: Vec<String> = Vec::new();
+        let mut rest = key.as_str();
+        let mut prefix_len: usize = 0;
+        loop {
+            // A map prefix swallows the remainder as one key.
+            let consumed = &key[..prefix_len.saturating_sub(1)];
+            if prefix_len > 0 && maps.contains(consumed) {
+                segments.push(rest.to_owned());
+                break;
+            }
+            match rest.split_once('.') {
+                Some((head, tail)) => {
+                    segments.push(head.to_owned());
+                    prefix_len += head.len() + 1;
+                    rest = tail;
+                }
+                None => {
+                    segments.push(rest.to_owned());
+                    break;
+                }
+            }
+        }
+        insert_path(&mut root, &segments, Value::String(value.clone()));
+    }
+    listify(Value::Object(root), flat, "")
+}
+
+fn insert_path(map: &mut serde_json::Map<String, Value>, segments: &[String], value: Value) {
+    let Some((first, rest)) = segments.split_first() else { return };
+    if rest.is_empty() {
+        map.insert(first.clone(), value);
+        return;
+    }
+    let entry = map.entry(first.clone()).or_insert_with(|| Value::Object(serde_json::Map::new()));
+    if let Value::Object(inner) = entry {
+        insert_path(inner, rest, value);
+    }
+}
+
+/// Turns objects that were lists (`X.#` present) into arrays, in key order.
+fn listify(value: Value, flat: &BTreeMap<String, String>, prefix: &str) -> Value {
+    match value {
+        Value::Object(map) => {
+            let is_list = !prefix.is_empty() && flat.contains_key(&format!("{prefix}.#"));
+            let mut entries: Vec<(String, Value)> = map
+                .into_iter()
+                .map(|(k, v)| {
+                    let child = if prefix.is_empty() { k.clone() } else { format!("{prefix}.{k}") };
+                    (k, listify(v, flat, &child))
+                })
+                .collect();
+            if is_list {
+                entries.sort_by_key(|(k, _)| k.parse::<u64>().unwrap_or(u64::MAX));
+                Value::Array(entries.into_iter().map(|(_, v)| v).collect())
+            } else {
+                Value::Object(entries.into_iter().collect())
+            }
+        }
+        other => other,
+    }
+}
+
+struct TopVisitor<'c, 'a>(&'c mut Ctx<'a>);
+
+#[derive(Default)]
+struct Top {
+    version: Option<u64>,
+    terraform_version: Option<String>,
+    serial: u64,
+    lineage: Option<String>,
+    saw_resources: bool,
+    modules: Option<Vec<V3Module>>,
+    encrypted: bool,
+}
+
+impl<'de> Visitor<'de> for TopVisitor<'_, '_> {
+    type Value = Top;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a JSON object")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Top, A::Error> {
+        let mut top = Top::default();
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "version" => top.version = map.next_value::<Option<u64>>()?,
+                "terraform_version" => top.terraform_version = map.next_value()?,
+                "serial" => top.serial = map.next_value::<Option<u64>>()?.unwrap_or(0),
+                "lineage" => top.lineage = map.next_value()?,
+                "resources" => {
+                    top.saw_resources = true;
+                    map.next_value_seed(ResourcesSeed(self.0))?;
+                }
+                "modules" => top.modules = map.next_value()?,
+                "encrypted_data" | "encryption_version" => {
+                    top.encrypted = true;
+                    map.next_value::<IgnoredAny>()?;
+                }
+                _ => {
+                    map.next_value::<IgnoredAny>()?;
+                }
+            }
+        }
+        Ok(top)
+    }
+}
+
+/// What a stream turned out to hold.
+#[derive(Debug)]
+pub enum Parsed {
+    State(StateFile),
+    /// Valid JSON, but no sign of being a state (no `version`/`resources`/`modules`).
+    NotState,
+}
+
+/// Parses a state from a reader.
+pub fn parse<R: Read>(source: &str, reader: R, options: &ParseOptions) -> Result<Parsed, StateError> {
+    let exceeded = Rc::new(Cell::new(false));
+    let io_error = Rc::new(std::cell::RefCell::new(None));
+    let limited =
+        Limited { inner: reader, remaining: options.max_bytes, exceeded: exceeded.clone(), io_error: io_error.clone() };
+    let mut de = serde_json::Deserializer::from_reader(BufReader::with_capacity(256 * 1024, limited));
+    let mut ctx = Ctx { source, options, resources: Vec::new(), seen: HashSet::new(), invalid: None };
+    let result = de.deserialize_map(TopVisitor(&mut ctx)).and_then(|top| de.end().map(|()| top));
+    let top = match result {
+        Ok(top) => top,
+        Err(_) if exceeded.get() => {
+            return Err(StateError::TooLarge { source_name: source.to_owned(), limit: options.max_bytes });
+        }
+        Err(_) if io_error.borrow().is_some() => {
+            let detail = io_error.borrow_mut().take().unwrap_or_default();
+            return Err(StateError::Read { source_name: source.to_owned(), detail, denied: false });
+        }
+        Err(error) => return Err(StateError::Json { source_name: source.to_owned(), error }),
+    };
+    if top.encrypted {
+        return Err(StateError::Encrypted { source_name: source.to_owned() });
+    }
+    let Some(version) = top.version else {
+        if top.saw_resources || top.modules.is_some() {
+            return Err(StateError::Invalid {
+                source_name: source.to_owned(),
+                detail: "no \"version\" field".to_owned(),
+            });
+        }
+        return Ok(Parsed::NotState);
+    };
+    match version {
+        4 => {}
+        3 => convert_v3(&mut ctx, top.modules.unwrap_or_default()),
+        other => return Err(StateError::Version { source_name: source.to_owned(), version: other }),
+    }
+    if let Some(detail) = ctx.invalid {
+        return Err(StateError::Invalid { source_name: source.to_owned(), detail });
+    }
+    let mut resources = ctx.resources;
+    infer_placement(&mut resources);
+    Ok(Parsed::State(StateFile {
+        source: source.to_owned(),
+        version,
+        terraform_version: top.terraform_version,
+        serial: top.serial,
+        lineage: top.lineage,
+        workspace: None,
+        resources,
+    }))
+}
+
+/// Resources without an ARN or zone take the region and account most resources of the
+/// same provider configuration show: one provider block is one region of one account.
+fn infer_placement(resources: &mut [StateResource]) {
+    let mut regions: HashMap<String, HashMap<String, usize>> = HashMap::new();
+    let mut accounts: HashMap<String, HashMap<String, usize>> = HashMap::new();
+    for r in resources.iter() {
+        if let Some(region) = &r.region {
+            *regions.entry(r.provider.clone()).or_default().entry(region.clone()).or_default() += 1;
+        }
+        if let Some(account) = &r.account {
+            *accounts.entry(r.provider.clone()).or_default().entry(account.clone()).or_default() += 1;
+        }
+    }
+    let majority = |votes: Option<&HashMap<String, usize>>| {
+        votes.and_then(|v| v.iter().max_by(|a, b| a.1.cmp(b.1).then(b.0.cmp(a.0))).map(|(k, _)| k.clone()))
+    };
+    for r in resources.iter_mut() {
+        if r.region.is_none() {
+            r.region = majority(regions.get(&r.provider));
+        }
+        if r.account.is_none() {
+            r.account = majority(accounts.get(&r.provider));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::state::state_resource::Identity;
+
+    fn parse_str(text: &str) -> Result<Parsed, StateError> {
+        parse("test.tfstate", text.as_bytes(), &ParseOptions::default())
+    }
+
+    fn state(text: &str) -> StateFile {
+        match parse_str(text) {
+            Ok(Parsed::State(s)) => s,
+            other => panic!("expected a state, got {other:?}"),
+        }
+    }
+
+    const V4: &str = r#"{
+      "version": 4, "terraform_version": "1.9.5", "serial": 7, "lineage": "abc",
+      "outputs": {"db_password": {"value": "hunter2", "type": "string", "sensitive": true}},
+      "resources": [
+        {"module": "module.net[\"a\"]", "mode": "managed", "type": "aws_subnet", "name": "private",
+         "provider": "provider[\"registry.terraform.io/hashicorp/aws\"]",
+         "instances": [
+           {"index_key": "x", "attributes": {"id": "subnet-0a1b2c3d", "arn": "arn:aws:ec2:eu-west-1:123456789012:subnet/subnet-0a1b2c3d", "vpc_id": "vpc-0a1b2c3d"}},
+           {"index_key": "y", "attributes": {"id": "subnet-0a1b2c3e", "vpc_id": "vpc-0a1b2c3d"}}
+         ]},
+        {"mode": "managed", "type": "aws_instance", "name": "web", "provider": "provider[\"registry.terraform.io/hashicorp/aws\"]",
+         "instances": [{"index_key": 0, "attributes": {"id": "i-0a1b2c3d"}}]},
+        {"mode": "data", "type": "aws_ami", "name": "ubuntu", "provider": "provider[\"registry.terraform.io/hashicorp/aws\"]",
+         "instances": [{"attributes": {"id": "ami-0a1b2c3d"}}]}
+      ]
+    }"#;
+
+    #[test]
+    fn reads_v4_addresses_modes_and_placement() {
+        let s = state(V4);
+        assert_eq!(s.version, 4);
+        assert_eq!(s.serial, 7);
+        let addresses: Vec<&str> = s.resources.iter().map(|r| r.address.as_str()).collect();
+        assert_eq!(
+            addresses,
+            vec![
+                "module.net[\"a\"].aws_subnet.private[\"x\"]",
+                "module.net[\"a\"].aws_subnet.private[\"y\"]",
+                "aws_instance.web[0]",
+                "data.aws_ami.ubuntu"
+            ]
+        );
+        assert_eq!(s.resources[3].mode, Mode::Data);
+        // Placement inferred from the provider's other resources.
+        assert_eq!(s.resources[1].region.as_deref(), Some("eu-west-1"));
+        assert_eq!(s.resources[2].account.as_deref(), Some("123456789012"));
+        assert!(!format!("{s:?}").contains("hunter2"));
+    }
+
+    #[test]
+    fn reads_v3_legacy_modules() {
+        let s = state(
+            r#"{"version": 3, "terraform_version": "0.11.14", "serial": 1, "lineage": "l",
+                "modules": [{"path": ["root", "net"], "resources": {
+                  "aws_instance.web.1": {"type": "aws_instance", "primary": {"id": "i-0a1b2c3d", "attributes": {"id": "i-0a1b2c3d", "tags.%": "1", "tags.kubernetes.io/role": "node", "vpc_security_group_ids.#": "1", "vpc_security_group_ids.1234": "sg-0a1b2c3d"}}},
+                  "data.aws_ami.x": {"type": "aws_ami", "primary": {"id": "ami-0a1b2c3d", "attributes": {}}}
+                }}]}"#,
+        );
+        assert_eq!(s.version, 3);
+        let web = s.resources.iter().find(|r| r.tf_type == "aws_instance").expect("web");
+        assert_eq!(web.address, "module.net.aws_instance.web[1]");
+        assert_eq!(web.identity, Identity::Live { kind: "ec2:instance".into(), id: "i-0a1b2c3d".into() });
+        assert_eq!(web.tags.get("kubernetes.io/role").map(String::as_str), Some("node"));
+        assert!(web.references.iter().any(|r| r.target == "sg-0a1b2c3d"));
+        assert!(s.resources.iter().any(|r| r.address == "module.net.data.aws_ami.x" && r.mode == Mode::Data));
+    }
+
+    #[test]
+    fn refuses_what_it_cannot_read() {
+        assert!(matches!(parse_str(r#"{"version": 4, "resources": ["#), Err(StateError::Json { .. })));
+        assert!(matches!(parse_str(r#"{"version": 5, "resources": []}"#), Err(StateError::Version { version: 5, .. })));
+        assert!(matches!(parse_str(r#"{"version": 2, "modules": []}"#), Err(StateError::Version { version: 2, .. })));
+        assert!(matches!(
+            parse_str(
+                r#"{"serial": 1, "lineage": "x", "meta": {}, "encrypted_data": "AAAA", "encryption_version": "v0"}"#
+            ),
+            Err(StateError::Encrypted { .. })
+        ));
+        assert!(matches!(parse_str(r#"{"name": "not a state"}"#), Ok(Parsed::NotState)));
+        let dup = r#"{"version": 4, "resources": [
+            {"mode": "managed", "type": "aws_vpc", "name": "a", "instances": [{"attributes": {"id": "vpc-0a1b2c3d"}}]},
+            {"mode": "managed", "type": "aws_vpc", "name": "a", "instances": [{"attributes": {"id": "vpc-0a1b2c3e"}}]}]}"#;
+        let err = parse_str(dup).expect_err("duplicate");
+        assert!(err.to_string().contains("aws_vpc.a appears more than once"), "{err}");
+        let deep = format!(
+            r#"{{"version": 4, "resources": [{{"mode": "managed", "type": "aws_vpc", "name": "a", "instances": [{{"attributes": {}1{}}}]}}]}}"#,
+            "[".repeat(500),
+            "]".repeat(500)
+        );
+        assert!(matches!(parse_str(&deep), Err(StateError::Json { .. })));
+        let bad_utf8 = b"{\"version\": 4, \"resources\": [{\"mode\": \"managed\", \"type\": \"aws_vpc\", \"name\": \"\xff\xfe\", \"instances\": []}]}";
+        assert!(parse("bad", &bad_utf8[..], &ParseOptions::default()).is_err());
+    }
+
+    #[test]
+    fn size_limit_is_enforced() {
+        let options = ParseOptions { keep_attributes: false, max_bytes: 100 };
+        let err = parse("big.tfstate", V4.as_bytes(), &options).expect_err("too large");
+        assert!(matches!(err, StateError::TooLarge { limit: 100, .. }));
+    }
+
+    #[test]
+    fn empty_state_is_a_state() {
+        let s = state(
+            r#"{"version": 4, "terraform_version": "1.9.5", "serial": 9, "lineage": "x", "outputs": {}, "resources": [], "check_results": null}"#,
+        );
+        assert!(s.resources.is_empty());
+    }
+}

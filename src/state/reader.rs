@@ -1,0 +1,451 @@
+//! reader: finds and reads every state below the given sources, concurrently. S3 buckets
+//! are read through a client in the bucket's own region; parsing runs on blocking threads
+//! fed chunk by chunk from the object's body, so an object is never held whole.
+
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use serde::{Deserialize, Serialize};
+use tokio::sync::Semaphore;
+
+use super::parse::{self, ParseOptions, Parsed};
+use super::source::{NameClass, StateSource, classify, workspace_of};
+use super::state_error::StateError;
+use super::state_file::StateFile;
+use crate::inventory::aws::AwsSession;
+use crate::inventory::aws::failure;
+use crate::inventory::{CoverageGap, GapCause};
+use crate::progress::Progress;
+
+/// An object looked at and passed over, with why.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Skipped {
+    pub object: String,
+    pub reason: String,
+}
+
+/// Every state read, every object that could not be, and every object passed over.
+#[derive(Clone, Debug, Default)]
+pub struct StateSet {
+    pub files: Vec<StateFile>,
+    pub gaps: Vec<CoverageGap>,
+    pub skipped: Vec<Skipped>,
+}
+
+impl StateSet {
+    fn sort(&mut self) {
+        self.files.sort_by(|a, b| a.source.cmp(&b.source));
+        self.gaps.sort_by(|a, b| a.object.cmp(&b.object));
+        self.skipped.sort_by(|a, b| a.object.cmp(&b.object));
+    }
+
+    /// Adds another set (another source).
+    pub fn absorb(&mut self, other: StateSet) {
+        self.files.extend(other.files);
+        self.gaps.extend(other.gaps);
+        self.skipped.extend(other.skipped);
+    }
+}
+
+/// How states are read.
+#[derive(Clone, Debug)]
+pub struct ReadOptions {
+    pub parse: ParseOptions,
+    /// States fetched and parsed at once.
+    pub concurrency: usize,
+}
+
+impl Default for ReadOptions {
+    fn default() -> Self {
+        Self { parse: ParseOptions::default(), concurrency: 8 }
+    }
+}
+
+fn gap_of(error: &StateError, service: &str, operation: &str) -> CoverageGap {
+    let cause = match error {
+        StateError::Read { denied: true, .. } => GapCause::Denied,
+        StateError::Read { .. } => GapCause::Failed,
+        _ => GapCause::Invalid,
+    };
+    CoverageGap {
+        service: service.to_owned(),
+        account: None,
+        region: None,
+        operation: operation.to_owned(),
+        error: error.to_string(),
+        cause,
+        object: Some(error.source_name().to_owned()),
+        kinds: Vec::new(),
+    }
+}
+
+/// Reads every source. Never fails as a whole: what cannot be read becomes a gap.
+pub async fn read_states(
+    sources: &[StateSource],
+    session: Option<&AwsSession>,
+    options: &ReadOptions,
+    progress: Arc<dyn Progress>,
+) -> StateSet {
+    let limit = Arc::new(Semaphore::new(options.concurrency.max(1)));
+    let mut set = StateSet::default();
+    for source in sources {
+        let part = match source {
+            StateSource::S3 { bucket, prefix } => match session {
+                Some(session) => read_s3(session, bucket, prefix, options, &limit, &progress).await,
+                None => {
+                    let mut part = StateSet::default();
+                    part.gaps.push(CoverageGap {
+                        service: "s3".to_owned(),
+                        account: None,
+                        region: None,
+                        operation: "ListObjectsV2".to_owned(),
+                        error: "no AWS session to read S3 with".to_owned(),
+                        cause: GapCause::Failed,
+                        object: Some(source.to_string()),
+                        kinds: Vec::new(),
+                    });
+                    part
+                }
+            },
+            StateSource::Path(path) => read_local(path, options, &limit, &progress).await,
+        };
+        set.absorb(part);
+    }
+    // The same object named twice (a prefix and a key below it) is read once.
+    set.files.sort_by(|a, b| a.source.cmp(&b.source));
+    set.files.dedup_by(|a, b| a.source == b.source);
+    set.sort();
+    set
+}
+
+/// The region a bucket lives in; the session's region when it cannot be asked.
+async fn bucket_region(session: &AwsSession, bucket: &str) -> String {
+    let home = session.region().unwrap_or_else(|| "us-east-1".to_owned());
+    match session.s3(&home).get_bucket_location().bucket(bucket).send().await {
+        Ok(out) => match out.location_constraint().map(|c| c.as_str().to_owned()) {
+            None => "us-east-1".to_owned(),
+            Some(c) if c.is_empty() => "us-east-1".to_owned(),
+            Some(c) if c == "EU" => "eu-west-1".to_owned(),
+            Some(c) => c,
+        },
+        Err(err) => {
+            tracing::debug!(bucket, error = %aws_smithy_types::error::display::DisplayErrorContext(&err), "GetBucketLocation failed; using the session's region");
+            home
+        }
+    }
+}
+
+async fn list_keys(
+    client: &aws_sdk_s3::Client,
+    bucket: &str,
+    prefix: &str,
+) -> Result<Vec<(String, u64)>, failure::Failure> {
+    let mut keys = Vec::new();
+    let mut pages = client.list_objects_v2().bucket(bucket).prefix(prefix).into_paginator().send();
+    while let Some(page) = pages.next().await {
+        let page = page.map_err(|err| failure::failure("s3", "ListObjectsV2", &[], &err))?;
+        for object in page.contents() {
+            if let Some(key) = object.key() {
+                keys.push((key.to_owned(), u64::try_from(object.size().unwrap_or(0)).unwrap_or(0)));
+            }
+        }
+    }
+    Ok(keys)
+}
+
+async fn read_s3(
+    session: &AwsSession,
+    bucket: &str,
+    prefix: &str,
+    options: &ReadOptions,
+    limit: &Arc<Semaphore>,
+    progress: &Arc<dyn Progress>,
+) -> StateSet {
+    let mut set = StateSet::default();
+    let region = bucket_region(session, bucket).await;
+    let client = session.s3(&region);
+    let shown = if prefix.is_empty() { format!("s3://{bucket}") } else { format!("s3://{bucket}/{prefix}") };
+    let mut keys = match list_keys(&client, bucket, prefix).await {
+        Ok(keys) => keys,
+        Err(f) => {
+            set.gaps.push(CoverageGap {
+                service: "s3".to_owned(),
+                account: None,
+                region: Some(region),
+                operation: f.operation.to_owned(),
+                error: format!("cannot list bucket {bucket}: {}", f.message),
+                cause: f.cause,
+                object: Some(shown),
+                kinds: Vec::new(),
+            });
+            return set;
+        }
+    };
+    // Workspaces live under `env:/NAME/KEY`, outside the prefix itself.
+    if !prefix.is_empty() && !prefix.starts_with("env:/") {
+        match list_keys(&client, bucket, "env:/").await {
+            Ok(more) => keys.extend(more.into_iter().filter(|(key, _)| {
+                key.strip_prefix("env:/")
+                    .and_then(|rest| rest.split_once('/'))
+                    .is_some_and(|(_, inner)| inner.starts_with(prefix))
+            })),
+            Err(f) => set.gaps.push(CoverageGap {
+                service: "s3".to_owned(),
+                account: None,
+                region: Some(region.clone()),
+                operation: f.operation.to_owned(),
+                error: format!("cannot list workspaces of bucket {bucket}: {}", f.message),
+                cause: f.cause,
+                object: Some(format!("s3://{bucket}/env:/")),
+                kinds: Vec::new(),
+            }),
+        }
+    }
+    let mut tasks = tokio::task::JoinSet::new();
+    for (key, size) in keys {
+        let name = format!("s3://{bucket}/{key}");
+        let certain = match classify(&key) {
+            NameClass::Skip(reason) => {
+                set.skipped.push(Skipped { object: name, reason: reason.to_owned() });
+                continue;
+            }
+            NameClass::Candidate { certain } => certain,
+        };
+        if size > options.parse.max_bytes {
+            let error = StateError::TooLarge { source_name: name.clone(), limit: options.parse.max_bytes };
+            if certain {
+                set.gaps.push(gap_of(&error, "s3", "GetObject"));
+            } else {
+                set.skipped.push(Skipped { object: name, reason: "too large to be a state".to_owned() });
+            }
+            continue;
+        }
+        let client = client.clone();
+        let bucket = bucket.to_owned();
+        let parse_options = options.parse.clone();
+        let limit = limit.clone();
+        let progress = progress.clone();
+        tasks.spawn(async move {
+            let _permit = limit.acquire_owned().await.ok();
+            let result = fetch_and_parse(&client, &bucket, &key, &name, &parse_options, certain).await;
+            progress.state_read(&name);
+            (name, key, result)
+        });
+    }
+    while let Some(joined) = tasks.join_next().await {
+        let Ok((name, key, result)) = joined else { continue };
+        match result {
+            Ok(Parsed::State(mut file)) => {
+                file.workspace = workspace_of(&key);
+                set.files.push(file);
+            }
+            Ok(Parsed::NotState) => {
+                set.skipped.push(Skipped { object: name, reason: "not a Terraform state".to_owned() })
+            }
+            Err(error) => set.gaps.push(gap_of(&error, "s3", "GetObject")),
+        }
+    }
+    set
+}
+
+/// A blocking reader over chunks sent from the async side.
+struct ChunkReader {
+    rx: tokio::sync::mpsc::Receiver<Result<Vec<u8>, String>>,
+    current: std::io::Cursor<Vec<u8>>,
+}
+
+impl Read for ChunkReader {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        loop {
+            let n = self.current.read(buf)?;
+            if n > 0 || buf.is_empty() {
+                return Ok(n);
+            }
+            match self.rx.blocking_recv() {
+                Some(Ok(chunk)) => self.current = std::io::Cursor::new(chunk),
+                Some(Err(message)) => return Err(std::io::Error::other(message)),
+                None => return Ok(0),
+            }
+        }
+    }
+}
+
+async fn fetch_and_parse(
+    client: &aws_sdk_s3::Client,
+    bucket: &str,
+    key: &str,
+    name: &str,
+    options: &ParseOptions,
+    certain: bool,
+) -> Result<Parsed, StateError> {
+    let response = client.get_object().bucket(bucket).key(key).send().await.map_err(|err| {
+        let (cause, detail) = failure::describe(&err);
+        StateError::Read { source_name: name.to_owned(), detail, denied: cause == GapCause::Denied }
+    })?;
+    let mut body = response.body;
+    let (tx, rx) = tokio::sync::mpsc::channel::<Result<Vec<u8>, String>>(8);
+    let parse_name = name.to_owned();
+    let parse_options = options.clone();
+    let parser = tokio::task::spawn_blocking(move || {
+        let reader = ChunkReader { rx, current: std::io::Cursor::new(Vec::new()) };
+        parse::parse_candidate(&parse_name, reader, &parse_options, certain)
+    });
+    while let Some(chunk) = body.next().await {
+        let message = chunk.map(|bytes| bytes.to_vec()).map_err(|err| err.to_string());
+        let failed = message.is_err();
+        // The parser stops reading once it has failed or finished: stop fetching then.
+        if tx.send(message).await.is_err() || failed {
+            break;
+        }
+    }
+    drop(tx);
+    parser.await.map_err(|err| StateError::Read {
+        source_name: name.to_owned(),
+        detail: err.to_string(),
+        denied: false,
+    })?
+}
+
+fn walk(dir: &Path, out: &mut Vec<PathBuf>, errors: &mut Vec<(PathBuf, std::io::Error)>) {
+    let entries = match std::fs::read_dir(dir) {
+        Ok(entries) => entries,
+        Err(err) => {
+            errors.push((dir.to_owned(), err));
+            return;
+        }
+    };
+    let mut paths: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
+    paths.sort();
+    for path in paths {
+        let hidden = path.file_name().and_then(|n| n.to_str()).is_some_and(|n| n.starts_with('.') && n != ".");
+        if path.is_dir() {
+            if !hidden {
+                walk(&path, out, errors);
+            }
+        } else if path.is_file() {
+            out.push(path);
+        }
+    }
+}
+
+async fn read_local(
+    path: &Path,
+    options: &ReadOptions,
+    limit: &Arc<Semaphore>,
+    progress: &Arc<dyn Progress>,
+) -> StateSet {
+    let mut set = StateSet::default();
+    let root = path.to_owned();
+    let listing = tokio::task::spawn_blocking(move || {
+        let mut files = Vec::new();
+        let mut errors = Vec::new();
+        if root.is_dir() {
+            walk(&root, &mut files, &mut errors);
+            Ok((files, errors, false))
+        } else if root.is_file() {
+            Ok((vec![root], errors, true))
+        } else {
+            Err(std::fs::metadata(&root).err().unwrap_or_else(|| std::io::Error::other("not a file or directory")))
+        }
+    })
+    .await;
+    let (files, errors, named) = match listing {
+        Ok(Ok(found)) => found,
+        Ok(Err(err)) => {
+            let error =
+                StateError::Read { source_name: path.display().to_string(), detail: err.to_string(), denied: false };
+            set.gaps.push(gap_of(&error, "file", "read"));
+            return set;
+        }
+        Err(err) => {
+            let error =
+                StateError::Read { source_name: path.display().to_string(), detail: err.to_string(), denied: false };
+            set.gaps.push(gap_of(&error, "file", "read"));
+            return set;
+        }
+    };
+    for (dir, err) in errors {
+        let error = StateError::Read { source_name: dir.display().to_string(), detail: err.to_string(), denied: false };
+        set.gaps.push(gap_of(&error, "file", "read"));
+    }
+    let mut tasks = tokio::task::JoinSet::new();
+    for file in files {
+        let name = file.display().to_string();
+        let certain = if named {
+            true
+        } else {
+            match classify(&name) {
+                NameClass::Skip(reason) => {
+                    set.skipped.push(Skipped { object: name, reason: reason.to_owned() });
+                    continue;
+                }
+                NameClass::Candidate { certain } => certain,
+            }
+        };
+        let parse_options = options.parse.clone();
+        let limit = limit.clone();
+        let progress = progress.clone();
+        tasks.spawn(async move {
+            let _permit = limit.acquire_owned().await.ok();
+            let task_name = name.clone();
+            let result = tokio::task::spawn_blocking(move || match std::fs::File::open(&file) {
+                Ok(handle) => parse::parse_candidate(&task_name, handle, &parse_options, certain),
+                Err(err) => Err(StateError::Read {
+                    source_name: task_name,
+                    detail: err.to_string(),
+                    denied: err.kind() == std::io::ErrorKind::PermissionDenied,
+                }),
+            })
+            .await
+            .unwrap_or_else(|err| {
+                Err(StateError::Read { source_name: name.clone(), detail: err.to_string(), denied: false })
+            });
+            progress.state_read(&name);
+            (name, result)
+        });
+    }
+    while let Some(joined) = tasks.join_next().await {
+        let Ok((name, result)) = joined else { continue };
+        match result {
+            Ok(Parsed::State(mut file)) => {
+                file.workspace = workspace_of(&name);
+                set.files.push(file);
+            }
+            Ok(Parsed::NotState) => {
+                set.skipped.push(Skipped { object: name, reason: "not a Terraform state".to_owned() })
+            }
+            Err(error) => set.gaps.push(gap_of(&error, "file", "read")),
+        }
+    }
+    set
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::progress::Silent;
+
+    #[tokio::test]
+    async fn reads_a_directory_and_reports_bad_files() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let good = r#"{"version": 4, "serial": 1, "lineage": "x", "resources": [
+            {"mode": "managed", "type": "aws_vpc", "name": "main", "provider": "p", "instances": [{"attributes": {"id": "vpc-0a1b2c3d"}}]}]}"#;
+        std::fs::write(dir.path().join("good.tfstate"), good).expect("write");
+        std::fs::write(dir.path().join("bad.tfstate"), "{\"version\": 4, \"resources\": [").expect("write");
+        std::fs::write(dir.path().join("good.tfstate.backup"), good).expect("write");
+        std::fs::write(dir.path().join("notes.json"), "{\"hello\": 1}").expect("write");
+        std::fs::create_dir_all(dir.path().join("terraform.tfstate.d/qa")).expect("mkdir");
+        std::fs::write(dir.path().join("terraform.tfstate.d/qa/terraform.tfstate"), good).expect("write");
+        std::fs::create_dir_all(dir.path().join(".terraform")).expect("mkdir");
+        std::fs::write(dir.path().join(".terraform/terraform.tfstate"), good).expect("write");
+        let set =
+            read_states(&[StateSource::Path(dir.path().to_owned())], None, &ReadOptions::default(), Arc::new(Silent))
+                .await;
+        assert_eq!(set.files.len(), 2, "{:?}", set.files.iter().map(|f| &f.source).collect::<Vec<_>>());
+        assert!(set.files.iter().any(|f| f.workspace.as_deref() == Some("qa")));
+        assert_eq!(set.gaps.len(), 1);
+        assert!(set.gaps[0].error.contains("bad.tfstate"), "{}", set.gaps[0].error);
+        assert_eq!(set.skipped.len(), 2);
+    }
+}

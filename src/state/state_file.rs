@@ -1,0 +1,51 @@
+//! state_file: one Terraform state as leftover read it.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use super::state_resource::{Identity, StateResource};
+
+/// One state file or object.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct StateFile {
+    /// `s3://bucket/key` or a path.
+    pub source: String,
+    /// The state format version (3 or 4).
+    pub version: u64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub terraform_version: Option<String>,
+    #[serde(default)]
+    pub serial: u64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lineage: Option<String>,
+    /// The workspace, read from the key (`env:/NAME/…`) or the local layout.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub workspace: Option<String>,
+    pub resources: Vec<StateResource>,
+}
+
+impl StateFile {
+    /// Managed resources (data sources excluded).
+    pub fn managed(&self) -> impl Iterator<Item = &StateResource> {
+        self.resources.iter().filter(|r| r.is_managed())
+    }
+
+    /// Managed AWS types leftover cannot map, with counts.
+    pub fn unmapped_types(&self) -> BTreeMap<String, usize> {
+        let mut out = BTreeMap::new();
+        for r in self.managed().filter(|r| r.identity == Identity::Unmapped) {
+            *out.entry(r.tf_type.clone()).or_default() += 1;
+        }
+        out
+    }
+
+    /// Managed types of other providers, with counts.
+    pub fn foreign_types(&self) -> BTreeMap<String, usize> {
+        let mut out = BTreeMap::new();
+        for r in self.managed().filter(|r| r.identity == Identity::Foreign) {
+            *out.entry(r.tf_type.clone()).or_default() += 1;
+        }
+        out
+    }
+}

@@ -1,0 +1,103 @@
+//! state_resource: one resource instance declared in a state, reduced to what leftover
+//! needs: its address, its identity in AWS, what it declares inline, what it references,
+//! and the attributes drift compares. Secret values never reach this type.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::inventory::subresource::SubResources;
+
+/// `managed` resources are declared; `data` sources only read.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Mode {
+    Managed,
+    Data,
+}
+
+/// How the declared resource is found among live ones.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "by", rename_all = "kebab-case")]
+pub enum Identity {
+    /// A live resource of `kind` with native `id`.
+    Live { kind: String, id: String },
+    /// A part inside a parent resource (a route, a rule, an association).
+    Part { parent_kind: String, parent_id: String, part: String },
+    /// A resource leftover only knows through the tagging API, joined by ARN.
+    Arn { kind: String, id: String, arn: String },
+    /// An AWS type leftover cannot map (no known identity, no ARN).
+    Unmapped,
+    /// A type of another provider (`random_id`, `kubernetes_*`).
+    Foreign,
+    /// The instance has no usable id (it failed to create).
+    NoId,
+}
+
+/// An id or ARN found inside an attribute.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Reference {
+    /// The attribute path, `vpc_id` or `route.0.vpc_peering_connection_id`.
+    pub path: String,
+    /// The live kind the id names.
+    pub kind: String,
+    /// The native id (or, for ARNs of unknown kinds, the ARN).
+    pub target: String,
+}
+
+/// An attribute drift compares.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Checked {
+    pub path: String,
+    pub live: String,
+    pub value: serde_json::Value,
+}
+
+/// One declared resource instance.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct StateResource {
+    /// `s3://bucket/key` or a path.
+    pub source: String,
+    pub address: String,
+    pub tf_type: String,
+    pub mode: Mode,
+    pub provider: String,
+    pub identity: Identity,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub region: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub account: Option<String>,
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub tags: BTreeMap<String, String>,
+    /// Live resources this one creates along with itself (kind, id).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub inline: Vec<(String, String)>,
+    /// Parts declared inline (a route table's `route` blocks) or, for a part resource, itself.
+    #[serde(default, skip_serializing_if = "SubResources::is_empty")]
+    pub parts: SubResources,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub references: Vec<Reference>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub checked: Vec<Checked>,
+    /// The redacted attributes, kept only when asked (`explain`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub attributes: Option<serde_json::Value>,
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub tainted: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deposed: Option<String>,
+}
+
+impl StateResource {
+    pub fn is_managed(&self) -> bool {
+        self.mode == Mode::Managed
+    }
+
+    /// The live kind and id this resource is, when it is a whole resource.
+    pub fn live_key(&self) -> Option<(&str, &str)> {
+        match &self.identity {
+            Identity::Live { kind, id } | Identity::Arn { kind, id, .. } => Some((kind, id)),
+            _ => None,
+        }
+    }
+}
