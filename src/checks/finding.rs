@@ -180,7 +180,7 @@ pub struct Finding {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub drift: Option<DriftDetail>,
     /// The environment the resource belongs to, when known.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub environment: Option<String>,
     /// Steps to clear it, in order, where order matters (blocking dependencies).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]

@@ -1,0 +1,7 @@
+//! Integration tests: the `leftover` binary against moto's standalone server, seeded
+//! through aws-sdk-rust. One binary; each module covers one capability.
+
+#[path = "../support/mod.rs"]
+mod support;
+
+mod foundation;
