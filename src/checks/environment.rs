@@ -120,16 +120,15 @@ impl Environments {
         }
         let any_state = !states.files.is_empty();
         for (name, info) in &mut out.envs {
-            let status =
+            let declared_status =
                 policy.environments.iter().find(|(k, _)| k.eq_ignore_ascii_case(name)).and_then(|(_, s)| s.status);
-            info.deletion = match status {
+            info.deletion = match declared_status {
                 Some(EnvStatus::Decommissioned) => Some(Deletion::Policy),
-                Some(EnvStatus::Alive) => None,
                 None if !info.states.is_empty() && info.declared == 0 => {
                     Some(Deletion::EmptyStates { states: info.states.clone() })
                 }
                 None if info.states.is_empty() && any_state => Some(Deletion::Inferred),
-                None => None,
+                Some(EnvStatus::Alive) | None => None,
             };
         }
         out
@@ -239,7 +238,7 @@ mod tests {
                 account: None,
                 tags: tags.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect(),
                 inline: vec![],
-                parts: Default::default(),
+                parts: crate::inventory::subresource::SubResources::default(),
                 references: vec![],
                 checked: vec![],
                 attributes: None,

@@ -1,4 +1,4 @@
-//! resource_ref: how findings name live and declared resources, and the environment and
+//! `resource_ref`: how findings name live and declared resources, and the environment and
 //! one-line descriptions that go with them.
 
 use std::collections::BTreeMap;

@@ -129,11 +129,10 @@ pub fn conditions_hold(rule: &OwnershipRule, r: &LiveResource) -> bool {
         if rule.one_of.as_ref().is_some_and(|values| !values.contains(value)) {
             return false;
         }
-        if let Some(glob) = &rule.matches {
-            if !value.as_str().is_some_and(|s| glob.matches(s)) {
+        if let Some(glob) = &rule.matches
+            && !value.as_str().is_some_and(|s| glob.matches(s)) {
                 return false;
             }
-        }
     }
     true
 }

@@ -1,4 +1,4 @@
-//! coverage_gap: a listing or a state that could not be read. A scan with any gap is
+//! `coverage_gap`: a listing or a state that could not be read. A scan with any gap is
 //! incomplete, and no conclusion that the missing data could change is drawn.
 
 use serde::{Deserialize, Serialize};

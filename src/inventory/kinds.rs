@@ -180,6 +180,7 @@ pub const KINDS: &[KindSpec] = &[
         &[],
         "cache subnet group",
     )),
+    spec("elasticloadbalancing:loadbalancer", "elasticloadbalancing", "loadbalancer", None, None, &[], "load balancer"),
 ];
 
 /// The spec of `kind`, if leftover knows it.

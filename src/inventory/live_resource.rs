@@ -1,4 +1,4 @@
-//! live_resource: one thing that exists in an AWS account, as the inventory saw it.
+//! `live_resource`: one thing that exists in an AWS account, as the inventory saw it.
 
 use std::collections::BTreeMap;
 

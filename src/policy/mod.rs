@@ -2,6 +2,7 @@
 //! from reading the policy files.
 
 pub mod glob;
+#[allow(clippy::module_inception)]
 pub mod policy;
 pub mod policy_error;
 

@@ -173,7 +173,7 @@ impl Ignore {
 pub enum OwnershipClass {
     /// Exists because its owner does; reported (if at all) with its owner.
     Owned,
-    /// Another tool (CloudFormation, Kubernetes, an AWS service) manages it.
+    /// Another tool (`CloudFormation`, Kubernetes, an AWS service) manages it.
     ManagedElsewhere,
     /// An AWS default (the default VPC and its parts).
     Default,
@@ -233,6 +233,10 @@ pub struct Policy {
 
 impl Policy {
     /// The compiled-in default alone.
+    ///
+    /// # Panics
+    ///
+    /// When the built-in policy does not load, which a unit test rules out.
     pub fn builtin() -> Self {
         let mut policy = Self::empty();
         // The default policy is part of the binary and tested; failing here is a build defect.

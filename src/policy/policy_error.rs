@@ -1,4 +1,4 @@
-//! policy_error: a policy file that cannot be used. Every variant names the file, and
+//! `policy_error`: a policy file that cannot be used. Every variant names the file, and
 //! where it can, the line and the key.
 
 use std::fmt;

@@ -115,8 +115,8 @@ pub fn render(report: &Report, options: TableOptions) -> String {
         out.push_str(&table.to_string());
         out.push_str("\n\n");
     }
-    if let Some(resolved) = &report.resolved {
-        if !resolved.is_empty() {
+    if let Some(resolved) = &report.resolved
+        && !resolved.is_empty() {
             out.push_str(&style.bold(&format!("resolved since the baseline ({})", resolved.len())));
             out.push('\n');
             for f in resolved {
@@ -127,7 +127,6 @@ pub fn render(report: &Report, options: TableOptions) -> String {
             }
             out.push('\n');
         }
-    }
     let coverage = if report.coverage.complete {
         style.green("coverage complete")
     } else {

@@ -68,7 +68,7 @@ impl<R: Read> Read for Limited<R> {
 /// How many leading bytes decide whether an object of unknown name looks like a state.
 const SNIFF_BYTES: usize = 4096;
 
-/// Whether the first bytes of an object look like a Terraform (or OpenTofu) state.
+/// Whether the first bytes of an object look like a Terraform (or `OpenTofu`) state.
 pub fn looks_like_state(prefix: &[u8]) -> bool {
     let text = String::from_utf8_lossy(prefix);
     let trimmed = text.trim_start_matches(|c: char| c.is_whitespace() || c == '\u{feff}');
@@ -290,11 +290,10 @@ fn convert_v3(ctx: &mut Ctx<'_>, modules: Vec<V3Module>) {
                 .chain(resource.deposed.into_iter().enumerate().map(|(n, i)| (i, Some(format!("{n:08}")))));
             for (instance, deposed) in instances {
                 let mut attributes = unflatten(&instance.attributes);
-                if let Value::Object(map) = &mut attributes {
-                    if !instance.id.is_empty() {
+                if let Value::Object(map) = &mut attributes
+                    && !instance.id.is_empty() {
                         map.entry("id").or_insert_with(|| Value::String(instance.id.clone()));
                     }
-                }
                 let resource = extract(RawInstance {
                     source: ctx.source,
                     address: address.clone(),
@@ -332,16 +331,13 @@ pub fn unflatten(flat: &BTreeMap<String, String>) -> Value {
                 segments.push(rest.to_owned());
                 break;
             }
-            match rest.split_once('.') {
-                Some((head, tail)) => {
-                    segments.push(head.to_owned());
-                    prefix_len += head.len() + 1;
-                    rest = tail;
-                }
-                None => {
-                    segments.push(rest.to_owned());
-                    break;
-                }
+            if let Some((head, tail)) = rest.split_once('.') {
+                segments.push(head.to_owned());
+                prefix_len += head.len() + 1;
+                rest = tail;
+            } else {
+                segments.push(rest.to_owned());
+                break;
             }
         }
         insert_path(&mut root, &segments, Value::String(value.clone()));

@@ -55,7 +55,7 @@ pub fn parse_paths(raw: &Value) -> Vec<Vec<Step>> {
             match (step.get("type").and_then(Value::as_str), step.get("value")) {
                 (Some("get_attr"), Some(Value::String(name))) => parsed.push(Step::Attr(name.clone())),
                 (Some("index"), Some(key)) => {
-                    parsed.push(Step::Index(key.get("value").cloned().unwrap_or(key.clone())))
+                    parsed.push(Step::Index(key.get("value").cloned().unwrap_or(key.clone())));
                 }
                 _ => break,
             }
@@ -105,7 +105,7 @@ fn redact_names(value: &mut Value) {
             }
         }
         Value::Array(items) => items.iter_mut().for_each(redact_names),
-        Value::String(text) if looks_like_private_key(text) => *text = REDACTED.to_owned(),
+        Value::String(text) if looks_like_private_key(text) => REDACTED.clone_into(text),
         _ => {}
     }
 }

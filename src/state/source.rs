@@ -55,6 +55,8 @@ pub enum NameClass {
 }
 
 /// Classifies an S3 key or a file name.
+// The name is lower-cased first, so comparing suffixes is case-insensitive.
+#[allow(clippy::case_sensitive_file_extension_comparisons)]
 pub fn classify(name: &str) -> NameClass {
     let lower = name.to_ascii_lowercase();
     let file = lower.rsplit('/').next().unwrap_or(&lower);

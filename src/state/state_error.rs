@@ -1,4 +1,4 @@
-//! state_error: why a state could not be used. Every variant names the object.
+//! `state_error`: why a state could not be used. Every variant names the object.
 
 /// A state object or file that could not be read or parsed.
 #[derive(Debug, thiserror::Error)]

@@ -1,4 +1,4 @@
-//! state_file: one Terraform state as leftover read it.
+//! `state_file`: one Terraform state as leftover read it.
 
 use std::collections::BTreeMap;
 

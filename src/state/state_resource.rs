@@ -1,4 +1,4 @@
-//! state_resource: one resource instance declared in a state, reduced to what leftover
+//! `state_resource`: one resource instance declared in a state, reduced to what leftover
 //! needs: its address, its identity in AWS, what it declares inline, what it references,
 //! and the attributes drift compares. Secret values never reach this type.
 

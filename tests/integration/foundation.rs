@@ -8,7 +8,7 @@ use crate::support::{ACCOUNT, AMI, Moto, Network, TfState, tag_spec};
 const BUCKET: &str = "tfstate";
 
 async fn managed_network(moto: &Moto, region: &str, key: &str) -> Network {
-    let net = Network::seed(moto, region, "10.0", "dev").await;
+    let net = Network::seed(&moto.seeder(), region, "10.0", "dev").await;
     let state = net.declare(TfState::new(), None, "dev").data("aws_ami", "base", json!({"id": AMI}));
     moto.put_state(BUCKET, key, &state).await;
     net
@@ -112,7 +112,7 @@ async fn a_declared_instance_that_was_terminated_is_missing() {
 async fn nodegroup_instances_and_the_default_vpc_are_silent() {
     let moto = Moto::start();
     moto.bucket(BUCKET).await;
-    let net = Network::seed(&moto, "us-east-1", "10.0", "dev").await;
+    let net = Network::seed(&moto.seeder(), "us-east-1", "10.0", "dev").await;
     let eks = moto.eks("us-east-1").await;
     let cluster = eks
         .create_cluster()
@@ -171,7 +171,7 @@ async fn nodegroup_instances_and_the_default_vpc_are_silent() {
 async fn workspaces_modules_count_and_for_each_keep_their_addresses() {
     let moto = Moto::start();
     moto.bucket(BUCKET).await;
-    let net = Network::seed(&moto, "us-east-1", "10.0", "staging").await;
+    let net = Network::seed(&moto.seeder(), "us-east-1", "10.0", "staging").await;
     let arn = |id: &str| format!("arn:aws:ec2:us-east-1:{ACCOUNT}:subnet/{id}");
     let state = net
         .declare(TfState::new(), None, "staging")
@@ -243,7 +243,7 @@ async fn two_regions_are_scanned_and_placed() {
     let moto = Moto::start();
     moto.bucket(BUCKET).await;
     let east = managed_network(&moto, "us-east-1", "east/network.tfstate").await;
-    let west = Network::seed(&moto, "eu-west-1", "10.1", "dev").await;
+    let west = Network::seed(&moto.seeder(), "eu-west-1", "10.1", "dev").await;
     moto.put_state(BUCKET, "west/network.tfstate", &west.declare(TfState::new(), None, "dev")).await;
     let ec2 = moto.ec2("eu-west-1").await;
     let volume = ec2.create_volume().availability_zone("eu-west-1a").size(5).send().await.unwrap();

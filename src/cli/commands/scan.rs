@@ -77,15 +77,12 @@ pub async fn run<C: Connect>(settings: &Settings, args: &ScanArgs, connect: &C) 
         .transpose()
         .map_err(|msg| anyhow::anyhow!("--min-severity: {msg}"))?;
     let mut run = Run::new(settings);
-    let inventory = match &args.inventory {
-        Some(path) => Inventory::load(path)?,
-        None => {
-            let listed = run.list(connect).await;
-            if listed.is_err() {
-                run.finish();
-            }
-            listed?
+    let inventory = if let Some(path) = &args.inventory { Inventory::load(path)? } else {
+        let listed = run.list(connect).await;
+        if listed.is_err() {
+            run.finish();
         }
+        listed?
     };
     let states = run.states(connect, &sources).await;
     run.finish();

@@ -87,7 +87,7 @@ pub async fn route_tables(client: Client, ctx: Ctx) -> Listing {
             r.set_attr_opt("owner_id", table.owner_id());
             let mut main = false;
             for assoc in table.associations() {
-                let state = assoc.association_state().and_then(|s| s.state()).map(|s| s.as_str());
+                let state = assoc.association_state().and_then(|s| s.state()).map(aws_sdk_ec2::types::RouteTableAssociationStateCode::as_str);
                 if matches!(state, Some("disassociated" | "disassociating" | "failed")) {
                     continue;
                 }
@@ -164,7 +164,7 @@ pub async fn nat_gateways(client: Client, ctx: Ctx) -> Listing {
             r.status = nat.state().map(|s| s.as_str().to_owned());
             r.relate(R::InVpc, "ec2:vpc", nat.vpc_id());
             r.relate(R::InSubnet, "ec2:subnet", nat.subnet_id());
-            r.set_attr_opt("connectivity_type", nat.connectivity_type().map(|c| c.as_str()));
+            r.set_attr_opt("connectivity_type", nat.connectivity_type().map(aws_sdk_ec2::types::ConnectivityType::as_str));
             let mut interfaces = Vec::new();
             for address in nat.nat_gateway_addresses() {
                 r.relate(R::References, "ec2:elastic-ip", address.allocation_id());
@@ -188,10 +188,10 @@ pub async fn addresses(client: Client, ctx: Ctx) -> Listing {
                 let mut r = LiveResource::new("ec2:elastic-ip", id, &ctx.account, &ctx.region);
                 r.set_tags(tags(address.tags()));
                 r.set_attr_opt("public_ip", address.public_ip());
-                r.set_attr_opt("domain", address.domain().map(|d| d.as_str()));
+                r.set_attr_opt("domain", address.domain().map(aws_sdk_ec2::types::DomainType::as_str));
                 r.set_attr_opt("association_id", address.association_id());
                 r.set_attr("associated", address.association_id().is_some());
-                r.set_attr_opt("service_managed", address.service_managed().map(|s| s.as_str()));
+                r.set_attr_opt("service_managed", address.service_managed().map(aws_sdk_ec2::types::ServiceManaged::as_str));
                 r.relate(R::AttachedTo, "ec2:instance", address.instance_id());
                 r.relate(R::AttachedTo, "ec2:network-interface", address.network_interface_id());
                 out.resources.push(r);
@@ -221,7 +221,7 @@ pub async fn network_interfaces(client: Client, ctx: Ctx) -> Listing {
                     r.relate(R::UsesSecurityGroup, "ec2:security-group", group.group_id());
                 }
                 r.set_attr_opt("description", eni.description().filter(|d| !d.is_empty()));
-                r.set_attr_opt("interface_type", eni.interface_type().map(|t| t.as_str()));
+                r.set_attr_opt("interface_type", eni.interface_type().map(aws_sdk_ec2::types::NetworkInterfaceType::as_str));
                 r.set_attr("requester_managed", eni.requester_managed().unwrap_or(false));
                 r.set_attr_opt("requester_id", eni.requester_id());
                 r.set_attr_opt("private_ip", eni.private_ip_address());
@@ -315,8 +315,8 @@ pub async fn network_acls(client: Client, ctx: Ctx) -> Listing {
                     action: entry.rule_action().map_or("deny", |a| a.as_str()).to_owned(),
                     cidr: entry.cidr_block().map(str::to_owned),
                     ipv6_cidr: entry.ipv6_cidr_block().map(str::to_owned),
-                    from_port: entry.port_range().and_then(|p| p.from()),
-                    to_port: entry.port_range().and_then(|p| p.to()),
+                    from_port: entry.port_range().and_then(aws_sdk_ec2::types::PortRange::from),
+                    to_port: entry.port_range().and_then(aws_sdk_ec2::types::PortRange::to),
                 });
             }
             r.parts.entries.sort_by_key(|e| (e.egress, e.rule_number));
@@ -372,11 +372,11 @@ pub async fn instances(client: Client, ctx: Ctx) -> Listing {
                 }
                 r.relate(R::References, "ec2:key-pair", instance.key_name());
                 r.relate(R::References, "ec2:image", instance.image_id());
-                r.set_attr_opt("instance_type", instance.instance_type().map(|t| t.as_str()));
+                r.set_attr_opt("instance_type", instance.instance_type().map(aws_sdk_ec2::types::InstanceType::as_str));
                 r.set_attr_opt("image_id", instance.image_id());
                 r.set_attr_opt("key_name", instance.key_name());
                 r.set_attr_opt("private_ip", instance.private_ip_address());
-                r.set_attr_opt("instance_lifecycle", instance.instance_lifecycle().map(|l| l.as_str()));
+                r.set_attr_opt("instance_lifecycle", instance.instance_lifecycle().map(aws_sdk_ec2::types::InstanceLifecycleType::as_str));
                 let root = instance.root_device_name();
                 r.set_attr_opt("root_device_name", root);
                 let mut volumes = Vec::new();
@@ -404,7 +404,7 @@ pub async fn volumes(client: Client, ctx: Ctx) -> Listing {
             r.set_tags(tags(volume.tags()));
             r.status = volume.state().map(|s| s.as_str().to_owned());
             r.set_attr_opt("size", volume.size());
-            r.set_attr_opt("volume_type", volume.volume_type().map(|t| t.as_str()));
+            r.set_attr_opt("volume_type", volume.volume_type().map(aws_sdk_ec2::types::VolumeType::as_str));
             r.set_attr_opt("availability_zone", volume.availability_zone());
             r.set_attr_opt("snapshot_id", volume.snapshot_id().filter(|s| !s.is_empty()));
             r.set_attr_opt("iops", volume.iops());
@@ -476,7 +476,7 @@ pub async fn key_pairs(client: Client, ctx: Ctx) -> Listing {
                 let mut r = LiveResource::new("ec2:key-pair", name, &ctx.account, &ctx.region);
                 r.set_tags(tags(key.tags()));
                 r.set_attr_opt("key_pair_id", key.key_pair_id());
-                r.set_attr_opt("key_type", key.key_type().map(|t| t.as_str()));
+                r.set_attr_opt("key_type", key.key_type().map(aws_sdk_ec2::types::KeyType::as_str));
                 out.resources.push(r);
             }
         }
@@ -539,7 +539,7 @@ pub async fn vpc_endpoints(client: Client, ctx: Ctx) -> Listing {
                 r.relate(R::AssociatedWith, "ec2:route-table", Some(table));
             }
             r.set_attr_opt("service_name", endpoint.service_name());
-            r.set_attr_opt("vpc_endpoint_type", endpoint.vpc_endpoint_type().map(|t| t.as_str()));
+            r.set_attr_opt("vpc_endpoint_type", endpoint.vpc_endpoint_type().map(aws_sdk_ec2::types::VpcEndpointType::as_str));
             r.set_attr("network_interface_ids", endpoint.network_interface_ids().to_vec());
             r.set_attr("requester_managed", endpoint.requester_managed().unwrap_or(false));
             out.resources.push(r);

@@ -95,7 +95,7 @@ async fn nodegroups(client: &Client, ctx: &Ctx, cluster: &str, out: &mut Listing
         }
         r.set_attr_opt("version", ng.version());
         r.set_attr("instance_types", ng.instance_types().to_vec());
-        r.set_attr_opt("capacity_type", ng.capacity_type().map(|c| c.as_str()));
+        r.set_attr_opt("capacity_type", ng.capacity_type().map(aws_sdk_eks::types::CapacityTypes::as_str));
         if let Some(scaling) = ng.scaling_config() {
             r.set_attr_opt("desired_size", scaling.desired_size());
         }

@@ -1,5 +1,5 @@
 //! elasticache: lists replication groups, cache clusters, cache subnet groups and
-//! snapshots of one region. ElastiCache descriptions carry no tags: they are merged in
+//! snapshots of one region. `ElastiCache` descriptions carry no tags: they are merged in
 //! from the tagging API's listing of the same region (see `link`).
 
 use aws_sdk_elasticache::Client;

@@ -69,11 +69,10 @@ impl AwsSession {
             loader = loader.profile_name(profile);
         }
         let mut config = loader.load().await;
-        if config.region().is_none() {
-            if let Some(region) = &options.default_region {
+        if config.region().is_none()
+            && let Some(region) = &options.default_region {
                 config = config.into_builder().region(Region::new(region.clone())).build();
             }
-        }
         Self::from_config(config, stats)
     }
 

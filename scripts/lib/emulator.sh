@@ -1,0 +1,48 @@
+# Shared by scripts/test, scripts/demo and scripts/bench: the pinned AWS emulator (moto's
+# standalone server) in a local virtual environment, installed on first use.
+
+emulator_version="5.2.5"
+emulator_venv="${LEFTOVER_VENV:-.venv}"
+
+ensure_emulator() {
+  local have
+  have=$("$emulator_venv/bin/python" -c 'import moto; print(moto.__version__)' 2>/dev/null || true)
+  if [[ "$have" != "$emulator_version" ]]; then
+    echo "==> installing the AWS emulator (moto[server]==$emulator_version) into $emulator_venv" >&2
+    python3 -m venv "$emulator_venv"
+    "$emulator_venv/bin/pip" install --quiet --disable-pip-version-check \
+      -r tests/requirements/emulator.txt -c tests/requirements/emulator.lock.txt
+  fi
+  export LEFTOVER_MOTO_SERVER="$PWD/$emulator_venv/bin/moto_server"
+}
+
+# start_emulator LOGFILE: starts a server on a free loopback port; sets EMULATOR_URL and
+# EMULATOR_PID. The caller stops it (stop_emulator) on exit.
+start_emulator() {
+  local log="$1" port
+  port=$("$emulator_venv/bin/python" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+  "$LEFTOVER_MOTO_SERVER" -H 127.0.0.1 -p "$port" >"$log" 2>&1 &
+  EMULATOR_PID=$!
+  EMULATOR_URL="http://127.0.0.1:$port"
+  for _ in $(seq 1 150); do
+    if "$emulator_venv/bin/python" - "$EMULATOR_URL" <<'PY' 2>/dev/null; then return 0; fi
+import sys, urllib.request
+urllib.request.urlopen(sys.argv[1] + "/moto-api/data.json", timeout=1)
+PY
+    if ! kill -0 "$EMULATOR_PID" 2>/dev/null; then
+      echo "the emulator exited; its log:" >&2
+      cat "$log" >&2
+      return 1
+    fi
+    sleep 0.2
+  done
+  echo "the emulator did not answer on $EMULATOR_URL; see $log" >&2
+  return 1
+}
+
+stop_emulator() {
+  if [[ -n "${EMULATOR_PID:-}" ]]; then
+    kill "$EMULATOR_PID" 2>/dev/null || true
+    wait "$EMULATOR_PID" 2>/dev/null || true
+  fi
+}
