@@ -237,6 +237,7 @@ mod tests {
                 region: None,
                 account: None,
                 tags: tags.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect(),
+                tagged: true,
                 inline: vec![],
                 parts: crate::inventory::subresource::SubResources::default(),
                 references: vec![],

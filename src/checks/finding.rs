@@ -18,10 +18,11 @@ pub enum FindingKind {
     BrokenReference,
     Drift,
     Unreachable,
+    EnvMismatch,
 }
 
 impl FindingKind {
-    pub const ALL: [FindingKind; 8] = [
+    pub const ALL: [FindingKind; 9] = [
         Self::Unmanaged,
         Self::Missing,
         Self::DeletedEnv,
@@ -30,6 +31,7 @@ impl FindingKind {
         Self::BrokenReference,
         Self::Drift,
         Self::Unreachable,
+        Self::EnvMismatch,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -42,6 +44,7 @@ impl FindingKind {
             Self::BrokenReference => "broken-reference",
             Self::Drift => "drift",
             Self::Unreachable => "unreachable",
+            Self::EnvMismatch => "env-mismatch",
         }
     }
 
@@ -56,6 +59,7 @@ impl FindingKind {
             Self::BrokenReference => "points at something that does not exist or cannot be used",
             Self::Drift => "declared and live, but different",
             Self::Unreachable => "a connectivity expectation does not hold",
+            Self::EnvMismatch => "the destroy would take a resource of another environment",
         }
     }
 
@@ -64,7 +68,9 @@ impl FindingKind {
         match self {
             Self::CrossState => Severity::Info,
             Self::Unmanaged | Self::BlockingDependency | Self::Drift => Severity::Warning,
-            Self::Missing | Self::DeletedEnv | Self::BrokenReference | Self::Unreachable => Severity::Error,
+            Self::Missing | Self::DeletedEnv | Self::BrokenReference | Self::Unreachable | Self::EnvMismatch => {
+                Severity::Error
+            }
         }
     }
 }
@@ -175,6 +181,9 @@ pub struct Finding {
     /// One sentence a person understands.
     pub reason: String,
     pub state: Option<StateRef>,
+    /// The part of the resource the finding is about, when it is a part (a route, a rule).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub subject: Option<String>,
     #[serde(default)]
     pub related: Vec<Related>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -185,6 +194,9 @@ pub struct Finding {
     /// Steps to clear it, in order, where order matters (blocking dependencies).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub order: Vec<String>,
+    /// Why it remains, in `scan --env`: `still declared`, `unmanaged`, `managed elsewhere`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub remains: Option<String>,
 }
 
 impl Finding {
@@ -194,7 +206,8 @@ impl Finding {
         let address = self.state.as_ref().map_or("", |s| s.address.as_str());
         let source = self.state.as_ref().map_or("", |s| s.source.as_str());
         let attribute = self.drift.as_ref().map_or("", |d| d.attribute.as_str());
-        let text = format!("{}\u{1f}{resource}\u{1f}{source}\u{1f}{address}\u{1f}{attribute}", self.kind);
+        let subject = self.subject.as_deref().unwrap_or("");
+        let text = format!("{}\u{1f}{resource}\u{1f}{source}\u{1f}{address}\u{1f}{attribute}\u{1f}{subject}", self.kind);
         format!("{:016x}", fnv1a(text.as_bytes()))
     }
 
@@ -209,6 +222,7 @@ impl Finding {
             self.resource.id.as_str(),
             self.state.as_ref().map(|s| (s.source.as_str(), s.address.as_str())),
             self.drift.as_ref().map(|d| d.attribute.as_str()),
+            self.subject.as_deref(),
             self.reason.as_str(),
         )
     }
@@ -257,10 +271,12 @@ mod tests {
             },
             reason: "x".into(),
             state: None,
+            subject: None,
             related: vec![],
             drift: None,
             environment: None,
             order: vec![],
+            remains: None,
         };
         // Pinned: fingerprints must not change between releases.
         assert_eq!(f.fingerprint(), f.clone().fingerprint());

@@ -188,9 +188,11 @@ fn push(
         resource: ResourceRef::from_declared(kind, id, decl, account, region),
         reason,
         state: Some(StateRef::of(decl)),
+        subject: None,
         related: Vec::new(),
         drift: None,
         environment: graph.env_of_decl(at),
         order: Vec::new(),
+        remains: None,
     });
 }

@@ -54,10 +54,12 @@ pub fn check(graph: &Graph<'_>, outcome: &mut Outcome) {
             resource: ResourceRef::from_live(r),
             reason,
             state: None,
+            subject: None,
             related,
             drift: None,
             environment: graph.env_of_live(i),
             order: Vec::new(),
+            remains: None,
         });
     }
 }

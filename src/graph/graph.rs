@@ -5,12 +5,33 @@ use std::collections::{HashMap, HashSet};
 
 use super::ownership::{self, Class, Owner};
 use crate::checks::environment::Environments;
-use crate::inventory::{Inventory, LiveResource, kinds};
+use crate::inventory::{Inventory, LiveResource, RelationKind, kinds};
 use crate::policy::{OwnershipClass, Policy};
 use crate::state::{Identity, StateResource, StateSet};
 
 /// A declared resource: (state file index, resource index).
 pub type DeclRef = (usize, usize);
+
+/// Where a reference found in a state attribute leads.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RefTarget {
+    /// A live resource (it may be in a final status: check `exists`).
+    Live(usize),
+    /// Not live, but declared by a managed state resource.
+    Declared(DeclRef),
+    /// Neither live nor declared anywhere.
+    Nowhere,
+}
+
+/// An edge between two live resources, from a relation of `from`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Edge {
+    pub relation: RelationKind,
+    pub from: usize,
+    pub to: usize,
+    /// The index of the relation in `from`'s relations (for its detail).
+    pub index: usize,
+}
 
 /// The joined view of one scan.
 pub struct Graph<'a> {
@@ -34,6 +55,13 @@ pub struct Graph<'a> {
     children: Vec<Vec<usize>>,
     /// Environments of states and resources.
     pub envs: Environments,
+    /// Edges out of and into each live resource.
+    pub out_edges: Vec<Vec<Edge>>,
+    pub in_edges: Vec<Vec<Edge>>,
+    /// Relations whose target is not a live resource: (from, relation index).
+    pub dangling: Vec<(usize, usize)>,
+    /// For each state file, resource and reference: where it leads.
+    pub ref_targets: Vec<Vec<Vec<RefTarget>>>,
 }
 
 impl<'a> Graph<'a> {
@@ -59,6 +87,10 @@ impl<'a> Graph<'a> {
             ignored: vec![None; n],
             children: vec![Vec::new(); n],
             envs: Environments::infer(policy, states, Some(inventory)),
+            out_edges: vec![Vec::new(); n],
+            in_edges: vec![Vec::new(); n],
+            dangling: Vec::new(),
+            ref_targets: Vec::with_capacity(states.files.len()),
         };
         for (f, file) in states.files.iter().enumerate() {
             let mut file_matches = Vec::with_capacity(file.resources.len());
@@ -90,7 +122,63 @@ impl<'a> Graph<'a> {
         for (i, r) in inventory.resources.iter().enumerate() {
             graph.ignored[i] = policy.ignored_by(&r.kind, &r.id, &r.arn, &r.tags).map(|ig| ig.reason.clone());
         }
+        graph.link_edges();
         graph
+    }
+
+    fn link_edges(&mut self) {
+        let live = &self.inventory.resources;
+        for (from, r) in live.iter().enumerate() {
+            for (index, rel) in r.relations.iter().enumerate() {
+                let found = if rel.kind == RelationKind::PeersWith {
+                    self.find_any(&rel.target_kind, &rel.target, &r.account, &r.region)
+                } else {
+                    self.find(&rel.target_kind, &rel.target, &r.account, &r.region)
+                };
+                match found {
+                    Some(to) if to != from => {
+                        let edge = Edge { relation: rel.kind, from, to, index };
+                        self.out_edges[from].push(edge);
+                        self.in_edges[to].push(edge);
+                    }
+                    Some(_) => {}
+                    None => self.dangling.push((from, index)),
+                }
+            }
+        }
+        for file in &self.states.files {
+            let mut per_file = Vec::with_capacity(file.resources.len());
+            for decl in &file.resources {
+                let targets = decl
+                    .references
+                    .iter()
+                    .map(|reference| {
+                        if let Some(i) = self.find_near(&reference.kind, &reference.target, decl) {
+                            RefTarget::Live(i)
+                        } else if let Some(d) = self.declarations_of(&reference.kind, &reference.target).first() {
+                            RefTarget::Declared(*d)
+                        } else {
+                            RefTarget::Nowhere
+                        }
+                    })
+                    .collect();
+                per_file.push(targets);
+            }
+            self.ref_targets.push(per_file);
+        }
+    }
+
+    /// Whether a live resource is accounted for by a state: declared, or declared inline.
+    pub fn is_managed(&self, i: usize) -> bool {
+        matches!(self.classes[i], Class::Managed | Class::DeclaredInline { .. })
+    }
+
+    /// The state resources that account for a live resource (declarations, or the inline
+    /// declarer).
+    pub fn accounting(&self, i: usize) -> Vec<DeclRef> {
+        let mut out = self.declared_by[i].clone();
+        out.extend(self.inline_by[i]);
+        out
     }
 
     /// The live resources.
@@ -118,8 +206,15 @@ impl<'a> Graph<'a> {
         })
     }
 
-    /// Finds a live resource by kind and id, preferring `account` and `region`.
+    /// Finds a live resource by kind and id in `account` and `region`.
     pub fn find(&self, kind: &str, id: &str, account: &str, region: &str) -> Option<usize> {
+        let live = &self.inventory.resources;
+        self.candidates(kind, id)?.iter().copied().find(|&i| live[i].account == account && live[i].region == region)
+    }
+
+    /// Finds a live resource by kind and id anywhere, preferring `account` and `region`
+    /// (peered VPCs may sit in another region or account).
+    pub fn find_any(&self, kind: &str, id: &str, account: &str, region: &str) -> Option<usize> {
         let candidates = self.candidates(kind, id)?;
         let live = &self.inventory.resources;
         candidates

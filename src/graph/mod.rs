@@ -3,7 +3,8 @@
 
 #[allow(clippy::module_inception)]
 pub mod graph;
+pub mod order;
 pub mod ownership;
 
-pub use graph::{DeclRef, Graph};
+pub use graph::{DeclRef, Edge, Graph, RefTarget};
 pub use ownership::{Class, Owner};

@@ -270,6 +270,15 @@ impl Policy {
         Ok(policy)
     }
 
+    /// This policy with `env` marked decommissioned (what `scan --env` checks).
+    #[must_use]
+    pub fn with_decommissioned(&self, env: &str) -> Self {
+        let mut policy = self.clone();
+        let key = policy.environments.keys().find(|k| k.eq_ignore_ascii_case(env)).cloned().unwrap_or_else(|| env.to_owned());
+        policy.environments.entry(key).or_default().status = Some(EnvStatus::Decommissioned);
+        policy
+    }
+
     /// The severity of a finding kind.
     pub fn severity(&self, kind: FindingKind) -> Severity {
         self.severities.get(&kind).copied().unwrap_or_else(|| kind.default_severity())

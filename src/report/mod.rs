@@ -4,6 +4,7 @@
 pub mod json;
 #[allow(clippy::module_inception)]
 pub mod report;
+pub mod sections;
 pub mod style;
 pub mod table;
 pub mod write;

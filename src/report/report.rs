@@ -61,6 +61,12 @@ pub struct Report {
     /// Findings of the baseline that no longer occur (only with `--baseline`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resolved: Option<Vec<ReportFinding>>,
+    /// What remains of an environment (only with `scan --env`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub environment: Option<crate::checks::env_check::EnvCheck>,
+    /// What a destroy would take (only from `check-destroy`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub destroy: Option<crate::checks::destroy_check::DestroyCheck>,
 }
 
 impl Report {
@@ -86,6 +92,8 @@ impl Report {
             summary,
             findings,
             resolved: None,
+            environment: None,
+            destroy: None,
         }
     }
 

@@ -60,6 +60,13 @@ pub fn render(report: &Report, options: TableOptions) -> String {
         }
         out.push('\n');
     }
+    for line in super::sections::destroy_lines(report).into_iter().chain(super::sections::environment_lines(report)) {
+        out.push_str(&style.bold(&line));
+        out.push('\n');
+    }
+    if report.destroy.is_some() || report.environment.is_some() {
+        out.push('\n');
+    }
     for kind in report.kinds_present() {
         let findings: Vec<&ReportFinding> = report.of_kind(kind).collect();
         out.push_str(&style.bold(&format!("{} ({})", kind.as_str(), findings.len())));
@@ -67,6 +74,7 @@ pub fn render(report: &Report, options: TableOptions) -> String {
         out.push('\n');
         let with_state = findings.iter().any(|f| f.finding.state.is_some());
         let with_status = findings.iter().any(|f| f.status.is_some());
+        let with_remains = findings.iter().any(|f| f.finding.remains.is_some());
         let mut table = Table::new();
         table.load_style(presets::UTF8_FULL_CONDENSED.with_rounded_corners());
         if style.color {
@@ -93,6 +101,9 @@ pub fn render(report: &Report, options: TableOptions) -> String {
         if with_status {
             header.push("STATUS");
         }
+        if with_remains {
+            header.insert(1, "REMAINS");
+        }
         table.set_header(header);
         for f in findings {
             let mut row = vec![
@@ -109,6 +120,9 @@ pub fn render(report: &Report, options: TableOptions) -> String {
             }
             if with_status {
                 row.push(Cell::new(f.status.as_deref().unwrap_or("")));
+            }
+            if with_remains {
+                row.insert(1, Cell::new(f.finding.remains.as_deref().unwrap_or("")));
             }
             table.add_row(row);
         }

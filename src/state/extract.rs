@@ -80,6 +80,7 @@ pub fn extract(raw: RawInstance<'_>) -> StateResource {
     }
 
     let tags = tags_of(&attrs);
+    let tagged = attrs.get("tags").is_some() || attrs.get("tags_all").is_some();
     let mut inline = Vec::new();
     for (path, kind) in identity::inline_of(raw.tf_type) {
         for value in values_at(&attrs, path) {
@@ -117,6 +118,7 @@ pub fn extract(raw: RawInstance<'_>) -> StateResource {
         region,
         account,
         tags,
+        tagged,
         inline,
         parts,
         references,

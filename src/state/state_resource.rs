@@ -69,6 +69,10 @@ pub struct StateResource {
     pub account: Option<String>,
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub tags: BTreeMap<String, String>,
+    /// Whether the type has tags at all (a `tags` or `tags_all` attribute), so that an
+    /// empty `tags` means "no tags" rather than "cannot say".
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub tagged: bool,
     /// Live resources this one creates along with itself (kind, id).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub inline: Vec<(String, String)>,

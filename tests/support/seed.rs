@@ -94,6 +94,8 @@ pub const AMI: &str = "ami-12c6146b";
 #[derive(Debug, Clone)]
 pub struct Network {
     pub region: String,
+    pub env: String,
+    pub cidr: String,
     pub vpc: String,
     pub subnet: String,
     pub sg: String,
@@ -186,6 +188,8 @@ impl Network {
         let default_acl = acls.network_acls()[0].network_acl_id().unwrap().to_owned();
         Self {
             region: region.to_owned(),
+            env: env.to_owned(),
+            cidr: format!("{cidr}.0.0/16"),
             vpc,
             subnet,
             sg,
@@ -202,16 +206,17 @@ impl Network {
     pub fn declare(&self, state: TfState, module: Option<&str>, env: &str) -> TfState {
         let arn = |kind: &str, id: &str| format!("arn:aws:ec2:{}:{ACCOUNT}:{kind}/{id}", self.region);
         let tags = serde_json::json!({"Environment": env});
+        let vpc_tags = serde_json::json!({"Environment": self.env, "Name": format!("{}-vpc", self.env)});
         state
             .module(module)
             .managed(
                 "aws_vpc",
                 "main",
                 serde_json::json!({
-                    "id": self.vpc, "arn": arn("vpc", &self.vpc), "cidr_block": "10.0.0.0/16",
+                    "id": self.vpc, "arn": arn("vpc", &self.vpc), "cidr_block": self.cidr,
                     "default_security_group_id": self.default_sg, "main_route_table_id": self.main_route_table,
                     "default_route_table_id": self.main_route_table, "default_network_acl_id": self.default_acl,
-                    "tags": tags, "tags_all": tags, "owner_id": ACCOUNT
+                    "tags": vpc_tags, "tags_all": vpc_tags, "owner_id": ACCOUNT
                 }),
             )
             .managed(

@@ -13,10 +13,39 @@ use crate::policy::Policy;
 use crate::report::{self, Report, Scope, StateScope};
 use crate::state::StateSet;
 
+/// Which part of the scan a report shows.
+#[derive(Clone, Debug, Default)]
+pub enum View {
+    /// Everything.
+    #[default]
+    All,
+    /// The post-decommission check of one environment (`scan --env`).
+    Env(String),
+    /// The pre-destroy guard for these target state sources (`check-destroy`).
+    Destroy(std::collections::BTreeSet<String>),
+}
+
 /// Joins, checks and builds the report of a scan. Pure.
-pub fn analyze(inventory: &Inventory, states: &StateSet, policy: &Policy, generated_at: String) -> Report {
-    let graph = Graph::build(inventory, states, policy);
-    let outcome = checks::run(&graph);
+pub fn analyze(inventory: &Inventory, states: &StateSet, policy: &Policy, generated_at: String, view: &View) -> Report {
+    // `scan --env NAME` checks NAME as decommissioned; when nothing already says it is
+    // gone (the policy, an empty state), the run says so itself.
+    let decommissioning;
+    let mut graph = Graph::build(inventory, states, policy);
+    if let View::Env(env) = view {
+        if graph.envs.deletion(env).is_none() {
+            decommissioning = policy.with_decommissioned(env);
+            graph = Graph::build(inventory, states, &decommissioning);
+        }
+    }
+    let mut outcome = checks::run(&graph);
+    let mut env_check = None;
+    let mut destroy = None;
+    match view {
+        View::All => {}
+        View::Env(env) => env_check = Some(checks::env_check::apply(&graph, env, &mut outcome.findings)),
+        View::Destroy(targets) => destroy = Some(checks::destroy_check::apply(&graph, targets, &mut outcome.findings)),
+    }
+    checks::finding::sort(&mut outcome.findings);
     let scope = Scope {
         accounts: inventory.accounts.clone(),
         regions: inventory.regions.clone(),
@@ -32,7 +61,10 @@ pub fn analyze(inventory: &Inventory, states: &StateSet, policy: &Policy, genera
     };
     let mut gaps = inventory.gaps.clone();
     gaps.extend(states.gaps.iter().cloned());
-    Report::new(generated_at, scope, gaps, outcome)
+    let mut report = Report::new(generated_at, scope, gaps, outcome);
+    report.environment = env_check;
+    report.destroy = destroy;
+    report
 }
 
 /// Leaves out findings below `min`.
@@ -89,7 +121,8 @@ pub async fn run<C: Connect>(settings: &Settings, args: &ScanArgs, connect: &C) 
     if sources.is_empty() && !settings.quiet {
         eprintln!("leftover: no --state given: nothing is declared, so every live resource counts as unmanaged");
     }
-    let mut report = analyze(&inventory, &states, &settings.policy, crate::cli::pipeline::now());
+    let view = args.env.clone().map_or(View::All, View::Env);
+    let mut report = analyze(&inventory, &states, &settings.policy, crate::cli::pipeline::now(), &view);
     if let Some(min) = min_severity {
         apply_min_severity(&mut report, min);
     }

@@ -1,0 +1,102 @@
+//! blocking: live resources outside Terraform that depend on a managed one and so will
+//! block (or break) destroying it: an interface in a managed subnet, an instance in a
+//! managed security group, a rule naming a managed group, a route to a managed gateway.
+//! Each finding names what it blocks and the order in which the blockers must go.
+
+use std::collections::BTreeSet;
+
+use super::Outcome;
+use super::finding::{Finding, FindingKind, Related, ResourceRef, StateRef};
+use super::resource_ref::first_declaration;
+use crate::graph::order::{blocks, deletion_order, dependents};
+use crate::graph::{Class, Graph, Owner};
+
+/// Whether a live resource is outside Terraform: unmanaged or managed by another tool, or
+/// owned by such a resource.
+pub fn outside_terraform(graph: &Graph<'_>, i: usize) -> bool {
+    let root = graph.root_owner(i);
+    graph.live()[root].exists()
+        && graph.ignored[root].is_none()
+        && match &graph.classes[root] {
+            Class::Unmanaged { .. } | Class::ManagedElsewhere { .. } => true,
+            Class::Owned { owner: Owner::Unresolved { .. }, .. } => true,
+            _ => false,
+        }
+}
+
+/// The blockers of destroying managed resource `target`: outside-Terraform resources that
+/// depend on it (directly or through each other), in deletion order.
+pub fn blockers_of(graph: &Graph<'_>, target: usize) -> Vec<usize> {
+    let set: BTreeSet<usize> = dependents(graph, target, &|j| outside_terraform(graph, j))
+        .into_iter()
+        .map(|j| graph.root_owner(j))
+        .collect();
+    deletion_order(graph, &set)
+}
+
+pub fn check(graph: &Graph<'_>, outcome: &mut Outcome) {
+    let severity = graph.policy.severity(FindingKind::BlockingDependency);
+    let mut reported = BTreeSet::new();
+    for (i, _) in graph.live().iter().enumerate() {
+        if !outside_terraform(graph, i) || graph.ownership_uncertain(i) {
+            continue;
+        }
+        let blocked: BTreeSet<usize> = graph.out_edges[i]
+            .iter()
+            .filter(|e| blocks(graph, e) && graph.is_managed(e.to) && graph.live()[e.to].exists())
+            .map(|e| e.to)
+            .collect();
+        if blocked.is_empty() {
+            continue;
+        }
+        let root = graph.root_owner(i);
+        if !reported.insert(root) {
+            continue;
+        }
+        outcome.findings.push(finding(graph, root, i, &blocked, severity));
+    }
+}
+
+fn finding(graph: &Graph<'_>, root: usize, via: usize, blocked: &BTreeSet<usize>, severity: super::Severity) -> Finding {
+    let r = &graph.live()[root];
+    let mut related = Vec::new();
+    let mut names = Vec::new();
+    let mut set = BTreeSet::new();
+    for &m in blocked {
+        let target = &graph.live()[m];
+        let decl = graph.accounting(m).first().copied().or_else(|| first_declaration(graph, &target.kind, &target.id));
+        let state = decl.map(|d| StateRef::of(graph.decl(d)));
+        names.push(match &state {
+            Some(s) => format!("{} {} ({})", crate::inventory::kinds::label(&target.kind), target.id, s.address),
+            None => format!("{} {}", crate::inventory::kinds::label(&target.kind), target.id),
+        });
+        related.push(Related { relation: "blocks".to_owned(), id: target.id.clone(), kind: Some(target.kind.clone()), state });
+        set.extend(blockers_of(graph, m));
+    }
+    let order: Vec<String> = deletion_order(graph, &set).into_iter().map(|j| graph.live()[j].id.clone()).collect();
+    let mut how = match &graph.classes[root] {
+        Class::ManagedElsewhere { by, .. } => format!("managed by {by}, not Terraform"),
+        _ => "no state declares it".to_owned(),
+    };
+    if let Some(tags) = super::resource_ref::tag_summary(graph, &r.tags) {
+        how.push_str(&format!(" (tagged {tags})"));
+    }
+    let through = if via == root { String::new() } else { format!(" (through {})", graph.live()[via].id) };
+    let mut reason = format!("{how}, and it will block destroying {}{through}", names.join(", "));
+    if order.len() > 1 {
+        reason.push_str(&format!("; delete in this order: {}", order.join(" → ")));
+    }
+    Finding {
+        kind: FindingKind::BlockingDependency,
+        severity,
+        resource: ResourceRef::from_live(r),
+        reason,
+        state: None,
+        subject: None,
+        related,
+        drift: None,
+        environment: graph.env_of_live(root),
+        order,
+        remains: None,
+    }
+}

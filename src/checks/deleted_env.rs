@@ -1,0 +1,87 @@
+//! deleted_env: live resources that belong to an environment that no longer exists, of any
+//! service, whether or not a state still declares them.
+
+use super::Outcome;
+use super::finding::{Finding, FindingKind, Related, ResourceRef, Severity, StateRef};
+use super::resource_ref::{placement_summary, related_of};
+use crate::graph::{Class, Graph};
+
+pub fn check(graph: &Graph<'_>, outcome: &mut Outcome) {
+    for (i, r) in graph.live().iter().enumerate() {
+        if !r.exists() || graph.ignored[i].is_some() || matches!(graph.classes[i], Class::Default { .. }) {
+            continue;
+        }
+        // Owned resources go with their owner: the owner's finding covers them.
+        if graph.root_owner(i) != i {
+            continue;
+        }
+        let Some(env) = graph.env_of_live(i) else { continue };
+        let Some(deletion) = graph.envs.deletion(&env) else { continue };
+        outcome.findings.push(finding(graph, i, &env, deletion));
+    }
+}
+
+/// Why a resource of a deleted environment is still there, in a few words.
+pub fn why_it_remains(graph: &Graph<'_>, i: usize) -> String {
+    match &graph.classes[i] {
+        Class::Managed | Class::DeclaredInline { .. } => {
+            let decls = graph.accounting(i);
+            let places: Vec<String> = decls
+                .iter()
+                .map(|&d| {
+                    let decl = graph.decl(d);
+                    format!("{} in {}", decl.address, decl.source)
+                })
+                .collect();
+            format!("still declared as {}", places.join(", "))
+        }
+        Class::ManagedElsewhere { by, .. } => format!("managed by {by}"),
+        Class::Unmanaged { note: Some(note) } => format!("no state declares it; {note}"),
+        Class::Unmanaged { note: None } => "no state declares it".to_owned(),
+        Class::Owned { why, .. } => format!("owned: {why}"),
+        Class::Default { .. } | Class::Gone => String::new(),
+    }
+}
+
+fn finding(graph: &Graph<'_>, i: usize, env: &str, deletion: &crate::checks::environment::Deletion) -> Finding {
+    let r = &graph.live()[i];
+    let how = match graph.envs.env_of_tags(&r.tags) {
+        Some(_) => {
+            let key = graph.policy.env_tag_keys.iter().find(|k| r.tags.contains_key(*k)).map_or("Environment", String::as_str);
+            format!("tagged {key}={}", r.tags.get(key).map_or(env, String::as_str))
+        }
+        None => match placement_summary(r) {
+            Some(place) => format!("{place}, which belongs to {env}"),
+            None => format!("declared in a state of {env}"),
+        },
+    };
+    let mut reason = format!("{how}; {}; {}", deletion.explain(env), why_it_remains(graph, i));
+    let owned = graph.owned_by(i);
+    let mut related = related_of(graph, r);
+    for &j in &owned {
+        let child = &graph.live()[j];
+        related.push(Related { relation: "owns".to_owned(), id: child.id.clone(), kind: Some(child.kind.clone()), state: None });
+    }
+    if !owned.is_empty() {
+        let ids: Vec<&str> = owned.iter().map(|&j| graph.live()[j].id.as_str()).collect();
+        reason.push_str(&format!("; goes with it: {}", ids.join(", ")));
+    }
+    let severity = if deletion.inferred() {
+        Severity::Warning.min(graph.policy.severity(FindingKind::DeletedEnv))
+    } else {
+        graph.policy.severity(FindingKind::DeletedEnv)
+    };
+    Finding {
+        kind: FindingKind::DeletedEnv,
+        severity,
+        resource: ResourceRef::from_live(r),
+        reason,
+        state: graph.accounting(i).first().map(|&d| StateRef::of(graph.decl(d))),
+        subject: None,
+        related,
+        drift: None,
+        environment: Some(env.to_owned()),
+        order: Vec::new(),
+        remains: None,
+    }
+}

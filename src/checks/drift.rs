@@ -1,0 +1,188 @@
+//! drift: declared and live, but different. Tags (`tags_all` against live tags, `aws:`
+//! keys aside), the attributes the identity table lists as checked, and the routes and
+//! security group rules of managed tables and groups (what AWS made by itself aside).
+
+use std::collections::{BTreeMap, HashMap};
+
+use serde_json::Value;
+
+use super::Outcome;
+use super::finding::{DriftDetail, Finding, FindingKind, ResourceRef, StateRef};
+use crate::graph::{DeclRef, Graph};
+use crate::inventory::LiveResource;
+use crate::inventory::subresource::{Route, SecurityGroupRule};
+use crate::state::Identity;
+
+fn text(value: &Value) -> String {
+    match value {
+        Value::String(s) => s.clone(),
+        Value::Null => String::new(),
+        other => other.to_string(),
+    }
+}
+
+pub fn check(graph: &Graph<'_>, outcome: &mut Outcome) {
+    // Parts declared as resources of their own, by the live parent they sit in.
+    let mut part_decls: HashMap<usize, Vec<DeclRef>> = HashMap::new();
+    for (f, file) in graph.states.files.iter().enumerate() {
+        for (r, decl) in file.resources.iter().enumerate() {
+            if decl.is_managed() && matches!(decl.identity, Identity::Part { .. }) {
+                if let Some(parent) = graph.matches[f][r] {
+                    part_decls.entry(parent).or_default().push((f, r));
+                }
+            }
+        }
+    }
+    for (i, live) in graph.live().iter().enumerate() {
+        if !live.exists() || graph.ignored[i].is_some() || graph.declared_by[i].is_empty() {
+            continue;
+        }
+        for &d in &graph.declared_by[i] {
+            tags(graph, outcome, i, d);
+            attributes(graph, outcome, i, d);
+        }
+        let mut decls = graph.declared_by[i].clone();
+        decls.extend(part_decls.get(&i).into_iter().flatten().copied());
+        match live.kind.as_str() {
+            "ec2:route-table" => routes(graph, outcome, i, &decls),
+            "ec2:security-group" => rules(graph, outcome, i, &decls),
+            _ => {}
+        }
+    }
+}
+
+fn push(graph: &Graph<'_>, outcome: &mut Outcome, i: usize, d: DeclRef, attribute: String, declared: Value, live: Value, reason: String) {
+    outcome.findings.push(Finding {
+        kind: FindingKind::Drift,
+        severity: graph.policy.severity(FindingKind::Drift),
+        resource: ResourceRef::from_live(&graph.live()[i]),
+        reason,
+        state: Some(StateRef::of(graph.decl(d))),
+        subject: None,
+        related: Vec::new(),
+        drift: Some(DriftDetail { attribute, declared, live }),
+        environment: graph.env_of_live(i),
+        order: Vec::new(),
+        remains: None,
+    });
+}
+
+fn tags(graph: &Graph<'_>, outcome: &mut Outcome, i: usize, d: DeclRef) {
+    let decl = graph.decl(d);
+    let live = &graph.live()[i];
+    if !decl.tagged || graph.inventory.gaps.iter().any(|g| g.covers(&live.kind, &live.account, &live.region)) {
+        return;
+    }
+    let visible = |tags: &BTreeMap<String, String>| -> BTreeMap<String, String> {
+        tags.iter().filter(|(k, _)| !k.starts_with("aws:")).map(|(k, v)| (k.clone(), v.clone())).collect()
+    };
+    let declared = visible(&decl.tags);
+    let actual = visible(&live.tags);
+    if declared == actual {
+        return;
+    }
+    let mut declared_diff = serde_json::Map::new();
+    let mut live_diff = serde_json::Map::new();
+    let mut words = Vec::new();
+    let keys: std::collections::BTreeSet<&String> = declared.keys().chain(actual.keys()).collect();
+    for key in keys {
+        let (a, b) = (declared.get(key), actual.get(key));
+        if a == b {
+            continue;
+        }
+        declared_diff.insert(key.clone(), a.map_or(Value::Null, |v| Value::String(v.clone())));
+        live_diff.insert(key.clone(), b.map_or(Value::Null, |v| Value::String(v.clone())));
+        words.push(match (a, b) {
+            (Some(a), Some(b)) => format!("{key} is {b:?} live but {a:?} in the state"),
+            (Some(a), None) => format!("{key}={a:?} is declared but missing live"),
+            (None, Some(b)) => format!("{key}={b:?} was added outside Terraform"),
+            (None, None) => continue,
+        });
+    }
+    let reason = format!("tags differ from {}: {}", decl.address, words.join("; "));
+    push(graph, outcome, i, d, "tags".to_owned(), Value::Object(declared_diff), Value::Object(live_diff), reason);
+}
+
+fn attributes(graph: &Graph<'_>, outcome: &mut Outcome, i: usize, d: DeclRef) {
+    let decl = graph.decl(d);
+    let live = &graph.live()[i];
+    for checked in &decl.checked {
+        let Some(actual) = live.attributes.get(&checked.live) else { continue };
+        if text(actual).is_empty() || text(&checked.value).is_empty() || text(actual) == text(&checked.value) {
+            continue;
+        }
+        let reason = format!(
+            "{} is {} live but {} in {}",
+            checked.path,
+            text(actual),
+            text(&checked.value),
+            decl.address
+        );
+        push(graph, outcome, i, d, checked.path.clone(), checked.value.clone(), actual.clone(), reason);
+    }
+}
+
+fn parts_complete(graph: &Graph<'_>, live: &LiveResource, sub_kind: &str) -> bool {
+    !graph.inventory.gaps.iter().any(|g| g.covers(sub_kind, &live.account, &live.region))
+}
+
+fn routes(graph: &Graph<'_>, outcome: &mut Outcome, i: usize, decls: &[DeclRef]) {
+    let table = &graph.live()[i];
+    if !parts_complete(graph, table, "ec2:route") {
+        return;
+    }
+    let declared: Vec<(&Route, DeclRef)> =
+        decls.iter().flat_map(|&d| graph.decl(d).parts.routes.iter().map(move |r| (r, d))).collect();
+    let owner = decls[0];
+    for route in &table.parts.routes {
+        if route.made_by_aws() {
+            continue;
+        }
+        let target = route.target.clone().unwrap_or_default();
+        match declared.iter().find(|(r, _)| r.destination == route.destination) {
+            Some((r, d)) => {
+                let want = r.target.clone().unwrap_or_default();
+                if !want.is_empty() && !target.is_empty() && want != target {
+                    let reason = format!(
+                        "route {} goes to {target} live but to {want} in {}",
+                        route.destination,
+                        graph.decl(*d).address
+                    );
+                    push(graph, outcome, i, *d, format!("route {}", route.destination), Value::String(want), Value::String(target), reason);
+                }
+            }
+            None => {
+                let reason = format!(
+                    "route {} → {target} is in route table {} but no state declares it (added outside Terraform)",
+                    route.destination, table.id
+                );
+                push(graph, outcome, i, owner, format!("route {}", route.destination), Value::Null, Value::String(target), reason);
+            }
+        }
+    }
+}
+
+fn rules(graph: &Graph<'_>, outcome: &mut Outcome, i: usize, decls: &[DeclRef]) {
+    let group = &graph.live()[i];
+    if !parts_complete(graph, group, "ec2:security-group-rule") {
+        return;
+    }
+    let declared: Vec<&SecurityGroupRule> = decls.iter().flat_map(|&d| graph.decl(d).parts.rules.iter()).collect();
+    let is_default_group = group.attr_str("group_name") == Some("default");
+    for rule in &group.parts.rules {
+        // What AWS makes by itself: the allow-all egress of a new group, and the default
+        // group's rule that lets its members talk to each other.
+        if rule.is_default_egress() || (is_default_group && !rule.egress && rule.group.as_deref() == Some(group.id.as_str())) {
+            continue;
+        }
+        let known = declared.iter().any(|d| d.key() == rule.key() || (d.id.is_some() && d.id == rule.id));
+        if !known {
+            let reason = format!(
+                "security group {} has a rule no state declares ({}): added outside Terraform",
+                group.id,
+                rule.describe()
+            );
+            push(graph, outcome, i, decls[0], format!("rule {}", rule.describe()), Value::Null, Value::String(rule.describe()), reason);
+        }
+    }
+}
