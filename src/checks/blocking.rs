@@ -27,10 +27,8 @@ pub fn outside_terraform(graph: &Graph<'_>, i: usize) -> bool {
 /// The blockers of destroying managed resource `target`: outside-Terraform resources that
 /// depend on it (directly or through each other), in deletion order.
 pub fn blockers_of(graph: &Graph<'_>, target: usize) -> Vec<usize> {
-    let set: BTreeSet<usize> = dependents(graph, target, &|j| outside_terraform(graph, j))
-        .into_iter()
-        .map(|j| graph.root_owner(j))
-        .collect();
+    let set: BTreeSet<usize> =
+        dependents(graph, target, &|j| outside_terraform(graph, j)).into_iter().map(|j| graph.root_owner(j)).collect();
     deletion_order(graph, &set)
 }
 
@@ -57,7 +55,13 @@ pub fn check(graph: &Graph<'_>, outcome: &mut Outcome) {
     }
 }
 
-fn finding(graph: &Graph<'_>, root: usize, via: usize, blocked: &BTreeSet<usize>, severity: super::Severity) -> Finding {
+fn finding(
+    graph: &Graph<'_>,
+    root: usize,
+    via: usize,
+    blocked: &BTreeSet<usize>,
+    severity: super::Severity,
+) -> Finding {
     let r = &graph.live()[root];
     let mut related = Vec::new();
     let mut names = Vec::new();
@@ -70,7 +74,12 @@ fn finding(graph: &Graph<'_>, root: usize, via: usize, blocked: &BTreeSet<usize>
             Some(s) => format!("{} {} ({})", crate::inventory::kinds::label(&target.kind), target.id, s.address),
             None => format!("{} {}", crate::inventory::kinds::label(&target.kind), target.id),
         });
-        related.push(Related { relation: "blocks".to_owned(), id: target.id.clone(), kind: Some(target.kind.clone()), state });
+        related.push(Related {
+            relation: "blocks".to_owned(),
+            id: target.id.clone(),
+            kind: Some(target.kind.clone()),
+            state,
+        });
         set.extend(blockers_of(graph, m));
     }
     let order: Vec<String> = deletion_order(graph, &set).into_iter().map(|j| graph.live()[j].id.clone()).collect();

@@ -37,7 +37,14 @@ pub fn check(graph: &Graph<'_>, outcome: &mut Outcome) {
     stale_state_references(graph, outcome);
 }
 
-fn push(graph: &Graph<'_>, outcome: &mut Outcome, i: usize, subject: Option<String>, reason: String, related: Vec<Related>) {
+fn push(
+    graph: &Graph<'_>,
+    outcome: &mut Outcome,
+    i: usize,
+    subject: Option<String>,
+    reason: String,
+    related: Vec<Related>,
+) {
     let r = &graph.live()[i];
     outcome.findings.push(Finding {
         kind: FindingKind::BrokenReference,
@@ -114,7 +121,8 @@ fn peerings(graph: &Graph<'_>, outcome: &mut Outcome) {
             if !graph.inventory.listed_completely("ec2:vpc", account, region) {
                 continue;
             }
-            let alive = graph.find(&"ec2:vpc".to_owned(), vpc, account, region).is_some_and(|j| graph.live()[j].exists());
+            let alive =
+                graph.find(&"ec2:vpc".to_owned(), vpc, account, region).is_some_and(|j| graph.live()[j].exists());
             if !alive {
                 problems.push(format!("its {side} VPC {vpc} no longer exists"));
             }
@@ -181,8 +189,12 @@ fn dangling_relations(graph: &Graph<'_>, outcome: &mut Outcome) {
             kinds::label(&rel.target_kind),
             rel.target
         );
-        let related =
-            vec![Related { relation: rel.kind.as_str().to_owned(), id: rel.target.clone(), kind: Some(rel.target_kind.clone()), state: None }];
+        let related = vec![Related {
+            relation: rel.kind.as_str().to_owned(),
+            id: rel.target.clone(),
+            kind: Some(rel.target_kind.clone()),
+            state: None,
+        }];
         push(graph, outcome, i, Some(format!("{} {}", rel.kind, rel.target)), reason, related);
     }
 }
@@ -203,7 +215,8 @@ fn stale_state_references(graph: &Graph<'_>, outcome: &mut Outcome) {
             let (account, region) = graph.placement((f, r));
             let (Some(account), Some(region)) = (account, region) else { continue };
             for (k, reference) in decl.references.iter().enumerate() {
-                let created_by_it = decl.inline.iter().any(|(kind, id)| *kind == reference.kind && *id == reference.target);
+                let created_by_it =
+                    decl.inline.iter().any(|(kind, id)| *kind == reference.kind && *id == reference.target);
                 if graph.ref_targets[f][r][k] != RefTarget::Nowhere
                     || created_by_it
                     || !exhaustive(&reference.kind)
@@ -219,7 +232,13 @@ fn stale_state_references(graph: &Graph<'_>, outcome: &mut Outcome) {
                     kinds::label(&reference.kind),
                     reference.target
                 );
-                let mut resource = ResourceRef::from_declared(&reference.kind, &reference.target, decl, Some(account.clone()), Some(region.clone()));
+                let mut resource = ResourceRef::from_declared(
+                    &reference.kind,
+                    &reference.target,
+                    decl,
+                    Some(account.clone()),
+                    Some(region.clone()),
+                );
                 resource.tags.clear();
                 outcome.findings.push(Finding {
                     kind: FindingKind::BrokenReference,

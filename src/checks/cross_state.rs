@@ -61,7 +61,13 @@ fn references(graph: &Graph<'_>, outcome: &mut Outcome) {
         let more = if referrers.len() > 5 { format!(" and {} more", referrers.len() - 5) } else { String::new() };
         let reason = format!(
             "declared in {} as {}; {} references it ({}{more}): destroy {} before {}, or destroying {} breaks it",
-            target.source, target.address, referencing.source, names.join(", "), referencing.source, target.source, target.source
+            target.source,
+            target.address,
+            referencing.source,
+            names.join(", "),
+            referencing.source,
+            target.source,
+            target.source
         );
         let related = referrers
             .iter()

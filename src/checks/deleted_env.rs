@@ -47,7 +47,12 @@ fn finding(graph: &Graph<'_>, i: usize, env: &str, deletion: &crate::checks::env
     let r = &graph.live()[i];
     let how = match graph.envs.env_of_tags(&r.tags) {
         Some(_) => {
-            let key = graph.policy.env_tag_keys.iter().find(|k| r.tags.contains_key(*k)).map_or("Environment", String::as_str);
+            let key = graph
+                .policy
+                .env_tag_keys
+                .iter()
+                .find(|k| r.tags.contains_key(*k))
+                .map_or("Environment", String::as_str);
             format!("tagged {key}={}", r.tags.get(key).map_or(env, String::as_str))
         }
         None => match placement_summary(r) {
@@ -60,7 +65,12 @@ fn finding(graph: &Graph<'_>, i: usize, env: &str, deletion: &crate::checks::env
     let mut related = related_of(graph, r);
     for &j in &owned {
         let child = &graph.live()[j];
-        related.push(Related { relation: "owns".to_owned(), id: child.id.clone(), kind: Some(child.kind.clone()), state: None });
+        related.push(Related {
+            relation: "owns".to_owned(),
+            id: child.id.clone(),
+            kind: Some(child.kind.clone()),
+            state: None,
+        });
     }
     if !owned.is_empty() {
         let ids: Vec<&str> = owned.iter().map(|&j| graph.live()[j].id.as_str()).collect();

@@ -39,7 +39,11 @@ pub struct DestroyCheck {
 pub fn apply(graph: &Graph<'_>, targets: &BTreeSet<String>, findings: &mut Vec<Finding>) -> DestroyCheck {
     let envs: BTreeSet<String> = targets.iter().filter_map(|t| graph.envs.of_state(t).map(str::to_owned)).collect();
     let target_env = if envs.len() == 1 { envs.into_iter().next() } else { None };
-    let mut check = DestroyCheck { targets: targets.iter().cloned().collect(), environment: target_env.clone(), ..Default::default() };
+    let mut check = DestroyCheck {
+        targets: targets.iter().cloned().collect(),
+        environment: target_env.clone(),
+        ..Default::default()
+    };
     let mut mismatches = Vec::new();
     for (f, file) in graph.states.files.iter().enumerate() {
         if !targets.contains(&file.source) {
@@ -108,7 +112,8 @@ pub fn apply(graph: &Graph<'_>, targets: &BTreeSet<String>, findings: &mut Vec<F
             let declared_here = f.state.as_ref().is_some_and(|s| targets.contains(&s.source));
             let by_other = f.related.iter().any(|r| r.state.as_ref().is_some_and(|s| !targets.contains(&s.source)));
             let shared = f.related.iter().any(|r| r.relation == "also-declared-by")
-                && (declared_here || f.related.iter().any(|r| r.state.as_ref().is_some_and(|s| targets.contains(&s.source))));
+                && (declared_here
+                    || f.related.iter().any(|r| r.state.as_ref().is_some_and(|s| targets.contains(&s.source))));
             (declared_here && by_other) || shared
         }
         _ => false,

@@ -51,7 +51,16 @@ pub fn check(graph: &Graph<'_>, outcome: &mut Outcome) {
     }
 }
 
-fn push(graph: &Graph<'_>, outcome: &mut Outcome, i: usize, d: DeclRef, attribute: String, declared: Value, live: Value, reason: String) {
+fn push(
+    graph: &Graph<'_>,
+    outcome: &mut Outcome,
+    i: usize,
+    d: DeclRef,
+    attribute: String,
+    declared: Value,
+    live: Value,
+    reason: String,
+) {
     outcome.findings.push(Finding {
         kind: FindingKind::Drift,
         severity: graph.policy.severity(FindingKind::Drift),
@@ -111,13 +120,8 @@ fn attributes(graph: &Graph<'_>, outcome: &mut Outcome, i: usize, d: DeclRef) {
         if text(actual).is_empty() || text(&checked.value).is_empty() || text(actual) == text(&checked.value) {
             continue;
         }
-        let reason = format!(
-            "{} is {} live but {} in {}",
-            checked.path,
-            text(actual),
-            text(&checked.value),
-            decl.address
-        );
+        let reason =
+            format!("{} is {} live but {} in {}", checked.path, text(actual), text(&checked.value), decl.address);
         push(graph, outcome, i, d, checked.path.clone(), checked.value.clone(), actual.clone(), reason);
     }
 }
@@ -148,7 +152,16 @@ fn routes(graph: &Graph<'_>, outcome: &mut Outcome, i: usize, decls: &[DeclRef])
                         route.destination,
                         graph.decl(*d).address
                     );
-                    push(graph, outcome, i, *d, format!("route {}", route.destination), Value::String(want), Value::String(target), reason);
+                    push(
+                        graph,
+                        outcome,
+                        i,
+                        *d,
+                        format!("route {}", route.destination),
+                        Value::String(want),
+                        Value::String(target),
+                        reason,
+                    );
                 }
             }
             None => {
@@ -156,7 +169,16 @@ fn routes(graph: &Graph<'_>, outcome: &mut Outcome, i: usize, decls: &[DeclRef])
                     "route {} → {target} is in route table {} but no state declares it (added outside Terraform)",
                     route.destination, table.id
                 );
-                push(graph, outcome, i, owner, format!("route {}", route.destination), Value::Null, Value::String(target), reason);
+                push(
+                    graph,
+                    outcome,
+                    i,
+                    owner,
+                    format!("route {}", route.destination),
+                    Value::Null,
+                    Value::String(target),
+                    reason,
+                );
             }
         }
     }
@@ -172,7 +194,9 @@ fn rules(graph: &Graph<'_>, outcome: &mut Outcome, i: usize, decls: &[DeclRef]) 
     for rule in &group.parts.rules {
         // What AWS makes by itself: the allow-all egress of a new group, and the default
         // group's rule that lets its members talk to each other.
-        if rule.is_default_egress() || (is_default_group && !rule.egress && rule.group.as_deref() == Some(group.id.as_str())) {
+        if rule.is_default_egress()
+            || (is_default_group && !rule.egress && rule.group.as_deref() == Some(group.id.as_str()))
+        {
             continue;
         }
         let known = declared.iter().any(|d| d.key() == rule.key() || (d.id.is_some() && d.id == rule.id));
@@ -182,7 +206,16 @@ fn rules(graph: &Graph<'_>, outcome: &mut Outcome, i: usize, decls: &[DeclRef]) 
                 group.id,
                 rule.describe()
             );
-            push(graph, outcome, i, decls[0], format!("rule {}", rule.describe()), Value::Null, Value::String(rule.describe()), reason);
+            push(
+                graph,
+                outcome,
+                i,
+                decls[0],
+                format!("rule {}", rule.describe()),
+                Value::Null,
+                Value::String(rule.describe()),
+                reason,
+            );
         }
     }
 }

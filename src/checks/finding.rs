@@ -207,7 +207,8 @@ impl Finding {
         let source = self.state.as_ref().map_or("", |s| s.source.as_str());
         let attribute = self.drift.as_ref().map_or("", |d| d.attribute.as_str());
         let subject = self.subject.as_deref().unwrap_or("");
-        let text = format!("{}\u{1f}{resource}\u{1f}{source}\u{1f}{address}\u{1f}{attribute}\u{1f}{subject}", self.kind);
+        let text =
+            format!("{}\u{1f}{resource}\u{1f}{source}\u{1f}{address}\u{1f}{attribute}\u{1f}{subject}", self.kind);
         format!("{:016x}", fnv1a(text.as_bytes()))
     }
 

@@ -9,8 +9,10 @@ pub mod destroy_check;
 pub mod drift;
 pub mod env_check;
 pub mod environment;
+pub mod explanation;
 pub mod finding;
 pub mod missing;
+pub mod reachability;
 pub mod resource_ref;
 pub mod unmanaged;
 
@@ -26,6 +28,10 @@ pub struct Outcome {
     pub ignored: usize,
     /// Findings not drawn because a listing they depend on has a gap.
     pub withheld: usize,
+    /// Configuration errors found while checking (an expectation that matches nothing).
+    pub errors: Vec<String>,
+    /// Every path the connectivity expectations took.
+    pub traces: Vec<reachability::Trace>,
 }
 
 /// Runs every check.
@@ -38,6 +44,7 @@ pub fn run(graph: &Graph<'_>) -> Outcome {
     cross_state::check(graph, &mut outcome);
     broken_reference::check(graph, &mut outcome);
     drift::check(graph, &mut outcome);
+    reachability::check(graph, &mut outcome);
     fold_unmanaged(&mut outcome.findings);
     finding::sort(&mut outcome.findings);
     outcome
@@ -54,6 +61,7 @@ fn fold_unmanaged(findings: &mut Vec<Finding>) {
         .collect();
     findings.retain(|f| {
         f.kind != FindingKind::Unmanaged
-            || !specific.contains(&(f.resource.kind.clone(), f.resource.arn.clone().unwrap_or_else(|| f.resource.id.clone())))
+            || !specific
+                .contains(&(f.resource.kind.clone(), f.resource.arn.clone().unwrap_or_else(|| f.resource.id.clone())))
     });
 }

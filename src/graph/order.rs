@@ -9,7 +9,9 @@ use crate::inventory::RelationKind as R;
 /// Whether an edge means `from` must be gone before `to` can be deleted.
 pub fn blocks(graph: &Graph<'_>, edge: &Edge) -> bool {
     match edge.relation {
-        R::InSubnet | R::InVpc | R::UsesSecurityGroup | R::References | R::RoutesTo | R::PeersWith | R::MemberOf => true,
+        R::InSubnet | R::InVpc | R::UsesSecurityGroup | R::References | R::RoutesTo | R::PeersWith | R::MemberOf => {
+            true
+        }
         // A gateway attached to a VPC holds it; a volume or address attached to an
         // instance does not stop the instance from being terminated.
         R::AttachedTo => graph.live()[edge.to].kind == "ec2:vpc",
@@ -49,11 +51,8 @@ pub fn deletion_order(graph: &Graph<'_>, set: &BTreeSet<usize>) -> Vec<usize> {
         if done.contains(&node) || !visiting.insert(node) {
             return;
         }
-        let mut dependents: Vec<usize> = graph.in_edges[node]
-            .iter()
-            .filter(|e| set.contains(&e.from) && blocks(graph, e))
-            .map(|e| e.from)
-            .collect();
+        let mut dependents: Vec<usize> =
+            graph.in_edges[node].iter().filter(|e| set.contains(&e.from) && blocks(graph, e)).map(|e| e.from).collect();
         dependents.sort_unstable();
         dependents.dedup();
         for d in dependents {

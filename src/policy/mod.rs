@@ -5,6 +5,7 @@ pub mod glob;
 #[allow(clippy::module_inception)]
 pub mod policy;
 pub mod policy_error;
+pub mod selector;
 
 pub use glob::Glob;
 pub use policy::{EnvStatus, EnvironmentSpec, Expectation, Ignore, OwnershipClass, OwnershipRule, Policy};

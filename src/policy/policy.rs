@@ -209,8 +209,8 @@ pub struct OwnershipRule {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Expectation {
     pub name: String,
-    pub from: String,
-    pub to: String,
+    pub from: super::selector::Selector,
+    pub to: super::selector::Selector,
     pub port: u16,
     pub protocol: String,
     pub location: Location,
@@ -274,7 +274,8 @@ impl Policy {
     #[must_use]
     pub fn with_decommissioned(&self, env: &str) -> Self {
         let mut policy = self.clone();
-        let key = policy.environments.keys().find(|k| k.eq_ignore_ascii_case(env)).cloned().unwrap_or_else(|| env.to_owned());
+        let key =
+            policy.environments.keys().find(|k| k.eq_ignore_ascii_case(env)).cloned().unwrap_or_else(|| env.to_owned());
         policy.environments.entry(key).or_default().status = Some(EnvStatus::Decommissioned);
         policy
     }
@@ -457,12 +458,21 @@ impl Policy {
                     }
                 };
                 let location = at(r.from.span(), &format!("expect.reachable[{i}]"));
+                let from: super::selector::Selector = r
+                    .from
+                    .get_ref()
+                    .parse()
+                    .map_err(|msg| invalid(at(r.from.span(), &format!("expect.reachable[{i}].from")), msg))?;
+                let to: super::selector::Selector =
+                    r.to.get_ref()
+                        .parse()
+                        .map_err(|msg| invalid(at(r.to.span(), &format!("expect.reachable[{i}].to")), msg))?;
                 self.expectations.push(Expectation {
                     name: r
                         .name
                         .unwrap_or_else(|| format!("{} reaches {} port {port}", r.from.get_ref(), r.to.get_ref())),
-                    from: r.from.into_inner(),
-                    to: r.to.into_inner(),
+                    from,
+                    to,
                     port,
                     protocol,
                     location,

@@ -64,6 +64,13 @@ pub fn key_at(text: &str, span: std::ops::Range<usize>) -> Option<String> {
     let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
     let line_end = text[start..].find('\n').map_or(text.len(), |i| start + i);
     let line = &text[line_start..line_end];
+    let header = line.trim();
+    if header.starts_with('[') {
+        let name = header.trim_matches(['[', ']']).trim();
+        if !name.is_empty() {
+            return Some(name.to_owned());
+        }
+    }
     if let Some((key, _)) = line.split_once('=') {
         let key = key.trim();
         if !key.is_empty() && !key.starts_with('[') {

@@ -164,6 +164,8 @@ pub const CHECKED: &[(&str, &str, &str)] = &[
     ("aws_elasticache_cluster", "engine_version_actual", "engine_version"),
     ("aws_elasticache_cluster", "node_type", "cache_node_type"),
     ("aws_elasticache_replication_group", "node_type", "cache_node_type"),
+    // Not listed by DescribeReplicationGroups: kept for connectivity checks.
+    ("aws_elasticache_replication_group", "subnet_group_name", "cache_subnet_group_name"),
     ("aws_instance", "instance_type", "instance_type"),
     ("aws_subnet", "cidr_block", "cidr_block"),
     ("aws_vpc", "cidr_block", "cidr_block"),

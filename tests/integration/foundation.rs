@@ -162,10 +162,18 @@ async fn nodegroup_instances_and_the_default_vpc_are_silent() {
     let state = net
         .declare(TfState::new(), Some("module.network"), "dev")
         .module(Some("module.eks"))
-        .managed("aws_eks_cluster", "this", json!({"id": "dev", "name": "dev", "arn": cluster.arn().unwrap(),
-            "vpc_config": [{"subnet_ids": [net.subnet]}]}))
-        .managed("aws_eks_node_group", "workers", json!({"id": "dev:workers", "cluster_name": "dev",
-            "arn": nodegroup.nodegroup_arn().unwrap(), "subnet_ids": [net.subnet]}));
+        .managed(
+            "aws_eks_cluster",
+            "this",
+            json!({"id": "dev", "name": "dev", "arn": cluster.arn().unwrap(),
+            "vpc_config": [{"subnet_ids": [net.subnet]}]}),
+        )
+        .managed(
+            "aws_eks_node_group",
+            "workers",
+            json!({"id": "dev:workers", "cluster_name": "dev",
+            "arn": nodegroup.nodegroup_arn().unwrap(), "subnet_ids": [net.subnet]}),
+        );
     moto.put_state(BUCKET, "dev/platform.tfstate", &state).await;
 
     let out = moto.leftover().args(["scan", "--state", "s3://tfstate", "--format", "json"]).run();
@@ -288,7 +296,8 @@ async fn two_regions_are_scanned_and_placed() {
 
     // Scanning only us-east-1: the west state's resources are not in a scanned region, so
     // nothing in it is reported missing.
-    let east_only = moto.leftover().args(["scan", "--state", "s3://tfstate", "--region", "us-east-1", "--format", "json"]).run();
+    let east_only =
+        moto.leftover().args(["scan", "--state", "s3://tfstate", "--region", "us-east-1", "--format", "json"]).run();
     assert_eq!(east_only.findings(), Vec::<(String, String)>::new(), "{}", east_only.stdout);
 }
 
@@ -342,7 +351,10 @@ async fn the_json_report_keeps_its_v1_shape() {
             assert!(present.iter().any(|k| k == key), "{key} missing from {finding}");
         }
         for key in &present {
-            assert!(required.contains(&key.as_str()) || optional.contains(&key.as_str()), "unexpected {key} in {finding}");
+            assert!(
+                required.contains(&key.as_str()) || optional.contains(&key.as_str()),
+                "unexpected {key} in {finding}"
+            );
         }
         assert_eq!(keys(&finding["resource"]), ["account", "arn", "id", "kind", "region", "tags"]);
         assert!(finding["fingerprint"].as_str().unwrap().len() == 16);

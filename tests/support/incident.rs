@@ -271,7 +271,10 @@ pub async fn seed(s: &Seeder) -> Incident {
         .instance_type(InstanceType::T3Medium)
         .subnet_id(&staging_subnet)
         .security_group_ids(&staging_sg)
-        .tag_specifications(tag_spec(ResourceType::Instance, &[("Environment", "staging"), ("Name", "staging-bastion")]))
+        .tag_specifications(tag_spec(
+            ResourceType::Instance,
+            &[("Environment", "staging"), ("Name", "staging-bastion")],
+        ))
         .send()
         .await
         .unwrap()
@@ -334,7 +337,8 @@ pub async fn seed(s: &Seeder) -> Incident {
             "aws_vpc",
             "cache",
             json!({"id": shared_vpc, "arn": arn("vpc", &shared_vpc), "cidr_block": "10.30.0.0/16",
-                   "tags": shared_tags, "tags_all": shared_tags, "owner_id": ACCOUNT}),
+                   "tags": {"Environment": "shared", "Name": "shared-cache"},
+                   "tags_all": {"Environment": "shared", "Name": "shared-cache"}, "owner_id": ACCOUNT}),
         )
         .managed_each(
             "aws_subnet",
@@ -366,7 +370,7 @@ pub async fn seed(s: &Seeder) -> Incident {
             "redis",
             json!({"id": redis_sg, "arn": arn("security-group", &redis_sg), "vpc_id": shared_vpc, "name": "rosey-redis",
                    "ingress": [{"from_port": 6379, "to_port": 6379, "protocol": "tcp", "cidr_blocks": ["10.1.0.0/16"],
-                                "ipv6_cidr_blocks": [], "prefix_list_ids": [], "security_groups": [], "self": false}],
+                                "ipv6_cidr_blocks": [], "prefix_list_ids": [], "security_groups": [dev_node_sg], "self": false}],
                    "egress": [], "tags": shared_tags}),
         )
         .managed(
@@ -399,8 +403,9 @@ pub async fn seed(s: &Seeder) -> Incident {
         .managed(
             "aws_vpc",
             "this",
-            json!({"id": dev_vpc, "arn": arn("vpc", &dev_vpc), "cidr_block": "10.1.0.0/16", "tags": dev_tags,
-                   "tags_all": dev_tags, "owner_id": ACCOUNT}),
+            json!({"id": dev_vpc, "arn": arn("vpc", &dev_vpc), "cidr_block": "10.1.0.0/16",
+                   "tags": {"Environment": "dev", "Name": "dev"}, "tags_all": {"Environment": "dev", "Name": "dev"},
+                   "owner_id": ACCOUNT}),
         )
         .managed_each(
             "aws_subnet",

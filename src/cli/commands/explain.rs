@@ -1,13 +1,64 @@
-//! explain: everything known about one resource.
+//! explain: everything known about one resource, as text or JSON.
 
-use anyhow::Result;
+use anyhow::{Context, Result};
 
-use crate::cli::args::ExplainArgs;
+use crate::checks;
+use crate::checks::explanation::{explain, lookup, render_text};
+use crate::cli::args::{ExplainArgs, Format};
 use crate::cli::exit::Exit;
-use crate::cli::pipeline::Connect;
-use crate::cli::settings::Settings;
+use crate::cli::pipeline::{Connect, Run};
+use crate::cli::settings::{self, Settings};
+use crate::graph::Graph;
+use crate::inventory::Inventory;
+use crate::report::write;
 
-#[allow(clippy::unused_async)]
-pub async fn run<C: Connect>(_settings: &Settings, _args: &ExplainArgs, _connect: &C) -> Result<Exit> {
-    anyhow::bail!("explain is not available in this build")
+pub async fn run<C: Connect>(settings: &Settings, args: &ExplainArgs, connect: &C) -> Result<Exit> {
+    let sources = settings::sources(&args.states.states)?;
+    let mut run = Run::new(settings);
+    let inventory = match &args.inventory {
+        Some(path) => Inventory::load(path)?,
+        None => {
+            let listed = run.list(connect).await;
+            if listed.is_err() {
+                run.finish();
+            }
+            listed?
+        }
+    };
+    // Keep the (redacted) attributes of declarations: explain shows them.
+    let mut read = settings.read.clone();
+    read.parse.keep_attributes = true;
+    let states = {
+        let needs_aws = sources.iter().any(|s| matches!(s, crate::state::StateSource::S3 { .. }));
+        let session = if needs_aws { Some(run.session(connect).await) } else { None };
+        crate::state::read_states(&sources, session.as_ref(), &read, run.progress.clone()).await
+    };
+    run.finish();
+    let graph = Graph::build(&inventory, &states, &settings.policy);
+    let outcome = checks::run(&graph);
+    if !outcome.errors.is_empty() {
+        anyhow::bail!("{}", outcome.errors.join("\n"));
+    }
+    let found = lookup(&graph, &args.id);
+    if found.is_empty() {
+        anyhow::bail!("no live resource matches {:?} (give a native id, an ARN, or a state address)", args.id);
+    }
+    let explanations: Vec<_> = found.iter().map(|&i| explain(&graph, &outcome, &args.id, i)).collect();
+    let text = match args.format {
+        Format::Json => {
+            let value = if explanations.len() == 1 {
+                serde_json::to_value(&explanations[0])
+            } else {
+                serde_json::to_value(&explanations)
+            }
+            .context("serializing the explanation")?;
+            let mut text = serde_json::to_string_pretty(&value).context("serializing the explanation")?;
+            text.push('\n');
+            text
+        }
+        _ => explanations.iter().map(render_text).collect::<Vec<_>>().join("\n"),
+    };
+    write::to_stdout(&text).context("writing to stdout")?;
+    let complete = inventory.gaps.is_empty() && states.gaps.is_empty();
+    Ok(if complete { Exit::Clean } else { Exit::Incomplete })
 }

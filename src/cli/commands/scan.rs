@@ -25,8 +25,15 @@ pub enum View {
     Destroy(std::collections::BTreeSet<String>),
 }
 
-/// Joins, checks and builds the report of a scan. Pure.
-pub fn analyze(inventory: &Inventory, states: &StateSet, policy: &Policy, generated_at: String, view: &View) -> Report {
+/// Joins, checks and builds the report of a scan. Pure; fails only on a configuration
+/// error found while checking (an expectation that matches nothing).
+pub fn analyze(
+    inventory: &Inventory,
+    states: &StateSet,
+    policy: &Policy,
+    generated_at: String,
+    view: &View,
+) -> Result<Report> {
     // `scan --env NAME` checks NAME as decommissioned; when nothing already says it is
     // gone (the policy, an empty state), the run says so itself.
     let decommissioning;
@@ -38,6 +45,9 @@ pub fn analyze(inventory: &Inventory, states: &StateSet, policy: &Policy, genera
         }
     }
     let mut outcome = checks::run(&graph);
+    if !outcome.errors.is_empty() {
+        anyhow::bail!("{}", outcome.errors.join("\n"));
+    }
     let mut env_check = None;
     let mut destroy = None;
     match view {
@@ -64,7 +74,7 @@ pub fn analyze(inventory: &Inventory, states: &StateSet, policy: &Policy, genera
     let mut report = Report::new(generated_at, scope, gaps, outcome);
     report.environment = env_check;
     report.destroy = destroy;
-    report
+    Ok(report)
 }
 
 /// Leaves out findings below `min`.
@@ -109,7 +119,9 @@ pub async fn run<C: Connect>(settings: &Settings, args: &ScanArgs, connect: &C) 
         .transpose()
         .map_err(|msg| anyhow::anyhow!("--min-severity: {msg}"))?;
     let mut run = Run::new(settings);
-    let inventory = if let Some(path) = &args.inventory { Inventory::load(path)? } else {
+    let inventory = if let Some(path) = &args.inventory {
+        Inventory::load(path)?
+    } else {
         let listed = run.list(connect).await;
         if listed.is_err() {
             run.finish();
@@ -122,7 +134,7 @@ pub async fn run<C: Connect>(settings: &Settings, args: &ScanArgs, connect: &C) 
         eprintln!("leftover: no --state given: nothing is declared, so every live resource counts as unmanaged");
     }
     let view = args.env.clone().map_or(View::All, View::Env);
-    let mut report = analyze(&inventory, &states, &settings.policy, crate::cli::pipeline::now(), &view);
+    let mut report = analyze(&inventory, &states, &settings.policy, crate::cli::pipeline::now(), &view)?;
     if let Some(min) = min_severity {
         apply_min_severity(&mut report, min);
     }
