@@ -85,6 +85,7 @@ fn finding(
     let order: Vec<String> = deletion_order(graph, &set).into_iter().map(|j| graph.live()[j].id.clone()).collect();
     let mut how = match &graph.classes[root] {
         Class::ManagedElsewhere { by, .. } => format!("managed by {by}, not Terraform"),
+        Class::Unmanaged { note: Some(note) } => format!("no state declares it ({note})"),
         _ => "no state declares it".to_owned(),
     };
     if let Some(tags) = super::resource_ref::tag_summary(graph, &r.tags) {

@@ -4,6 +4,8 @@
 #[path = "../support/mod.rs"]
 mod support;
 
+mod dependencies;
 mod environments;
 mod foundation;
 mod incident;
+mod reachability;
