@@ -17,11 +17,12 @@ pub fn outside_terraform(graph: &Graph<'_>, i: usize) -> bool {
     let root = graph.root_owner(i);
     graph.live()[root].exists()
         && graph.ignored[root].is_none()
-        && match &graph.classes[root] {
-            Class::Unmanaged { .. } | Class::ManagedElsewhere { .. } => true,
-            Class::Owned { owner: Owner::Unresolved { .. }, .. } => true,
-            _ => false,
-        }
+        && matches!(
+            &graph.classes[root],
+            Class::Unmanaged { .. }
+                | Class::ManagedElsewhere { .. }
+                | Class::Owned { owner: Owner::Unresolved { .. }, .. }
+        )
 }
 
 /// The blockers of destroying managed resource `target`: outside-Terraform resources that

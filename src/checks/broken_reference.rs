@@ -1,4 +1,4 @@
-//! broken_reference: something points at what does not exist or cannot be used. Targets
+//! `broken_reference`: something points at what does not exist or cannot be used. Targets
 //! are judged by their own existence and status, never by the pointer's status field (AWS
 //! marks a route into a deleted peering `blackhole` only after a while, emulators never).
 
@@ -21,10 +21,8 @@ fn unusable(target: &LiveResource) -> Option<String> {
     }
     let bad = match target.kind.as_str() {
         "ec2:vpc-peering-connection" => status != "active",
-        "ec2:natgateway" => status != "available",
+        "ec2:natgateway" | "ec2:transit-gateway" => status != "available",
         "ec2:instance" => matches!(status, "stopped" | "stopping" | "shutting-down"),
-        "ec2:transit-gateway" => status != "available",
-        "ec2:network-interface" => false,
         _ => false,
     };
     bad.then(|| format!("{} {} is {status}", kinds::label(&target.kind), target.id))
@@ -121,8 +119,7 @@ fn peerings(graph: &Graph<'_>, outcome: &mut Outcome) {
             if !graph.inventory.listed_completely("ec2:vpc", account, region) {
                 continue;
             }
-            let alive =
-                graph.find(&"ec2:vpc".to_owned(), vpc, account, region).is_some_and(|j| graph.live()[j].exists());
+            let alive = graph.find("ec2:vpc", vpc, account, region).is_some_and(|j| graph.live()[j].exists());
             if !alive {
                 problems.push(format!("its {side} VPC {vpc} no longer exists"));
             }

@@ -1,4 +1,4 @@
-//! cross_state: ties between states. A resource in one state that references a resource
+//! `cross_state`: ties between states. A resource in one state that references a resource
 //! declared in another (destroy the referencing state first), and a resource declared by
 //! two states at once (destroying either destroys the other's resource).
 
@@ -49,12 +49,11 @@ fn references(graph: &Graph<'_>, outcome: &mut Outcome) {
         let referencing = &graph.states.files[f];
         let (kind, id) = target.live_key().map_or((target.tf_type.as_str(), target.address.as_str()), |(k, i)| (k, i));
         let live = graph.matches[d.0][d.1];
-        let resource = match live {
-            Some(i) => ResourceRef::from_live(&graph.live()[i]),
-            None => {
-                let (account, region) = graph.placement(d);
-                ResourceRef::from_declared(kind, id, target, account, region)
-            }
+        let resource = if let Some(i) = live {
+            ResourceRef::from_live(&graph.live()[i])
+        } else {
+            let (account, region) = graph.placement(d);
+            ResourceRef::from_declared(kind, id, target, account, region)
         };
         let mut names: Vec<&str> = referrers.iter().map(|(_, label)| label.as_str()).collect();
         names.truncate(5);

@@ -1,4 +1,4 @@
-//! deleted_env: live resources that belong to an environment that no longer exists, of any
+//! `deleted_env`: live resources that belong to an environment that no longer exists, of any
 //! service, whether or not a state still declares them.
 
 use super::Outcome;

@@ -1,4 +1,4 @@
-//! destroy_check: the pre-destroy guard (`check-destroy`). What destroying the target
+//! `destroy_check`: the pre-destroy guard (`check-destroy`). What destroying the target
 //! states would take, grouped by environment, with every resource tagged for another
 //! environment than the target's flagged; what outside Terraform depends on the target
 //! (and will block or break the destroy); and which other states reference it.
@@ -63,16 +63,16 @@ pub fn apply(graph: &Graph<'_>, targets: &BTreeSet<String>, findings: &mut Vec<F
                 None => graph.envs.env_of_tags(&decl.tags),
             };
             *check.by_environment.entry(env.clone().unwrap_or_else(|| "(untagged)".to_owned())).or_default() += 1;
-            if let (Some(env), Some(target)) = (&env, &target_env) {
-                if env != target {
-                    let resource = match live {
-                        Some(i) => ResourceRef::from_live(&graph.live()[i]),
-                        None => {
-                            let (account, region) = graph.placement((f, r));
-                            ResourceRef::from_declared(&kind, &id, decl, account, region)
-                        }
-                    };
-                    mismatches.push(Finding {
+            if let (Some(env), Some(target)) = (&env, &target_env)
+                && env != target
+            {
+                let resource = if let Some(i) = live {
+                    ResourceRef::from_live(&graph.live()[i])
+                } else {
+                    let (account, region) = graph.placement((f, r));
+                    ResourceRef::from_declared(&kind, &id, decl, account, region)
+                };
+                mismatches.push(Finding {
                         kind: FindingKind::EnvMismatch,
                         severity: graph.policy.severity(FindingKind::EnvMismatch),
                         resource,
@@ -89,7 +89,6 @@ pub fn apply(graph: &Graph<'_>, targets: &BTreeSet<String>, findings: &mut Vec<F
                         order: Vec::new(),
                         remains: None,
                     });
-                }
             }
             check.resources.push(DestroyItem {
                 source: file.source.clone(),

@@ -26,10 +26,11 @@ pub fn check(graph: &Graph<'_>, outcome: &mut Outcome) {
     let mut part_decls: HashMap<usize, Vec<DeclRef>> = HashMap::new();
     for (f, file) in graph.states.files.iter().enumerate() {
         for (r, decl) in file.resources.iter().enumerate() {
-            if decl.is_managed() && matches!(decl.identity, Identity::Part { .. }) {
-                if let Some(parent) = graph.matches[f][r] {
-                    part_decls.entry(parent).or_default().push((f, r));
-                }
+            if decl.is_managed()
+                && matches!(decl.identity, Identity::Part { .. })
+                && let Some(parent) = graph.matches[f][r]
+            {
+                part_decls.entry(parent).or_default().push((f, r));
             }
         }
     }
@@ -51,6 +52,8 @@ pub fn check(graph: &Graph<'_>, outcome: &mut Outcome) {
     }
 }
 
+// Each value a drift finding carries is distinct; a struct would only rename them.
+#[allow(clippy::too_many_arguments)]
 fn push(
     graph: &Graph<'_>,
     outcome: &mut Outcome,
@@ -143,43 +146,40 @@ fn routes(graph: &Graph<'_>, outcome: &mut Outcome, i: usize, decls: &[DeclRef])
             continue;
         }
         let target = route.target.clone().unwrap_or_default();
-        match declared.iter().find(|(r, _)| r.destination == route.destination) {
-            Some((r, d)) => {
-                let want = r.target.clone().unwrap_or_default();
-                if !want.is_empty() && !target.is_empty() && want != target {
-                    let reason = format!(
-                        "route {} goes to {target} live but to {want} in {}",
-                        route.destination,
-                        graph.decl(*d).address
-                    );
-                    push(
-                        graph,
-                        outcome,
-                        i,
-                        *d,
-                        format!("route {}", route.destination),
-                        Value::String(want),
-                        Value::String(target),
-                        reason,
-                    );
-                }
-            }
-            None => {
+        if let Some((r, d)) = declared.iter().find(|(r, _)| r.destination == route.destination) {
+            let want = r.target.clone().unwrap_or_default();
+            if !want.is_empty() && !target.is_empty() && want != target {
                 let reason = format!(
-                    "route {} → {target} is in route table {} but no state declares it (added outside Terraform)",
-                    route.destination, table.id
+                    "route {} goes to {target} live but to {want} in {}",
+                    route.destination,
+                    graph.decl(*d).address
                 );
                 push(
                     graph,
                     outcome,
                     i,
-                    owner,
+                    *d,
                     format!("route {}", route.destination),
-                    Value::Null,
+                    Value::String(want),
                     Value::String(target),
                     reason,
                 );
             }
+        } else {
+            let reason = format!(
+                "route {} → {target} is in route table {} but no state declares it (added outside Terraform)",
+                route.destination, table.id
+            );
+            push(
+                graph,
+                outcome,
+                i,
+                owner,
+                format!("route {}", route.destination),
+                Value::Null,
+                Value::String(target),
+                reason,
+            );
         }
     }
 }

@@ -1,4 +1,4 @@
-//! env_check: the post-decommission view of one environment (`scan --env NAME`): every
+//! `env_check`: the post-decommission view of one environment (`scan --env NAME`): every
 //! live resource that belongs to it (by tag, by VPC, or declared in its states), each
 //! with why it remains, and the order in which the hand-made leftovers can be deleted.
 
@@ -58,6 +58,6 @@ pub fn apply(graph: &Graph<'_>, env: &str, findings: &mut Vec<Finding>) -> EnvCh
         }
     }
     let deletion_order = deletion_order(graph, &outside).into_iter().map(|i| graph.live()[i].id.clone()).collect();
-    let status = graph.envs.deletion(&env).map_or_else(|| format!("{env} is alive"), |d| d.explain(&env));
-    EnvCheck { environment: env, status, states, remaining, by_reason, deletion_order }
+    let verdict = graph.envs.deletion(&env).map_or_else(|| format!("{env} is alive"), |d| d.explain(&env));
+    EnvCheck { environment: env, status: verdict, states, remaining, by_reason, deletion_order }
 }

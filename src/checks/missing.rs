@@ -62,7 +62,7 @@ fn check_one(graph: &Graph<'_>, at: DeclRef, decl: &StateResource, outcome: &mut
         }
         Identity::Part { parent_kind, parent_id, part } => {
             if let Some(parent) = found.filter(|l| l.exists()) {
-                missing_parts(graph, outcome, at, parent, &decl.parts)
+                missing_parts(graph, outcome, at, parent, &decl.parts);
             } else {
                 if graph.is_declared(parent_kind, parent_id)
                     || !listed(graph, parent_kind, account.as_deref(), region.as_deref())

@@ -46,8 +46,8 @@ impl Cidr {
 
 impl fmt::Display for Cidr {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let [a, b, c, d] = self.addr.to_be_bytes();
-        write!(f, "{a}.{b}.{c}.{d}/{}", self.len)
+        let octets = self.addr.to_be_bytes();
+        write!(f, "{}.{}.{}.{}/{}", octets[0], octets[1], octets[2], octets[3], self.len)
     }
 }
 
@@ -279,7 +279,7 @@ fn rule_allows(
         return false;
     }
     let all = normalize_protocol(&rule.protocol) == "-1";
-    if !all && !(rule.from_port <= port && port <= rule.to_port) {
+    if !(all || (rule.from_port <= port && port <= rule.to_port)) {
         return false;
     }
     if let (Some(cidr), Some(peer)) = (rule.cidr_ipv4.as_deref().and_then(Cidr::parse), peer) {
@@ -352,23 +352,20 @@ impl Walk<'_, '_> {
             }
             "ec2:transit-gateway" => {
                 let tgw = graph.find(spec.kind, &target, &t.account, &t.region).map(|g| &graph.live()[g]);
-                match tgw.filter(|g| g.exists() && g.status.as_deref() == Some("available")) {
-                    Some(_) => {
-                        self.hop(
-                            which,
-                            t,
-                            format!("{destination} → transit gateway {target} (its attachments are not checked)"),
-                            true,
-                        );
-                        Ok(Some(target))
-                    }
-                    None => {
-                        self.hop(which, t, format!("{destination} → transit gateway {target} (not available)"), false);
-                        Err(format!(
-                            "route table {} sends {destination} to transit gateway {target}, which is not available",
-                            t.id
-                        ))
-                    }
+                if tgw.is_some_and(|g| g.exists() && g.status.as_deref() == Some("available")) {
+                    self.hop(
+                        which,
+                        t,
+                        format!("{destination} → transit gateway {target} (its attachments are not checked)"),
+                        true,
+                    );
+                    Ok(Some(target))
+                } else {
+                    self.hop(which, t, format!("{destination} → transit gateway {target} (not available)"), false);
+                    Err(format!(
+                        "route table {} sends {destination} to transit gateway {target}, which is not available",
+                        t.id
+                    ))
                 }
             }
             _ => {
@@ -422,6 +419,8 @@ impl Walk<'_, '_> {
         }
     }
 
+    // The direction, the traffic and both ends are all needed; grouping them adds nothing.
+    #[allow(clippy::too_many_arguments)]
     fn groups(
         &mut self,
         groups: &[String],
@@ -485,10 +484,10 @@ fn walk(graph: &Graph<'_>, exp: &Expectation, from: &End, to: &End, s: usize, d:
         let _ = vpc_cidrs(&graph.live()[dst_vpc]);
         let there = walk.route(s, dst_vpc, dst, false)?;
         let back = walk.route(d, src_vpc, src, true)?;
-        if let (Some(a), Some(b)) = (&there, &back) {
-            if a != b {
-                return Err(format!("traffic goes out through {a} but the return route uses {b}"));
-            }
+        if let (Some(a), Some(b)) = (&there, &back)
+            && a != b
+        {
+            return Err(format!("traffic goes out through {a} but the return route uses {b}"));
         }
         walk.acl(s, true, protocol, (port, port), dst)?;
         walk.acl(d, false, protocol, (port, port), src)?;

@@ -39,32 +39,33 @@ pub fn deletion_order(graph: &Graph<'_>, set: &BTreeSet<usize>) -> Vec<usize> {
     let mut out = Vec::with_capacity(set.len());
     let mut done = HashSet::new();
     let mut visiting = HashSet::new();
-    // Depth-first over "is depended on by": a node is emitted after all its dependents.
-    fn visit(
-        graph: &Graph<'_>,
-        node: usize,
-        set: &BTreeSet<usize>,
-        done: &mut HashSet<usize>,
-        visiting: &mut HashSet<usize>,
-        out: &mut Vec<usize>,
-    ) {
-        if done.contains(&node) || !visiting.insert(node) {
-            return;
-        }
-        let mut dependents: Vec<usize> =
-            graph.in_edges[node].iter().filter(|e| set.contains(&e.from) && blocks(graph, e)).map(|e| e.from).collect();
-        dependents.sort_unstable();
-        dependents.dedup();
-        for d in dependents {
-            visit(graph, d, set, done, visiting, out);
-        }
-        visiting.remove(&node);
-        if done.insert(node) {
-            out.push(node);
-        }
-    }
     for &node in set {
         visit(graph, node, set, &mut done, &mut visiting, &mut out);
     }
     out
+}
+
+// Depth-first over "is depended on by": a node is emitted after all its dependents.
+fn visit(
+    graph: &Graph<'_>,
+    node: usize,
+    set: &BTreeSet<usize>,
+    done: &mut HashSet<usize>,
+    visiting: &mut HashSet<usize>,
+    out: &mut Vec<usize>,
+) {
+    if done.contains(&node) || !visiting.insert(node) {
+        return;
+    }
+    let mut dependents: Vec<usize> =
+        graph.in_edges[node].iter().filter(|e| set.contains(&e.from) && blocks(graph, e)).map(|e| e.from).collect();
+    dependents.sort_unstable();
+    dependents.dedup();
+    for d in dependents {
+        visit(graph, d, set, done, visiting, out);
+    }
+    visiting.remove(&node);
+    if done.insert(node) {
+        out.push(node);
+    }
 }

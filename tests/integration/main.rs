@@ -1,5 +1,7 @@
 //! Integration tests: the `leftover` binary against moto's standalone server, seeded
 //! through aws-sdk-rust. One binary; each module covers one capability.
+// Tests fail loudly: unwrapping is how a test says "this must hold".
+#![allow(clippy::unwrap_used, clippy::too_many_lines, clippy::missing_panics_doc)]
 
 #[path = "../support/mod.rs"]
 mod support;

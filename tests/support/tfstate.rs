@@ -1,4 +1,5 @@
 //! tfstate: builds Terraform state (format version 4) the way Terraform writes it.
+#![allow(dead_code, clippy::needless_pass_by_value, clippy::unwrap_used, clippy::missing_panics_doc)]
 
 use serde_json::{Value, json};
 

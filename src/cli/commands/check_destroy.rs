@@ -18,15 +18,14 @@ pub async fn run<C: Connect>(settings: &Settings, args: &CheckDestroyArgs, conne
     let targets = settings::sources(&args.targets)?;
     let others = settings::sources(&args.states.states)?;
     let mut run = Run::new(settings);
-    let inventory = match &args.inventory {
-        Some(path) => Inventory::load(path)?,
-        None => {
-            let listed = run.list(connect).await;
-            if listed.is_err() {
-                run.finish();
-            }
-            listed?
+    let inventory = if let Some(path) = &args.inventory {
+        Inventory::load(path)?
+    } else {
+        let listed = run.list(connect).await;
+        if listed.is_err() {
+            run.finish();
         }
+        listed?
     };
     let target_set = run.states(connect, &targets).await;
     let mut states = run.states(connect, &others).await;

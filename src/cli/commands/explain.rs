@@ -15,15 +15,14 @@ use crate::report::write;
 pub async fn run<C: Connect>(settings: &Settings, args: &ExplainArgs, connect: &C) -> Result<Exit> {
     let sources = settings::sources(&args.states.states)?;
     let mut run = Run::new(settings);
-    let inventory = match &args.inventory {
-        Some(path) => Inventory::load(path)?,
-        None => {
-            let listed = run.list(connect).await;
-            if listed.is_err() {
-                run.finish();
-            }
-            listed?
+    let inventory = if let Some(path) = &args.inventory {
+        Inventory::load(path)?
+    } else {
+        let listed = run.list(connect).await;
+        if listed.is_err() {
+            run.finish();
         }
+        listed?
     };
     // Keep the (redacted) attributes of declarations: explain shows them.
     let mut read = settings.read.clone();

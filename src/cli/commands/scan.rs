@@ -38,11 +38,11 @@ pub fn analyze(
     // gone (the policy, an empty state), the run says so itself.
     let decommissioning;
     let mut graph = Graph::build(inventory, states, policy);
-    if let View::Env(env) = view {
-        if graph.envs.deletion(env).is_none() {
-            decommissioning = policy.with_decommissioned(env);
-            graph = Graph::build(inventory, states, &decommissioning);
-        }
+    if let View::Env(env) = view
+        && graph.envs.deletion(env).is_none()
+    {
+        decommissioning = policy.with_decommissioned(env);
+        graph = Graph::build(inventory, states, &decommissioning);
     }
     let mut outcome = checks::run(&graph);
     if !outcome.errors.is_empty() {
