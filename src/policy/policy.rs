@@ -538,6 +538,16 @@ mod tests {
     }
 
     #[test]
+    fn shipped_policies_load() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("policies");
+        let policy =
+            Policy::load(&[dir.join("example.toml"), dir.join("demo.toml")]).expect("the shipped policies load");
+        assert_eq!(policy.environments["staging"].status, Some(EnvStatus::Decommissioned));
+        assert_eq!(policy.expectations.len(), 3);
+        assert!(policy.env_tag_keys.contains(&"team:env".to_owned()));
+    }
+
+    #[test]
     fn layers_user_rules() {
         let mut policy = Policy::builtin();
         policy

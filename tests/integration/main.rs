@@ -11,3 +11,4 @@ mod environments;
 mod foundation;
 mod incident;
 mod reachability;
+mod scenario;
