@@ -243,7 +243,7 @@ async fn fifty_resources_two_regions_several_states() {
         let id = f["resource"]["id"].as_str().unwrap().to_owned();
         match f["kind"].as_str().unwrap() {
             "unmanaged" | "blocking-dependency" => {
-                leftovers.push((id, f["resource"]["region"].as_str().unwrap().to_owned()))
+                leftovers.push((id, f["resource"]["region"].as_str().unwrap().to_owned()));
             }
             "missing" => missing.push(id),
             // The platform state builds on the network state's subnet: a tie, not a problem.
