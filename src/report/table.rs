@@ -35,8 +35,11 @@ fn where_cell(f: &ReportFinding) -> String {
     }
 }
 
-fn severity_cell(severity: Severity) -> Cell {
+fn severity_cell(severity: Severity, color: bool) -> Cell {
     let cell = Cell::new(severity.as_str());
+    if !color {
+        return cell;
+    }
     match severity {
         Severity::Error => cell.fg(Color::Red),
         Severity::Warning => cell.fg(Color::Yellow),
@@ -79,8 +82,6 @@ pub fn render(report: &Report, options: TableOptions) -> String {
         table.load_style(presets::UTF8_FULL_CONDENSED.with_rounded_corners());
         if style.color {
             table.enforce_styling();
-        } else {
-            table.force_no_tty();
         }
         match (options.width, options.fit_terminal) {
             (Some(width), _) => {
@@ -110,7 +111,7 @@ pub fn render(report: &Report, options: TableOptions) -> String {
                 Cell::new(resource_cell(f)),
                 Cell::new(where_cell(f)),
                 Cell::new(f.finding.environment.as_deref().unwrap_or("-")),
-                severity_cell(f.finding.severity),
+                severity_cell(f.finding.severity, style.color),
                 Cell::new(&f.finding.reason),
             ];
             if with_state {

@@ -140,7 +140,14 @@ impl AwsCollector {
     }
 }
 
+/// How many listings `AwsCollector::tasks` runs per region.
+const LISTINGS_PER_REGION: usize = 24;
+
 impl Collector for AwsCollector {
+    fn listings_per_region(&self) -> usize {
+        LISTINGS_PER_REGION
+    }
+
     async fn collect(&self, scope: RegionScope, progress: Arc<dyn Progress>) -> Inventory {
         let mut inventory = Inventory::new(String::new(), vec![scope.account.clone()], vec![scope.region.clone()]);
         let Some(session) = self.sessions.get(&scope.account) else {
@@ -148,6 +155,7 @@ impl Collector for AwsCollector {
         };
         let ctx = Ctx { account: scope.account.clone(), region: scope.region.clone() };
         let tasks = Self::tasks(session, &ctx);
+        debug_assert_eq!(tasks.len(), LISTINGS_PER_REGION);
         let mut limits: BTreeMap<&'static str, Arc<Semaphore>> = BTreeMap::new();
         let mut set = tokio::task::JoinSet::new();
         for task in tasks {
