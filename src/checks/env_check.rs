@@ -44,6 +44,13 @@ pub fn apply(graph: &Graph<'_>, env: &str, findings: &mut Vec<Finding>) -> EnvCh
         f.environment.as_deref().is_some_and(|e| graph.envs.canonical(e) == env)
             || f.state.as_ref().is_some_and(|s| states.contains(&s.source))
     });
+    // The heading says why the environment is gone; each row need not.
+    if let Some(deletion) = graph.envs.deletion(&env) {
+        let said = format!("; {}", deletion.explain(&env));
+        for f in findings.iter_mut().filter(|f| f.kind == FindingKind::DeletedEnv) {
+            f.reason = f.reason.replace(&said, "");
+        }
+    }
     let mut by_reason: BTreeMap<String, usize> = BTreeMap::new();
     let mut outside = BTreeSet::new();
     let mut remaining = 0;

@@ -167,7 +167,10 @@ pub fn explain(graph: &Graph<'_>, outcome: &super::Outcome, query: &str, i: usiz
     let owns = graph.owned_by(i).into_iter().map(|j| graph.live()[j].id.clone()).collect();
     let about: Vec<Finding> = findings
         .iter()
-        .filter(|f| f.resource.arn.as_deref() == Some(r.arn.as_str()) || f.related.iter().any(|rel| rel.id == r.id))
+        .filter(|f| {
+            f.resource.arn.as_deref() == Some(r.arn.as_str())
+                || f.related.iter().any(|rel| rel.id == r.id && rel.kind.as_deref().is_none_or(|k| k == r.kind))
+        })
         .cloned()
         .collect();
     let blocked_by = if graph.is_managed(i) {
