@@ -36,6 +36,8 @@ pub fn blockers_of(graph: &Graph<'_>, target: usize) -> Vec<usize> {
 pub fn check(graph: &Graph<'_>, outcome: &mut Outcome) {
     let severity = graph.policy.severity(FindingKind::BlockingDependency);
     let mut reported = BTreeSet::new();
+    // Many blockers share what they block: each blocking set is computed once.
+    let mut sets: std::collections::HashMap<usize, Vec<usize>> = std::collections::HashMap::new();
     for (i, _) in graph.live().iter().enumerate() {
         if !outside_terraform(graph, i) || graph.ownership_uncertain(i) {
             continue;
@@ -52,7 +54,7 @@ pub fn check(graph: &Graph<'_>, outcome: &mut Outcome) {
         if !reported.insert(root) {
             continue;
         }
-        outcome.findings.push(finding(graph, root, i, &blocked, severity));
+        outcome.findings.push(finding(graph, root, i, &blocked, severity, &mut sets));
     }
 }
 
@@ -62,6 +64,7 @@ fn finding(
     via: usize,
     blocked: &BTreeSet<usize>,
     severity: super::Severity,
+    sets: &mut std::collections::HashMap<usize, Vec<usize>>,
 ) -> Finding {
     let r = &graph.live()[root];
     let mut related = Vec::new();
@@ -81,7 +84,7 @@ fn finding(
             kind: Some(target.kind.clone()),
             state,
         });
-        set.extend(blockers_of(graph, m));
+        set.extend(sets.entry(m).or_insert_with(|| blockers_of(graph, m)).iter().copied());
     }
     let order: Vec<String> = deletion_order(graph, &set).into_iter().map(|j| graph.live()[j].id.clone()).collect();
     let mut how = match &graph.classes[root] {
