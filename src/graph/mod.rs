@@ -8,3 +8,6 @@ pub mod ownership;
 
 pub use graph::{DeclRef, Edge, Graph, RefTarget};
 pub use ownership::{Class, Owner};
+
+#[cfg(test)]
+mod tests;
