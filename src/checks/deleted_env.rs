@@ -2,8 +2,8 @@
 //! service, whether or not a state still declares them.
 
 use super::Outcome;
-use super::finding::{Finding, FindingKind, Related, ResourceRef, Severity, StateRef};
-use super::resource_ref::{placement_summary, related_of};
+use super::finding::{Finding, FindingKind, ResourceRef, Severity, StateRef};
+use super::resource_ref::{placement_summary, related_with_owned};
 use crate::graph::{Class, Graph};
 
 pub fn check(graph: &Graph<'_>, outcome: &mut Outcome) {
@@ -61,21 +61,7 @@ fn finding(graph: &Graph<'_>, i: usize, env: &str, deletion: &crate::checks::env
         },
     };
     let mut reason = format!("{how}; {}; {}", deletion.explain(env), why_it_remains(graph, i));
-    let owned = graph.owned_by(i);
-    let mut related = related_of(graph, r);
-    for &j in &owned {
-        let child = &graph.live()[j];
-        related.push(Related {
-            relation: "owns".to_owned(),
-            id: child.id.clone(),
-            kind: Some(child.kind.clone()),
-            state: None,
-        });
-    }
-    if !owned.is_empty() {
-        let ids: Vec<&str> = owned.iter().map(|&j| graph.live()[j].id.as_str()).collect();
-        reason.push_str(&format!("; goes with it: {}", ids.join(", ")));
-    }
+    let related = related_with_owned(graph, i, &mut reason);
     let severity = if deletion.inferred() {
         Severity::Warning.min(graph.policy.severity(FindingKind::DeletedEnv))
     } else {

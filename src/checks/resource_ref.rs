@@ -89,6 +89,27 @@ pub fn related_of(graph: &Graph<'_>, r: &LiveResource) -> Vec<Related> {
         .collect()
 }
 
+/// The live resource's relations plus what it owns (which goes with it), and a note of
+/// the owned ids added to `reason`.
+pub fn related_with_owned(graph: &Graph<'_>, i: usize, reason: &mut String) -> Vec<Related> {
+    let mut related = related_of(graph, &graph.live()[i]);
+    let owned = graph.owned_by(i);
+    for &j in &owned {
+        let child = &graph.live()[j];
+        related.push(Related {
+            relation: "owns".to_owned(),
+            id: child.id.clone(),
+            kind: Some(child.kind.clone()),
+            state: None,
+        });
+    }
+    if !owned.is_empty() {
+        let ids: Vec<&str> = owned.iter().map(|&j| graph.live()[j].id.as_str()).collect();
+        reason.push_str(&format!("; goes with it: {}", ids.join(", ")));
+    }
+    related
+}
+
 /// The first managed state resource declaring `kind`/`id`.
 pub fn first_declaration(graph: &Graph<'_>, kind: &str, id: &str) -> Option<DeclRef> {
     graph.declarations_of(kind, id).first().copied()

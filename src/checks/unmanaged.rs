@@ -2,8 +2,8 @@
 //! or AWS itself accounts for. What such a resource owns is reported with it.
 
 use super::Outcome;
-use super::finding::{Finding, FindingKind, Related, ResourceRef};
-use super::resource_ref::{placement_summary, related_of, tag_summary};
+use super::finding::{Finding, FindingKind, ResourceRef};
+use super::resource_ref::{placement_summary, related_with_owned, tag_summary};
 use crate::graph::{Class, Graph};
 
 pub fn check(graph: &Graph<'_>, outcome: &mut Outcome) {
@@ -33,21 +33,7 @@ pub fn check(graph: &Graph<'_>, outcome: &mut Outcome) {
             reason.push_str("; ");
             reason.push_str(&place);
         }
-        let owned = graph.owned_by(i);
-        let mut related = related_of(graph, r);
-        for &j in &owned {
-            let child = &graph.live()[j];
-            related.push(Related {
-                relation: "owns".to_owned(),
-                id: child.id.clone(),
-                kind: Some(child.kind.clone()),
-                state: None,
-            });
-        }
-        if !owned.is_empty() {
-            let ids: Vec<&str> = owned.iter().map(|&j| graph.live()[j].id.as_str()).collect();
-            reason.push_str(&format!("; goes with it: {}", ids.join(", ")));
-        }
+        let related = related_with_owned(graph, i, &mut reason);
         outcome.findings.push(Finding {
             kind: FindingKind::Unmanaged,
             severity,
