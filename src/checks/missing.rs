@@ -60,21 +60,25 @@ fn check_one(graph: &Graph<'_>, at: DeclRef, decl: &StateResource, outcome: &mut
                 missing_parts(graph, outcome, at, live, &decl.parts);
             }
         }
-        Identity::Part { parent_kind, parent_id, part } => if let Some(parent) = found.filter(|l| l.exists()) { missing_parts(graph, outcome, at, parent, &decl.parts) } else {
-            if graph.is_declared(parent_kind, parent_id)
-                || !listed(graph, parent_kind, account.as_deref(), region.as_deref())
-            {
-                // The parent's own finding covers it, or its listing is incomplete.
-                return;
+        Identity::Part { parent_kind, parent_id, part } => {
+            if let Some(parent) = found.filter(|l| l.exists()) {
+                missing_parts(graph, outcome, at, parent, &decl.parts);
+            } else {
+                if graph.is_declared(parent_kind, parent_id)
+                    || !listed(graph, parent_kind, account.as_deref(), region.as_deref())
+                {
+                    // The parent's own finding covers it, or its listing is incomplete.
+                    return;
+                }
+                let reason = format!(
+                    "declared as {}, a {part} of {} {parent_id}, which no longer exists",
+                    decl.address,
+                    kinds::label(parent_kind)
+                );
+                let (kind, id) = part_identity(parent_kind, parent_id, &decl.parts, part);
+                push(graph, outcome, at, &kind, &id, account, region, reason);
             }
-            let reason = format!(
-                "declared as {}, a {part} of {} {parent_id}, which no longer exists",
-                decl.address,
-                kinds::label(parent_kind)
-            );
-            let (kind, id) = part_identity(parent_kind, parent_id, &decl.parts, part);
-            push(graph, outcome, at, &kind, &id, account, region, reason);
-        },
+        }
         Identity::Unmapped | Identity::Foreign | Identity::NoId => {}
     }
 }

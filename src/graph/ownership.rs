@@ -130,9 +130,10 @@ pub fn conditions_hold(rule: &OwnershipRule, r: &LiveResource) -> bool {
             return false;
         }
         if let Some(glob) = &rule.matches
-            && !value.as_str().is_some_and(|s| glob.matches(s)) {
-                return false;
-            }
+            && !value.as_str().is_some_and(|s| glob.matches(s))
+        {
+            return false;
+        }
     }
     true
 }

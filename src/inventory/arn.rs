@@ -87,13 +87,7 @@ pub fn partition(region: &str) -> &'static str {
 pub fn build(kind: &str, region: &str, account: &str, id: &str) -> String {
     if let Some(spec) = kinds::spec_of(kind) {
         let account = if spec.arn_has_account { account } else { "" };
-        format!(
-            "arn:{}:{}:{region}:{account}:{}{}{id}",
-            partition(region),
-            spec.service,
-            spec.arn_type,
-            spec.arn_sep
-        )
+        format!("arn:{}:{}:{region}:{account}:{}{}{id}", partition(region), spec.service, spec.arn_type, spec.arn_sep)
     } else {
         let (service, arn_type) = kind.split_once(':').unwrap_or((kind, "resource"));
         format!("arn:{}:{service}:{region}:{account}:{arn_type}/{id}", partition(region))

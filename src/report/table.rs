@@ -116,17 +116,15 @@ pub fn render(report: &Report, options: TableOptions) -> String {
         out.push_str("\n\n");
     }
     if let Some(resolved) = &report.resolved
-        && !resolved.is_empty() {
-            out.push_str(&style.bold(&format!("resolved since the baseline ({})", resolved.len())));
-            out.push('\n');
-            for f in resolved {
-                out.push_str(&format!(
-                    "  ✓ {} {} {}\n",
-                    f.finding.kind, f.finding.resource.kind, f.finding.resource.id
-                ));
-            }
-            out.push('\n');
+        && !resolved.is_empty()
+    {
+        out.push_str(&style.bold(&format!("resolved since the baseline ({})", resolved.len())));
+        out.push('\n');
+        for f in resolved {
+            out.push_str(&format!("  ✓ {} {} {}\n", f.finding.kind, f.finding.resource.kind, f.finding.resource.id));
         }
+        out.push('\n');
+    }
     let coverage = if report.coverage.complete {
         style.green("coverage complete")
     } else {

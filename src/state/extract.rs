@@ -247,9 +247,10 @@ fn rules_from(block: &Value, egress: bool, own_group: Option<&str>, group_keys: 
         }
     }
     if block.get("self").and_then(Value::as_bool) == Some(true)
-        && let Some(own) = own_group {
-            out.push(SecurityGroupRule { group: Some(own.to_owned()), ..base });
-        }
+        && let Some(own) = own_group
+    {
+        out.push(SecurityGroupRule { group: Some(own.to_owned()), ..base });
+    }
     out
 }
 
@@ -339,14 +340,15 @@ fn collect_references(value: &Value, path: &mut String, out: &mut Vec<Reference>
             if let Some(spec) = kinds::kind_of_id(text) {
                 out.push(Reference { path: path.clone(), kind: spec.kind.to_owned(), target: text.clone() });
             } else if text.starts_with("arn:")
-                && let Some(parsed) = Arn::parse(text) {
-                    let (kind, id) = parsed.kind_and_id();
-                    if kinds::spec_of(&kind).is_some() {
-                        out.push(Reference { path: path.clone(), kind, target: id });
-                    } else {
-                        out.push(Reference { path: path.clone(), kind, target: text.clone() });
-                    }
+                && let Some(parsed) = Arn::parse(text)
+            {
+                let (kind, id) = parsed.kind_and_id();
+                if kinds::spec_of(&kind).is_some() {
+                    out.push(Reference { path: path.clone(), kind, target: id });
+                } else {
+                    out.push(Reference { path: path.clone(), kind, target: text.clone() });
                 }
+            }
         }
         Value::Array(items) => {
             for (i, item) in items.iter().enumerate() {

@@ -100,7 +100,11 @@ pub fn parse_candidate<R: Read>(
             Ok(n) => prefix.extend_from_slice(&buf[..n]),
             Err(err) if err.kind() == std::io::ErrorKind::Interrupted => {}
             Err(err) => {
-                return Err(StateError::Read { source_name: source.to_owned(), detail: err.to_string(), denied: false });
+                return Err(StateError::Read {
+                    source_name: source.to_owned(),
+                    detail: err.to_string(),
+                    denied: false,
+                });
             }
         }
     }
@@ -291,9 +295,10 @@ fn convert_v3(ctx: &mut Ctx<'_>, modules: Vec<V3Module>) {
             for (instance, deposed) in instances {
                 let mut attributes = unflatten(&instance.attributes);
                 if let Value::Object(map) = &mut attributes
-                    && !instance.id.is_empty() {
-                        map.entry("id").or_insert_with(|| Value::String(instance.id.clone()));
-                    }
+                    && !instance.id.is_empty()
+                {
+                    map.entry("id").or_insert_with(|| Value::String(instance.id.clone()));
+                }
                 let resource = extract(RawInstance {
                     source: ctx.source,
                     address: address.clone(),

@@ -91,20 +91,24 @@ pub async fn read_states(
     let mut set = StateSet::default();
     for source in sources {
         let part = match source {
-            StateSource::S3 { bucket, prefix } => if let Some(session) = session { read_s3(session, bucket, prefix, options, &limit, &progress).await } else {
-                let mut part = StateSet::default();
-                part.gaps.push(CoverageGap {
-                    service: "s3".to_owned(),
-                    account: None,
-                    region: None,
-                    operation: "ListObjectsV2".to_owned(),
-                    error: "no AWS session to read S3 with".to_owned(),
-                    cause: GapCause::Failed,
-                    object: Some(source.to_string()),
-                    kinds: Vec::new(),
-                });
-                part
-            },
+            StateSource::S3 { bucket, prefix } => {
+                if let Some(session) = session {
+                    read_s3(session, bucket, prefix, options, &limit, &progress).await
+                } else {
+                    let mut part = StateSet::default();
+                    part.gaps.push(CoverageGap {
+                        service: "s3".to_owned(),
+                        account: None,
+                        region: None,
+                        operation: "ListObjectsV2".to_owned(),
+                        error: "no AWS session to read S3 with".to_owned(),
+                        cause: GapCause::Failed,
+                        object: Some(source.to_string()),
+                        kinds: Vec::new(),
+                    });
+                    part
+                }
+            }
             StateSource::Path(path) => read_local(path, options, &limit, &progress).await,
         };
         set.absorb(part);

@@ -156,10 +156,18 @@ async fn nodegroup_instances_and_the_default_vpc_are_silent() {
     let state = net
         .declare(TfState::new(), Some("module.network"), "dev")
         .module(Some("module.eks"))
-        .managed("aws_eks_cluster", "this", json!({"id": "dev", "name": "dev", "arn": cluster.arn().unwrap(),
-            "vpc_config": [{"subnet_ids": [net.subnet]}]}))
-        .managed("aws_eks_node_group", "workers", json!({"id": "dev:workers", "cluster_name": "dev",
-            "arn": nodegroup.nodegroup_arn().unwrap(), "subnet_ids": [net.subnet]}));
+        .managed(
+            "aws_eks_cluster",
+            "this",
+            json!({"id": "dev", "name": "dev", "arn": cluster.arn().unwrap(),
+            "vpc_config": [{"subnet_ids": [net.subnet]}]}),
+        )
+        .managed(
+            "aws_eks_node_group",
+            "workers",
+            json!({"id": "dev:workers", "cluster_name": "dev",
+            "arn": nodegroup.nodegroup_arn().unwrap(), "subnet_ids": [net.subnet]}),
+        );
     moto.put_state(BUCKET, "dev/platform.tfstate", &state).await;
 
     let out = moto.leftover().args(["scan", "--state", "s3://tfstate", "--format", "json"]).run();
@@ -268,7 +276,8 @@ async fn two_regions_are_scanned_and_placed() {
 
     // Scanning only us-east-1: the west state's resources are not in a scanned region, so
     // nothing in it is reported missing.
-    let east_only = moto.leftover().args(["scan", "--state", "s3://tfstate", "--region", "us-east-1", "--format", "json"]).run();
+    let east_only =
+        moto.leftover().args(["scan", "--state", "s3://tfstate", "--region", "us-east-1", "--format", "json"]).run();
     assert_eq!(east_only.findings(), Vec::<(String, String)>::new(), "{}", east_only.stdout);
 }
 
@@ -315,7 +324,8 @@ async fn the_json_report_keeps_its_v1_shape() {
     let generated = report["generated_at"].as_str().unwrap();
     assert!(generated.len() == 20 && generated.ends_with('Z'), "RFC 3339 to the second: {generated}");
     for finding in report["findings"].as_array().unwrap() {
-        let mut expected = vec!["environment", "fingerprint", "kind", "reason", "related", "resource", "severity", "state"];
+        let mut expected =
+            vec!["environment", "fingerprint", "kind", "reason", "related", "resource", "severity", "state"];
         expected.sort_unstable();
         assert_eq!(keys(finding), expected, "{finding}");
         assert_eq!(keys(&finding["resource"]), ["account", "arn", "id", "kind", "region", "tags"]);

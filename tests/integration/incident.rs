@@ -17,7 +17,13 @@ async fn the_incident_scan_finds_the_staging_leftovers_and_the_stale_peering() {
         .filter(|f| f["kind"] == "unmanaged")
         .map(|f| f["resource"]["id"].as_str().unwrap().to_owned())
         .collect();
-    for id in [&seeded.staging_vpc, &seeded.staging_instance, &seeded.staging_volume, &seeded.staging_sg, &seeded.staging_lb_eni] {
+    for id in [
+        &seeded.staging_vpc,
+        &seeded.staging_instance,
+        &seeded.staging_volume,
+        &seeded.staging_sg,
+        &seeded.staging_lb_eni,
+    ] {
         assert!(unmanaged.contains(id), "{id} should be unmanaged: {unmanaged:?}");
     }
     assert!(unmanaged.contains(&"staging".to_owned()), "the staging EKS cluster: {unmanaged:?}");

@@ -271,7 +271,10 @@ pub async fn seed(s: &Seeder) -> Incident {
         .instance_type(InstanceType::T3Medium)
         .subnet_id(&staging_subnet)
         .security_group_ids(&staging_sg)
-        .tag_specifications(tag_spec(ResourceType::Instance, &[("Environment", "staging"), ("Name", "staging-bastion")]))
+        .tag_specifications(tag_spec(
+            ResourceType::Instance,
+            &[("Environment", "staging"), ("Name", "staging-bastion")],
+        ))
         .send()
         .await
         .unwrap()

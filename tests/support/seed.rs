@@ -162,12 +162,7 @@ impl Network {
         let inst = &described.reservations()[0].instances()[0];
         let root_volume = inst.block_device_mappings()[0].ebs().unwrap().volume_id().unwrap().to_owned();
         let primary_eni = inst.network_interfaces()[0].network_interface_id().unwrap().to_owned();
-        let tables = ec2
-            .describe_route_tables()
-            .filters(vpc_filter(&vpc))
-            .send()
-            .await
-            .unwrap();
+        let tables = ec2.describe_route_tables().filters(vpc_filter(&vpc)).send().await.unwrap();
         let main_route_table = tables.route_tables()[0].route_table_id().unwrap().to_owned();
         let groups = ec2
             .describe_security_groups()
@@ -177,12 +172,7 @@ impl Network {
             .await
             .unwrap();
         let default_sg = groups.security_groups()[0].group_id().unwrap().to_owned();
-        let acls = ec2
-            .describe_network_acls()
-            .filters(vpc_filter(&vpc))
-            .send()
-            .await
-            .unwrap();
+        let acls = ec2.describe_network_acls().filters(vpc_filter(&vpc)).send().await.unwrap();
         let default_acl = acls.network_acls()[0].network_acl_id().unwrap().to_owned();
         Self {
             region: region.to_owned(),

@@ -77,7 +77,9 @@ pub async fn run<C: Connect>(settings: &Settings, args: &ScanArgs, connect: &C) 
         .transpose()
         .map_err(|msg| anyhow::anyhow!("--min-severity: {msg}"))?;
     let mut run = Run::new(settings);
-    let inventory = if let Some(path) = &args.inventory { Inventory::load(path)? } else {
+    let inventory = if let Some(path) = &args.inventory {
+        Inventory::load(path)?
+    } else {
         let listed = run.list(connect).await;
         if listed.is_err() {
             run.finish();

@@ -87,7 +87,10 @@ pub async fn route_tables(client: Client, ctx: Ctx) -> Listing {
             r.set_attr_opt("owner_id", table.owner_id());
             let mut main = false;
             for assoc in table.associations() {
-                let state = assoc.association_state().and_then(|s| s.state()).map(aws_sdk_ec2::types::RouteTableAssociationStateCode::as_str);
+                let state = assoc
+                    .association_state()
+                    .and_then(|s| s.state())
+                    .map(aws_sdk_ec2::types::RouteTableAssociationStateCode::as_str);
                 if matches!(state, Some("disassociated" | "disassociating" | "failed")) {
                     continue;
                 }
@@ -164,7 +167,10 @@ pub async fn nat_gateways(client: Client, ctx: Ctx) -> Listing {
             r.status = nat.state().map(|s| s.as_str().to_owned());
             r.relate(R::InVpc, "ec2:vpc", nat.vpc_id());
             r.relate(R::InSubnet, "ec2:subnet", nat.subnet_id());
-            r.set_attr_opt("connectivity_type", nat.connectivity_type().map(aws_sdk_ec2::types::ConnectivityType::as_str));
+            r.set_attr_opt(
+                "connectivity_type",
+                nat.connectivity_type().map(aws_sdk_ec2::types::ConnectivityType::as_str),
+            );
             let mut interfaces = Vec::new();
             for address in nat.nat_gateway_addresses() {
                 r.relate(R::References, "ec2:elastic-ip", address.allocation_id());
@@ -191,7 +197,10 @@ pub async fn addresses(client: Client, ctx: Ctx) -> Listing {
                 r.set_attr_opt("domain", address.domain().map(aws_sdk_ec2::types::DomainType::as_str));
                 r.set_attr_opt("association_id", address.association_id());
                 r.set_attr("associated", address.association_id().is_some());
-                r.set_attr_opt("service_managed", address.service_managed().map(aws_sdk_ec2::types::ServiceManaged::as_str));
+                r.set_attr_opt(
+                    "service_managed",
+                    address.service_managed().map(aws_sdk_ec2::types::ServiceManaged::as_str),
+                );
                 r.relate(R::AttachedTo, "ec2:instance", address.instance_id());
                 r.relate(R::AttachedTo, "ec2:network-interface", address.network_interface_id());
                 out.resources.push(r);
@@ -221,7 +230,10 @@ pub async fn network_interfaces(client: Client, ctx: Ctx) -> Listing {
                     r.relate(R::UsesSecurityGroup, "ec2:security-group", group.group_id());
                 }
                 r.set_attr_opt("description", eni.description().filter(|d| !d.is_empty()));
-                r.set_attr_opt("interface_type", eni.interface_type().map(aws_sdk_ec2::types::NetworkInterfaceType::as_str));
+                r.set_attr_opt(
+                    "interface_type",
+                    eni.interface_type().map(aws_sdk_ec2::types::NetworkInterfaceType::as_str),
+                );
                 r.set_attr("requester_managed", eni.requester_managed().unwrap_or(false));
                 r.set_attr_opt("requester_id", eni.requester_id());
                 r.set_attr_opt("private_ip", eni.private_ip_address());
@@ -376,7 +388,10 @@ pub async fn instances(client: Client, ctx: Ctx) -> Listing {
                 r.set_attr_opt("image_id", instance.image_id());
                 r.set_attr_opt("key_name", instance.key_name());
                 r.set_attr_opt("private_ip", instance.private_ip_address());
-                r.set_attr_opt("instance_lifecycle", instance.instance_lifecycle().map(aws_sdk_ec2::types::InstanceLifecycleType::as_str));
+                r.set_attr_opt(
+                    "instance_lifecycle",
+                    instance.instance_lifecycle().map(aws_sdk_ec2::types::InstanceLifecycleType::as_str),
+                );
                 let root = instance.root_device_name();
                 r.set_attr_opt("root_device_name", root);
                 let mut volumes = Vec::new();
@@ -539,7 +554,10 @@ pub async fn vpc_endpoints(client: Client, ctx: Ctx) -> Listing {
                 r.relate(R::AssociatedWith, "ec2:route-table", Some(table));
             }
             r.set_attr_opt("service_name", endpoint.service_name());
-            r.set_attr_opt("vpc_endpoint_type", endpoint.vpc_endpoint_type().map(aws_sdk_ec2::types::VpcEndpointType::as_str));
+            r.set_attr_opt(
+                "vpc_endpoint_type",
+                endpoint.vpc_endpoint_type().map(aws_sdk_ec2::types::VpcEndpointType::as_str),
+            );
             r.set_attr("network_interface_ids", endpoint.network_interface_ids().to_vec());
             r.set_attr("requester_managed", endpoint.requester_managed().unwrap_or(false));
             out.resources.push(r);

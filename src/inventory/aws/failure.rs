@@ -81,19 +81,21 @@ where
                 (cause, first_line(&format!("request not sent: {detail}")))
             }
         }
-        SdkError::ServiceError(_) | SdkError::ResponseError(_) => if let Some(code) = err.code() {
-            let message = err.message().unwrap_or_default();
-            let text = if message.is_empty() { code.to_owned() } else { format!("{code}: {message}") };
-            (cause_of_code(code), text)
-        } else {
-            let text = aws_smithy_types::error::display::DisplayErrorContext(err).to_string();
-            let cause = if text.contains("503") || text.to_ascii_lowercase().contains("throttl") {
-                GapCause::Throttled
+        SdkError::ServiceError(_) | SdkError::ResponseError(_) => {
+            if let Some(code) = err.code() {
+                let message = err.message().unwrap_or_default();
+                let text = if message.is_empty() { code.to_owned() } else { format!("{code}: {message}") };
+                (cause_of_code(code), text)
             } else {
-                GapCause::Failed
-            };
-            (cause, first_line(&text))
-        },
+                let text = aws_smithy_types::error::display::DisplayErrorContext(err).to_string();
+                let cause = if text.contains("503") || text.to_ascii_lowercase().contains("throttl") {
+                    GapCause::Throttled
+                } else {
+                    GapCause::Failed
+                };
+                (cause, first_line(&text))
+            }
+        }
         _ => {
             let text = aws_smithy_types::error::display::DisplayErrorContext(err).to_string();
             let cause = if text.contains("refused to call") { GapCause::Denied } else { GapCause::Failed };

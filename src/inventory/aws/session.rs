@@ -70,9 +70,10 @@ impl AwsSession {
         }
         let mut config = loader.load().await;
         if config.region().is_none()
-            && let Some(region) = &options.default_region {
-                config = config.into_builder().region(Region::new(region.clone())).build();
-            }
+            && let Some(region) = &options.default_region
+        {
+            config = config.into_builder().region(Region::new(region.clone())).build();
+        }
         Self::from_config(config, stats)
     }
 
