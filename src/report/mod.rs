@@ -3,6 +3,7 @@
 
 pub mod baseline;
 pub mod json;
+pub mod markdown;
 #[allow(clippy::module_inception)]
 pub mod report;
 pub mod style;
@@ -30,7 +31,7 @@ pub fn render(report: &Report, format: Format, options: &RenderOptions) -> Resul
     match format {
         Format::Table => Ok(table::render(report, options.table)),
         Format::Json => Ok(json::render(report)),
-        Format::Markdown => Err(UnsupportedFormat("markdown")),
+        Format::Markdown => Ok(markdown::render(report)),
         Format::Html => Err(UnsupportedFormat("html")),
     }
 }
