@@ -2,6 +2,7 @@
 //! module that writes results; everything else returns data.
 
 pub mod baseline;
+pub mod html;
 pub mod json;
 pub mod markdown;
 #[allow(clippy::module_inception)]
@@ -32,6 +33,6 @@ pub fn render(report: &Report, format: Format, options: &RenderOptions) -> Resul
         Format::Table => Ok(table::render(report, options.table)),
         Format::Json => Ok(json::render(report)),
         Format::Markdown => Ok(markdown::render(report)),
-        Format::Html => Err(UnsupportedFormat("html")),
+        Format::Html => Ok(html::render(report)),
     }
 }
