@@ -9,3 +9,4 @@ mod support;
 
 mod foundation;
 mod incident;
+mod reports;
