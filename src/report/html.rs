@@ -278,12 +278,13 @@ fn row(report: &Report, f: &ReportFinding, index: usize, columns: Columns) -> St
     let class = if status == "new" { " class=\"is-new\"" } else { "" };
     let mut out = format!(
         "<tr{class} data-i=\"{index}\" data-kind=\"{}\" data-env=\"{}\" data-region=\"{}\" data-status=\"{}\">\
-         <td data-v=\"{}\"><span class=\"kind\" style=\"--c:{}\">{}</span><div class=\"sev {}\">{}</div></td>\
+         <td data-v=\"{:02}\"><span class=\"kind\" style=\"--c:{}\">{}</span><div class=\"sev {}\">{}</div></td>\
          <td data-v=\"{}\">{}</td><td class=\"nowrap\">{}</td><td>{}</td><td class=\"reason\">{}</td>",
         kind.as_str(),
         esc(env),
         esc(region),
         esc(status),
+        // Sorts as text: kinds in report order, then severity, highest first.
         FindingKind::ALL.iter().position(|k| *k == kind).unwrap_or_default() * 10 + 2 - f.finding.severity as usize,
         kind_color(kind),
         kind.as_str(),

@@ -302,6 +302,17 @@ def check(browser, report, checks):
         browser.js(f"{bar}.dispatchEvent(new MouseEvent('click', {{bubbles: true}}))")
         checks.equal("rows after a second click", visible(browser), total)
 
+    # Sorting by kind follows the report's order of kinds, then severity.
+    order = ["unmanaged", "missing", "deleted-env", "blocking-dependency", "cross-state", "broken-reference",
+             "drift", "unreachable"]
+    kind_header = "Array.from(document.querySelectorAll('#findings th')).find(th => th.textContent === 'Kind')"
+    browser.js(f"{kind_header}.click()")
+    shown = [order.index(k) for k in visible(browser, "kind")]
+    checks.equal("kinds sorted ascending", shown, sorted(shown))
+    browser.js(f"{kind_header}.click()")
+    shown = [order.index(k) for k in visible(browser, "kind")]
+    checks.equal("kinds sorted descending", shown, sorted(shown, reverse=True))
+
     # Sorting by cost, most expensive first after two clicks.
     priced = [f["cost"]["monthly"] for f in findings if f.get("cost") and f["cost"].get("monthly") is not None]
     if priced:
