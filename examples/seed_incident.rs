@@ -4,7 +4,8 @@
 //! the `leftover` binary.
 //!
 //! Usage: `cargo run --example seed_incident -- http://127.0.0.1:PORT`
-#![allow(clippy::print_stdout, clippy::unwrap_used, clippy::expect_used)]
+// The example shares the test harness's seeding modules, whose functions it does not all use.
+#![allow(clippy::print_stdout, clippy::unwrap_used, clippy::expect_used, clippy::needless_pass_by_value, dead_code)]
 
 #[path = "../tests/support/incident.rs"]
 mod incident;

@@ -2,12 +2,13 @@
 //!
 //! The crate follows the data flow: [`inventory`] lists what is live, [`state`] reads what
 //! Terraform declares, [`graph`] joins the two, [`checks`] turns the join into findings,
-//! [`report`] renders them, [`policy`] carries the knowledge and the user's rules, and [`cli`]
-//! wires it together. Only `inventory` and `state` talk to AWS or the disk; everything from
-//! `graph` on is pure and synchronous.
+//! [`report`] renders them, [`cost`] estimates what the leftovers cost, [`policy`] carries
+//! the knowledge and the user's rules, and [`cli`] wires it together. Only `inventory` and
+//! `state` talk to AWS or the disk; everything from `graph` on is pure and synchronous.
 
 pub mod checks;
 pub mod cli;
+pub mod cost;
 pub mod env;
 pub mod graph;
 pub mod inventory;

@@ -29,7 +29,7 @@ pub async fn run<C: Connect>(cli: &Cli, connect: &C) -> anyhow::Result<Exit> {
     }
 }
 
-fn init_logging(verbose: u8, quiet: bool) {
+fn init_logging(verbose: u8, quiet: bool, color: args::ColorChoice) {
     let default = match (quiet, verbose) {
         (true, _) => "error",
         (false, 0) => "leftover=warn,error",
@@ -38,8 +38,8 @@ fn init_logging(verbose: u8, quiet: bool) {
     };
     let filter = tracing_subscriber::EnvFilter::try_from_env(crate::env::LEFTOVER_LOG)
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default));
-    let color =
-        std::io::IsTerminal::is_terminal(&std::io::stderr()) && std::env::var_os(crate::env::NO_COLOR).is_none();
+    // The same rule as the report's colour, for stderr.
+    let color = settings::use_color(color, std::io::IsTerminal::is_terminal(&std::io::stderr()));
     // A second initialisation (in tests) is harmless.
     let _ = tracing_subscriber::fmt()
         .with_env_filter(filter)
@@ -59,7 +59,7 @@ pub fn main() -> ExitCode {
             return code.into();
         }
     };
-    init_logging(cli.global.verbose, cli.global.quiet);
+    init_logging(cli.global.verbose, cli.global.quiet, cli.global.color);
     let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
         Ok(runtime) => runtime,
         Err(err) => {

@@ -156,6 +156,18 @@ impl<'s> Run<'s> {
         self.progress.finish();
         let snapshot = self.stats.snapshot();
         let calls: u64 = snapshot.values().map(|s| s.calls).sum();
+        // Per service: calls, errors and the time spent in them (summed over concurrent calls).
+        let mut services: std::collections::BTreeMap<&str, (u64, u64, u64)> = std::collections::BTreeMap::new();
+        for (op, s) in &snapshot {
+            let service = op.split_once(':').map_or(op.as_str(), |(service, _)| service);
+            let entry = services.entry(service).or_default();
+            entry.0 += s.calls;
+            entry.1 += s.errors;
+            entry.2 += s.total_ms;
+        }
+        for (service, (calls, errors, total_ms)) in services {
+            tracing::debug!(service, calls, errors, total_ms, "aws service calls");
+        }
         tracing::debug!(api_calls = calls, "aws api calls made");
         if self.settings.stats {
             let mut text = String::from("AWS calls per operation:\n");

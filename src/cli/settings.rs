@@ -57,12 +57,7 @@ impl Settings {
             return Err(SettingsError::Invalid("--concurrency must be at least 1".to_owned()));
         }
         let stdout_terminal = std::io::stdout().is_terminal();
-        let no_color = std::env::var_os(env::NO_COLOR).is_some_and(|v| !v.is_empty());
-        let color = match global.color {
-            ColorChoice::Always => !no_color,
-            ColorChoice::Never => false,
-            ColorChoice::Auto => stdout_terminal && !no_color,
-        };
+        let color = use_color(global.color, stdout_terminal);
         Ok(Self {
             regions: global.regions.clone(),
             all_regions: global.all_regions,
@@ -87,6 +82,17 @@ impl Settings {
             stdout_terminal,
             progress: !global.quiet && global.verbose == 0 && std::io::stderr().is_terminal(),
         })
+    }
+}
+
+/// Whether to colour a stream: never with `NO_COLOR` set (<https://no-color.org>: present
+/// and not empty), and with `--color auto` only when the stream is a terminal.
+pub fn use_color(choice: ColorChoice, terminal: bool) -> bool {
+    let no_color = std::env::var_os(env::NO_COLOR).is_some_and(|v| !v.is_empty());
+    match choice {
+        ColorChoice::Always => !no_color,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => terminal && !no_color,
     }
 }
 

@@ -1,7 +1,10 @@
 //! report: renders a `Report` as a table, JSON, markdown or HTML, and writes it. The only
 //! module that writes results; everything else returns data.
 
+pub mod baseline;
+pub mod html;
 pub mod json;
+pub mod markdown;
 #[allow(clippy::module_inception)]
 pub mod report;
 pub mod sections;
@@ -30,7 +33,7 @@ pub fn render(report: &Report, format: Format, options: &RenderOptions) -> Resul
     match format {
         Format::Table => Ok(table::render(report, options.table)),
         Format::Json => Ok(json::render(report)),
-        Format::Markdown => Err(UnsupportedFormat("markdown")),
-        Format::Html => Err(UnsupportedFormat("html")),
+        Format::Markdown => Ok(markdown::render(report)),
+        Format::Html => Ok(html::render(report)),
     }
 }

@@ -5,7 +5,9 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
+use super::baseline::BaselineInfo;
 use crate::checks::{Finding, FindingKind, Outcome};
+use crate::cost::{CostSummary, Estimate};
 use crate::inventory::CoverageGap;
 
 /// The schema name of the JSON report.
@@ -45,6 +47,10 @@ pub struct ReportFinding {
     /// `new` or `unchanged` when compared with a baseline.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
+    /// The estimated monthly cost of the resource and what goes with it (for live
+    /// leftovers: `unmanaged` and `deleted-env`). An addition to v1; optional.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cost: Option<Estimate>,
 }
 
 /// The whole result of a scan.
@@ -67,6 +73,12 @@ pub struct Report {
     /// What a destroy would take (only from `check-destroy`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub destroy: Option<crate::checks::destroy_check::DestroyCheck>,
+    /// The baseline compared with (only with `--baseline`). An addition to v1; optional.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub baseline: Option<BaselineInfo>,
+    /// The estimated monthly cost of the live leftovers. An addition to v1; optional.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cost: Option<CostSummary>,
 }
 
 impl Report {
@@ -82,7 +94,7 @@ impl Report {
         let findings = outcome
             .findings
             .into_iter()
-            .map(|finding| ReportFinding { fingerprint: finding.fingerprint(), finding, status: None })
+            .map(|finding| ReportFinding { fingerprint: finding.fingerprint(), finding, status: None, cost: None })
             .collect();
         Self {
             schema: REPORT_SCHEMA.to_owned(),
@@ -94,6 +106,8 @@ impl Report {
             resolved: None,
             environment: None,
             destroy: None,
+            baseline: None,
+            cost: None,
         }
     }
 
@@ -112,6 +126,37 @@ impl Report {
         let parts: Vec<String> =
             self.kinds_present().into_iter().map(|k| format!("{} {}", self.of_kind(k).count(), k.as_str())).collect();
         if parts.is_empty() { "no findings".to_owned() } else { parts.join(", ") }
+    }
+
+    /// Findings per environment, most first (`None`: findings of no environment last).
+    pub fn environment_counts(&self) -> Vec<(Option<&str>, usize)> {
+        let mut counts: BTreeMap<Option<&str>, usize> = BTreeMap::new();
+        for f in &self.findings {
+            *counts.entry(f.finding.environment.as_deref()).or_default() += 1;
+        }
+        let mut out: Vec<(Option<&str>, usize)> = counts.into_iter().collect();
+        out.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.is_none().cmp(&b.0.is_none())).then_with(|| a.0.cmp(&b.0)));
+        out
+    }
+
+    /// Against a baseline: findings new, findings unchanged, and baseline findings resolved.
+    pub fn baseline_counts(&self) -> Option<(usize, usize, usize)> {
+        let resolved = self.resolved.as_ref()?;
+        let new = self.findings.iter().filter(|f| f.status.as_deref() == Some("new")).count();
+        Some((new, self.findings.len() - new, resolved.len()))
+    }
+
+    /// `3 new, 5 unchanged, 2 resolved since the baseline of 2026-11-25T02:00:00Z`.
+    pub fn baseline_line(&self) -> Option<String> {
+        let (new, unchanged, resolved) = self.baseline_counts()?;
+        let mut line = format!("{new} new, {unchanged} unchanged, {resolved} resolved since the baseline");
+        if let Some(info) = &self.baseline {
+            line.push_str(&format!(" of {}", info.generated_at));
+            if info.unknown > 0 {
+                line.push_str(&format!(" ({} of its findings could not be rechecked: coverage gaps)", info.unknown));
+            }
+        }
+        Some(line)
     }
 
     /// `2 regions, 1 account, 3 states`.

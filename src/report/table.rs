@@ -78,6 +78,7 @@ pub fn render(report: &Report, options: TableOptions) -> String {
         let with_state = findings.iter().any(|f| f.finding.state.is_some());
         let with_status = findings.iter().any(|f| f.status.is_some());
         let with_remains = findings.iter().any(|f| f.finding.remains.is_some());
+        let with_cost = findings.iter().any(|f| f.cost.is_some());
         let mut table = Table::new();
         table.load_style(presets::UTF8_FULL_CONDENSED.with_rounded_corners());
         if style.color {
@@ -99,8 +100,11 @@ pub fn render(report: &Report, options: TableOptions) -> String {
         if with_state {
             header.push("STATE");
         }
+        if with_cost {
+            header.push("COST/MONTH");
+        }
         if with_status {
-            header.push("STATUS");
+            header.push("NEW");
         }
         if with_remains {
             header.insert(1, "REMAINS");
@@ -119,8 +123,11 @@ pub fn render(report: &Report, options: TableOptions) -> String {
                     f.finding.state.as_ref().map_or_else(String::new, |s| format!("{}\n{}", s.address, s.source)),
                 ));
             }
+            if with_cost {
+                row.push(cost_cell(report, f));
+            }
             if with_status {
-                row.push(Cell::new(f.status.as_deref().unwrap_or("")));
+                row.push(status_cell(f, style));
             }
             if with_remains {
                 row.insert(1, Cell::new(f.finding.remains.as_deref().unwrap_or("")));
@@ -147,5 +154,67 @@ pub fn render(report: &Report, options: TableOptions) -> String {
     };
     let ignored = report.summary.get("ignored").map_or_else(String::new, |n| format!(" · {n} ignored by policy"));
     out.push_str(&format!("{} · scanned {}{ignored} · {coverage}\n", report.counts_line(), report.scope_line()));
+    if let Some(line) = report.baseline_line() {
+        out.push_str(&line);
+        out.push('\n');
+    }
+    if let Some(line) = cost_line(report) {
+        out.push_str(&line);
+        out.push('\n');
+    }
     out
+}
+
+fn cost_cell(report: &Report, f: &ReportFinding) -> Cell {
+    let text = match (f.cost.as_ref().map(|c| c.monthly), &report.cost) {
+        (Some(Some(amount)), Some(summary)) => summary.amount(amount),
+        (Some(Some(amount)), None) => format!("{amount:.2}"),
+        (Some(None), _) => "no price".to_owned(),
+        (None, _) => String::new(),
+    };
+    Cell::new(text).set_alignment(comfy_table::CellAlignment::Right)
+}
+
+/// `new` against a baseline; unchanged findings are left blank so that the new stand out.
+fn status_cell(f: &ReportFinding, style: Style) -> Cell {
+    match f.status.as_deref() {
+        Some("new") if style.color => Cell::new("new").fg(Color::Red),
+        Some("new") => Cell::new("new"),
+        _ => Cell::new(""),
+    }
+}
+
+/// Two lines: the total and per environment, then where the prices come from.
+fn cost_line(report: &Report) -> Option<String> {
+    let cost = report.cost.as_ref().filter(|c| !c.is_empty())?;
+    let mut line = format!("estimated cost of leftovers: {}/month", cost.amount(cost.monthly));
+    let envs: Vec<String> = cost
+        .environments
+        .iter()
+        .map(|e| {
+            let name = e.environment.as_deref().unwrap_or("(no environment)");
+            if e.unpriced > 0 {
+                format!("{name} {} (+{} without a price)", cost.amount(e.monthly), e.unpriced)
+            } else {
+                format!("{name} {}", cost.amount(e.monthly))
+            }
+        })
+        .collect();
+    if !envs.is_empty() {
+        line.push_str(" — ");
+        line.push_str(&envs.join(", "));
+    }
+    line.push_str(&format!("\n  an estimate from the {}", cost.prices_line()));
+    if cost.unpriced > 0 {
+        line.push_str(&format!(
+            "; {} without a price {} not counted",
+            plural(cost.unpriced, "resource", "resources"),
+            if cost.unpriced == 1 { "is" } else { "are" }
+        ));
+    }
+    Some(line)
+}
+
+fn plural(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
 }

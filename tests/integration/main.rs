@@ -1,7 +1,8 @@
 //! Integration tests: the `leftover` binary against moto's standalone server, seeded
 //! through aws-sdk-rust. One binary; each module covers one capability.
-// Tests fail loudly: unwrapping is how a test says "this must hold".
-#![allow(clippy::unwrap_used, clippy::too_many_lines, clippy::missing_panics_doc)]
+// Tests fail loudly: unwrapping is how a test says "this must hold". The seeding
+// functions take values by value so that call sites read as data.
+#![allow(clippy::unwrap_used, clippy::too_many_lines, clippy::missing_panics_doc, clippy::needless_pass_by_value)]
 
 #[path = "../support/mod.rs"]
 mod support;
@@ -11,4 +12,5 @@ mod environments;
 mod foundation;
 mod incident;
 mod reachability;
+mod reports;
 mod scenario;

@@ -7,6 +7,7 @@ use crate::cli::args::ScanArgs;
 use crate::cli::exit::Exit;
 use crate::cli::pipeline::{Connect, Run};
 use crate::cli::settings::{self, FailOn, Settings, Target};
+use crate::cost::{self, PriceTable};
 use crate::graph::Graph;
 use crate::inventory::Inventory;
 use crate::policy::Policy;
@@ -118,6 +119,9 @@ pub async fn run<C: Connect>(settings: &Settings, args: &ScanArgs, connect: &C) 
         .map(str::parse::<Severity>)
         .transpose()
         .map_err(|msg| anyhow::anyhow!("--min-severity: {msg}"))?;
+    // Files that can be wrong are read before anything is listed: a bad one fails at once.
+    let prices = PriceTable::load(args.prices.as_deref())?;
+    let baseline = args.baseline.as_deref().map(report::baseline::load).transpose()?;
     let mut run = Run::new(settings);
     let inventory = if let Some(path) = &args.inventory {
         Inventory::load(path)?
@@ -137,6 +141,10 @@ pub async fn run<C: Connect>(settings: &Settings, args: &ScanArgs, connect: &C) 
     let mut report = analyze(&inventory, &states, &settings.policy, crate::cli::pipeline::now(), &view)?;
     if let Some(min) = min_severity {
         apply_min_severity(&mut report, min);
+    }
+    cost::apply(&mut report, &inventory, &prices);
+    if let Some(baseline) = &baseline {
+        report::baseline::compare(&mut report, baseline, min_severity);
     }
     emit(settings, &report, &Target::from(&args.output))?;
     let failing = report

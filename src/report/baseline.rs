@@ -1,0 +1,222 @@
+//! baseline: compares a report with a previous one (`--baseline PREVIOUS.json`). Each
+//! finding becomes `new` or `unchanged` by its fingerprint, and the baseline's findings that
+//! no longer occur are listed as resolved. A baseline finding this scan could not recheck
+//! (a coverage gap covers it) is not called resolved. Pure apart from reading the file.
+
+use std::collections::BTreeSet;
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+
+use super::report::{REPORT_SCHEMA, Report};
+use crate::checks::Severity;
+
+/// What a report was compared with.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BaselineInfo {
+    /// When the baseline report was made.
+    pub generated_at: String,
+    /// Findings it had.
+    pub findings: usize,
+    /// Its findings this scan could not recheck (coverage gaps): neither resolved nor current.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub unknown: usize,
+}
+
+#[allow(clippy::trivially_copy_pass_by_ref)] // serde's skip_serializing_if passes a reference
+fn is_zero(n: &usize) -> bool {
+    *n == 0
+}
+
+/// A baseline file that cannot be used.
+#[derive(Debug, thiserror::Error)]
+pub enum BaselineError {
+    #[error("cannot read the baseline {path}")]
+    Read {
+        path: String,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("the baseline {path} is not a leftover report ({REPORT_SCHEMA})")]
+    Parse {
+        path: String,
+        #[source]
+        source: serde_json::Error,
+    },
+    #[error("the baseline {path} is not a {REPORT_SCHEMA} report (its schema is {found})")]
+    Schema { path: String, found: String },
+}
+
+/// Reads a report written by `leftover scan --format json`.
+pub fn load(path: &Path) -> Result<Report, BaselineError> {
+    let display = path.display().to_string();
+    let text = std::fs::read_to_string(path).map_err(|source| BaselineError::Read { path: display.clone(), source })?;
+    let value: serde_json::Value =
+        serde_json::from_str(&text).map_err(|source| BaselineError::Parse { path: display.clone(), source })?;
+    match value.get("schema").and_then(serde_json::Value::as_str) {
+        Some(REPORT_SCHEMA) => {}
+        Some(other) => return Err(BaselineError::Schema { path: display, found: format!("{other:?}") }),
+        None => return Err(BaselineError::Schema { path: display, found: "missing".to_owned() }),
+    }
+    serde_json::from_value(value).map_err(|source| BaselineError::Parse { path: display, source })
+}
+
+/// Marks `report`'s findings new or unchanged against `baseline` and lists the resolved
+/// ones. Baseline findings below `min_severity` are left out, as the report's own are.
+pub fn compare(report: &mut Report, baseline: &Report, min_severity: Option<Severity>) {
+    let current: BTreeSet<&str> = report.findings.iter().map(|f| f.fingerprint.as_str()).collect();
+    let before: BTreeSet<&str> = baseline.findings.iter().map(|f| f.fingerprint.as_str()).collect();
+    let mut resolved = Vec::new();
+    let mut unknown = 0;
+    for old in &baseline.findings {
+        if current.contains(old.fingerprint.as_str()) || min_severity.is_some_and(|min| old.finding.severity < min) {
+            continue;
+        }
+        if rechecked(report, old) {
+            let mut old = old.clone();
+            old.status = Some("resolved".to_owned());
+            old.cost = None;
+            resolved.push(old);
+        } else {
+            unknown += 1;
+        }
+    }
+    for f in &mut report.findings {
+        let status = if before.contains(f.fingerprint.as_str()) { "unchanged" } else { "new" };
+        f.status = Some(status.to_owned());
+    }
+    report.resolved = Some(resolved);
+    report.baseline =
+        Some(BaselineInfo { generated_at: baseline.generated_at.clone(), findings: baseline.findings.len(), unknown });
+}
+
+/// Whether this scan looked where a baseline finding was: no gap covers its resource's
+/// listing or its state.
+fn rechecked(report: &Report, old: &super::ReportFinding) -> bool {
+    let r = &old.finding.resource;
+    let account = r.account.as_deref().unwrap_or_default();
+    let region = r.region.as_deref().unwrap_or_default();
+    let state = old.finding.state.as_ref().map(|s| s.source.as_str());
+    !report
+        .coverage
+        .gaps
+        .iter()
+        .any(|gap| gap.covers(&r.kind, account, region) || (state.is_some() && gap.object.as_deref() == state))
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+
+    use super::*;
+    use crate::checks::finding::{ResourceRef, StateRef};
+    use crate::checks::{Finding, FindingKind, Outcome};
+    use crate::inventory::{CoverageGap, GapCause};
+    use crate::report::Scope;
+
+    fn finding(kind: FindingKind, id: &str, severity: Severity) -> Finding {
+        Finding {
+            kind,
+            severity,
+            resource: ResourceRef {
+                kind: "ec2:volume".into(),
+                id: id.into(),
+                arn: None,
+                region: Some("us-east-1".into()),
+                account: Some("123456789012".into()),
+                tags: BTreeMap::new(),
+            },
+            reason: "x".into(),
+            state: (kind == FindingKind::Missing)
+                .then(|| StateRef { source: "s3://b/dev.tfstate".into(), address: format!("aws_ebs_volume.{id}") }),
+            subject: None,
+            related: vec![],
+            drift: None,
+            environment: None,
+            order: vec![],
+            remains: None,
+        }
+    }
+
+    fn report(findings: Vec<Finding>, gaps: Vec<CoverageGap>) -> Report {
+        Report::new("2026-11-26T02:00:00Z".into(), Scope::default(), gaps, Outcome { findings, ..Outcome::default() })
+    }
+
+    fn statuses(report: &Report) -> Vec<(String, String)> {
+        report.findings.iter().map(|f| (f.finding.resource.id.clone(), f.status.clone().unwrap_or_default())).collect()
+    }
+
+    #[test]
+    fn marks_new_unchanged_and_resolved() {
+        let before = report(
+            vec![
+                finding(FindingKind::Unmanaged, "vol-a", Severity::Warning),
+                finding(FindingKind::Unmanaged, "vol-b", Severity::Warning),
+            ],
+            vec![],
+        );
+        let mut now = report(
+            vec![
+                finding(FindingKind::Unmanaged, "vol-b", Severity::Warning),
+                finding(FindingKind::Unmanaged, "vol-c", Severity::Warning),
+            ],
+            vec![],
+        );
+        compare(&mut now, &before, None);
+        assert_eq!(statuses(&now), [("vol-b".into(), "unchanged".into()), ("vol-c".into(), "new".into())]);
+        let resolved = now.resolved.as_ref().expect("resolved");
+        assert_eq!(resolved.len(), 1);
+        assert_eq!(resolved[0].finding.resource.id, "vol-a");
+        assert_eq!(now.baseline_counts(), Some((1, 1, 1)));
+        assert_eq!(now.baseline.as_ref().map(|b| b.findings), Some(2));
+    }
+
+    #[test]
+    fn what_a_gap_hides_or_the_severity_filter_drops_is_not_resolved() {
+        let before = report(
+            vec![
+                finding(FindingKind::Unmanaged, "vol-a", Severity::Warning),
+                finding(FindingKind::Missing, "vol-m", Severity::Error),
+                finding(FindingKind::Unmanaged, "vol-i", Severity::Info),
+            ],
+            vec![],
+        );
+        let gap = |kinds: Vec<String>, object: Option<String>| CoverageGap {
+            service: "ec2".into(),
+            account: Some("123456789012".into()),
+            region: Some("us-east-1".into()),
+            operation: "DescribeVolumes".into(),
+            error: "AccessDenied".into(),
+            cause: GapCause::Denied,
+            object,
+            kinds,
+        };
+        let mut now = report(vec![], vec![gap(vec!["ec2:volume".into()], None)]);
+        compare(&mut now, &before, Some(Severity::Warning));
+        assert_eq!(now.resolved.as_ref().map(Vec::len), Some(0));
+        assert_eq!(now.baseline.as_ref().map(|b| b.unknown), Some(2));
+
+        let mut now = report(vec![], vec![gap(vec![], Some("s3://b/dev.tfstate".into()))]);
+        compare(&mut now, &before, None);
+        let resolved: Vec<&str> =
+            now.resolved.as_ref().expect("resolved").iter().map(|f| f.finding.resource.id.as_str()).collect();
+        assert_eq!(resolved, ["vol-a", "vol-i"], "the unreadable state hides vol-m");
+    }
+
+    #[test]
+    fn a_file_that_is_not_a_report_is_refused_by_name() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("inventory.json");
+        std::fs::write(&path, r#"{"schema": "leftover.inventory/v1", "resources": []}"#).expect("write");
+        let msg = load(&path).expect_err("not a report").to_string();
+        assert!(msg.contains("inventory.json") && msg.contains("leftover.inventory/v1"), "{msg}");
+        std::fs::write(&path, "not json").expect("write");
+        let msg = load(&path).expect_err("not json").to_string();
+        assert!(msg.contains("inventory.json") && msg.contains("not a leftover report"), "{msg}");
+        let msg = load(&dir.path().join("absent.json")).expect_err("absent").to_string();
+        assert!(msg.contains("absent.json"), "{msg}");
+        let good = report(vec![finding(FindingKind::Unmanaged, "vol-a", Severity::Warning)], vec![]);
+        std::fs::write(&path, crate::report::json::render(&good)).expect("write");
+        assert_eq!(load(&path).expect("a report"), good);
+    }
+}
