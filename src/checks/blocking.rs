@@ -68,6 +68,8 @@ fn finding(
 ) -> Finding {
     let r = &graph.live()[root];
     let mut related = Vec::new();
+    let mut owned_note = String::new();
+    let mut own = super::resource_ref::related_with_owned(graph, root, &mut owned_note);
     let mut names = Vec::new();
     let mut set = BTreeSet::new();
     for &m in blocked {
@@ -100,6 +102,9 @@ fn finding(
     if order.len() > 1 {
         reason.push_str(&format!("; delete in this order: {}", order.join(" → ")));
     }
+    reason.push_str(&owned_note);
+    own.append(&mut related);
+    let related = own;
     Finding {
         kind: FindingKind::BlockingDependency,
         severity,

@@ -64,7 +64,18 @@ async fn hand_made_instance_group_volume_and_address_are_exactly_the_leftovers()
 
     let out = moto.leftover().args(["scan", "--state", "s3://tfstate", "--format", "json"]).run();
     out.assert_code(1);
-    let unmanaged: Vec<(String, String)> = out.findings().into_iter().filter(|(kind, _)| kind == "unmanaged").collect();
+    // Each is reported once: the instance (in a managed subnet and group) and the group (in
+    // a managed VPC) as blocking the destroy of what they sit in, the others as unmanaged.
+    // The instance is tagged for qa, which no state names: qa is inferred deleted, and the
+    // instance is a deleted-env leftover too.
+    let mut unmanaged: Vec<(String, String)> = out
+        .findings()
+        .into_iter()
+        .filter(|(kind, _)| matches!(kind.as_str(), "unmanaged" | "blocking-dependency" | "deleted-env"))
+        .map(|(_, id)| ("unmanaged".to_owned(), id))
+        .collect();
+    unmanaged.sort();
+    unmanaged.dedup();
     let mut expected = vec![
         ("unmanaged".to_owned(), instance.clone()),
         ("unmanaged".to_owned(), sg),
@@ -78,7 +89,7 @@ async fn hand_made_instance_group_volume_and_address_are_exactly_the_leftovers()
         .as_array()
         .unwrap()
         .iter()
-        .find(|f| f["kind"] == "unmanaged" && f["resource"]["id"] == instance)
+        .find(|f| f["kind"] == "blocking-dependency" && f["resource"]["id"] == instance)
         .unwrap();
     let reason = finding["reason"].as_str().unwrap();
     assert!(reason.contains("Environment=qa"), "{reason}");
@@ -89,7 +100,9 @@ async fn hand_made_instance_group_volume_and_address_are_exactly_the_leftovers()
     assert_eq!(subnet["state"]["address"], "aws_subnet.app");
     // Its root volume and primary interface go with it rather than being reported apart.
     assert!(related.iter().any(|r| r["relation"] == "owns"), "{related:?}");
-    assert_eq!(report["summary"]["unmanaged"], 4);
+    assert_eq!(report["summary"]["unmanaged"], 2);
+    assert_eq!(report["summary"]["blocking-dependency"], 2);
+    assert!(related.iter().any(|r| r["relation"] == "blocks" && r["id"] == net.subnet.as_str()), "{related:?}");
     assert_eq!(finding["environment"], "qa");
 }
 

@@ -14,7 +14,7 @@ async fn the_incident_scan_finds_the_staging_leftovers_and_the_stale_peering() {
         .as_array()
         .unwrap()
         .iter()
-        .filter(|f| f["kind"] == "unmanaged")
+        .filter(|f| matches!(f["kind"].as_str(), Some("unmanaged" | "deleted-env" | "blocking-dependency")))
         .map(|f| f["resource"]["id"].as_str().unwrap().to_owned())
         .collect();
     for id in [
