@@ -10,8 +10,8 @@ use anyhow::{Context, Result, bail};
 use super::settings::Settings;
 use crate::inventory::aws::{ApiStats, AwsCollector, AwsOptions, AwsSession, accounts};
 use crate::inventory::{CoverageGap, Inventory, RegionScope};
-use crate::shard::Shard;
 use crate::progress::{Progress, Silent, TerminalProgress};
+use crate::shard::Shard;
 use crate::state::{StateSet, StateSource};
 
 /// Makes the AWS session of the scanned account.
@@ -146,8 +146,7 @@ impl<'s> Run<'s> {
     async fn open_accounts<C: Connect>(
         &mut self,
         connect: &C,
-    ) -> Result<(std::collections::BTreeMap<String, AwsSession>, Vec<RegionScope>, Vec<String>, Vec<CoverageGap>)>
-    {
+    ) -> Result<(std::collections::BTreeMap<String, AwsSession>, Vec<RegionScope>, Vec<String>, Vec<CoverageGap>)> {
         let base = self.session(connect).await;
         let plan = self.settings.accounts.clone();
         let mut gaps = Vec::new();

@@ -65,7 +65,9 @@ fn account_settings(args: &super::args::AccountArgs) -> Result<(AccountPlan, Sta
     if let Some(name) = &args.org_role
         && (name.is_empty() || name.starts_with("arn:") || name.contains(char::is_whitespace))
     {
-        return Err(SettingsError::Invalid(format!("--org-role {name:?}: give the role's name (or path/name), not an ARN")));
+        return Err(SettingsError::Invalid(format!(
+            "--org-role {name:?}: give the role's name (or path/name), not an ARN"
+        )));
     }
     if let Some(id) = &args.external_id
         && (id.len() < 2 || id.len() > 1224)

@@ -211,7 +211,7 @@ mod tests {
             states: vec![StateScope { source: "s3://b/k".into(), resources: 3, environment: None }],
             shard,
         };
-        let outcome = Outcome { findings, ignored: 1, withheld: 0 };
+        let outcome = Outcome { findings, ignored: 1, ..Outcome::default() };
         Report::new(format!("2026-11-25T02:00:0{}Z", account.len() % 10), scope, gaps, outcome)
     }
 

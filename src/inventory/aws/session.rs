@@ -158,6 +158,7 @@ impl AwsSession {
 
     /// The same configuration with other credentials (an assumed role), counted in the
     /// same statistics.
+    #[must_use]
     pub fn with_credentials(&self, provider: aws_credential_types::provider::SharedCredentialsProvider) -> Self {
         let config = self.config.clone().into_builder().credentials_provider(provider).build();
         Self { config, guard: self.guard.clone(), path_style: self.path_style }
