@@ -36,7 +36,7 @@ fn state_parse(c: &mut Criterion) {
 fn join_and_checks(c: &mut Criterion) {
     let n = if full_size() { 100_000 } else { 2_000 };
     let inventory = workload::inventory(n);
-    let states = workload::states(n, 20);
+    let states = workload::states(n, workload::FILES);
     let policy = Policy::builtin();
     let mut group = c.benchmark_group("analyze");
     group.sample_size(10).measurement_time(Duration::from_secs(30));
@@ -53,7 +53,7 @@ fn graph_build(c: &mut Criterion) {
     group.sample_size(10).measurement_time(Duration::from_secs(15));
     for &n in sizes {
         let inventory = workload::inventory(n);
-        let states = workload::states(n, 20);
+        let states = workload::states(n, workload::FILES);
         group.throughput(Throughput::Elements(n as u64));
         group.bench_function(BenchmarkId::from_parameter(n), |b| {
             b.iter(|| Graph::build(black_box(&inventory), &states, &policy).classes.len());

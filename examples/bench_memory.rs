@@ -49,13 +49,13 @@ fn main() {
         "analyze" | "graph" => {
             let n: usize = arg(1).parse().expect("N");
             let inventory = workload::inventory(n);
-            let states = workload::states(n, 20);
+            let states = workload::states(n, workload::FILES);
             let policy = Policy::builtin();
             let (_, inputs) = workload::rss_mib();
             let started = Instant::now();
             let outcome = if arg(0) == "analyze" {
                 let report = analyze(&inventory, &states, &policy, String::new(), &View::All).expect("analyze");
-                format!("{} findings", report.findings.len())
+                format!("{} findings {:?}", report.findings.len(), report.summary)
             } else {
                 let graph = Graph::build(&inventory, &states, &policy);
                 format!("{} live resources classified", graph.classes.len())

@@ -1,7 +1,8 @@
 //! workload: generated inventories and states for the benchmarks, shaped like a real
 //! account: units of a VPC, a subnet, a security group, an instance and its volume, tagged
 //! with one of twenty environments. Declared units are shifted by a tenth against the live
-//! ones, so a tenth of what is live is unmanaged and a tenth of what is declared is missing.
+//! ones, so a tenth of what is live is unmanaged and a tenth of what is declared is missing;
+//! the rest matches, tags and checked attributes included.
 #![allow(dead_code, clippy::missing_panics_doc, clippy::unwrap_used, clippy::expect_used)]
 
 use std::fmt::Write as _;
@@ -27,8 +28,15 @@ fn ids(unit: usize) -> [String; 5] {
     ]
 }
 
-fn env_of(unit: usize) -> String {
-    format!("env{:02}", unit % 20)
+/// States the declared units are spread over (`states(_, FILES)` in the benchmarks).
+pub const FILES: usize = 20;
+
+/// The environment of a unit: that of the state declaring it (`envNN`, from its key), or
+/// `env00` for the live-only units before the declared ones.
+fn env_of(unit: usize, units: usize) -> String {
+    let shift = units / 10;
+    let per_file = units.div_ceil(FILES);
+    format!("env{:02}", (unit.saturating_sub(shift) / per_file.max(1)).min(FILES - 1))
 }
 
 /// About `resources` live resources (whole units).
@@ -38,10 +46,10 @@ pub fn inventory(resources: usize) -> Inventory {
     inv.resources.reserve(units * PER_UNIT);
     for unit in 0..units {
         let [vpc, subnet, sg, instance, volume] = ids(unit);
-        let env = env_of(unit);
+        let env = env_of(unit, units);
         let tagged = |mut r: LiveResource| {
             r.tags.insert("Environment".into(), env.clone());
-            r.tags.insert("Name".into(), format!("{}-{unit}", r.kind));
+            r.tags.insert("Name".into(), format!("unit-{unit}"));
             r
         };
         let mut vpc_r = tagged(LiveResource::new("ec2:vpc", &vpc, ACCOUNT, REGION));
@@ -72,9 +80,9 @@ fn arn(kind: &str, id: &str) -> String {
 }
 
 /// One unit as Terraform declares it, with attributes of realistic size.
-fn declare_unit(out: &mut Vec<serde_json::Value>, unit: usize) {
+fn declare_unit(out: &mut Vec<serde_json::Value>, unit: usize, units: usize) {
     let [vpc, subnet, sg, instance, volume] = ids(unit);
-    let env = env_of(unit);
+    let env = env_of(unit, units);
     let tags = json!({"Environment": env, "Name": format!("unit-{unit}")});
     let resource = |tf_type: &str, name: &str, attributes: serde_json::Value| {
         json!({
@@ -103,12 +111,7 @@ fn declare_unit(out: &mut Vec<serde_json::Value>, unit: usize) {
         "app",
         json!({"id": sg, "arn": arn("security-group", &sg), "vpc_id": vpc, "name": format!("app-{unit}"),
                "description": "application servers", "owner_id": ACCOUNT, "revoke_rules_on_delete": false,
-               "ingress": [{"cidr_blocks": ["10.0.0.0/16"], "description": "https", "from_port": 443,
-                            "to_port": 443, "protocol": "tcp", "ipv6_cidr_blocks": [], "prefix_list_ids": [],
-                            "security_groups": [], "self": false}],
-               "egress": [{"cidr_blocks": ["0.0.0.0/0"], "description": "", "from_port": 0, "to_port": 0,
-                           "protocol": "-1", "ipv6_cidr_blocks": [], "prefix_list_ids": [],
-                           "security_groups": [], "self": false}],
+               "ingress": [], "egress": [],
                "tags": tags, "tags_all": tags}),
     ));
     out.push(resource(
@@ -123,7 +126,7 @@ fn declare_unit(out: &mut Vec<serde_json::Value>, unit: usize) {
                "credit_specification": [{"cpu_credits": "unlimited"}],
                "root_block_device": [{"delete_on_termination": true, "device_name": "/dev/xvda",
                                       "encrypted": true, "iops": 3000, "throughput": 125,
-                                      "volume_size": 8, "volume_type": "gp3", "volume_id": format!("vol-r{unit:016x}")}],
+                                      "volume_size": 8, "volume_type": "gp3"}],
                "tags": tags, "tags_all": tags}),
     ));
     out.push(resource(
@@ -134,8 +137,9 @@ fn declare_unit(out: &mut Vec<serde_json::Value>, unit: usize) {
     ));
 }
 
-/// A state declaring units `first..first + units`, written to `out`; returns bytes written.
-pub fn write_state(out: &mut impl Write, first: usize, units: usize) -> usize {
+/// A state declaring units `first..first + units` (of `total` live units), written to
+/// `out`; returns bytes written.
+pub fn write_state(out: &mut impl Write, first: usize, units: usize, total: usize) -> usize {
     let mut written = 0;
     let head = format!(
         "{{\"version\": 4, \"terraform_version\": \"1.9.8\", \"serial\": 42, \"lineage\": \"bench-{first}\", \
@@ -146,7 +150,7 @@ pub fn write_state(out: &mut impl Write, first: usize, units: usize) -> usize {
     let mut batch = Vec::with_capacity(PER_UNIT);
     for unit in first..first + units {
         batch.clear();
-        declare_unit(&mut batch, unit);
+        declare_unit(&mut batch, unit, total);
         for (n, resource) in batch.iter().enumerate() {
             let mut text = String::new();
             if unit != first || n != 0 {
@@ -164,10 +168,10 @@ pub fn write_state(out: &mut impl Write, first: usize, units: usize) -> usize {
 /// A state of at least `bytes` bytes, in memory.
 pub fn state_of_size(bytes: usize) -> Vec<u8> {
     let mut sample = Vec::new();
-    let per_unit = write_state(&mut sample, 0, 10) / 10;
+    let per_unit = write_state(&mut sample, 0, 10, 10) / 10;
     let units = bytes.div_ceil(per_unit) + 1;
     let mut out = Vec::with_capacity(units * per_unit + 1024);
-    write_state(&mut out, 0, units);
+    write_state(&mut out, 0, units, units);
     out
 }
 
@@ -185,12 +189,13 @@ pub fn states(resources: usize, files: usize) -> StateSet {
     let units = resources.div_ceil(PER_UNIT);
     let shift = units / 10;
     let per_file = units.div_ceil(files.max(1));
+    assert_eq!(files, FILES, "the environments of the live units follow FILES states");
     let mut set = StateSet::default();
     let mut first = shift;
     while first < shift + units {
         let count = per_file.min(shift + units - first);
         let mut text = Vec::new();
-        write_state(&mut text, first, count);
+        write_state(&mut text, first, count, units);
         let name = format!("s3://bench-tfstate/env{:02}/terraform.tfstate", set.files.len());
         set.files.push(parse_state(&name, &text));
         first += count;
