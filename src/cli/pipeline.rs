@@ -204,7 +204,7 @@ impl<'s> Run<'s> {
     /// The session states are read with: `--state-profile`, then `--state-role-arn`
     /// assumed from it; by default the scanning session. A role that cannot be assumed is
     /// a gap, and the S3 states are then not read.
-    async fn state_session<C: Connect>(&mut self, connect: &C) -> (Option<AwsSession>, Option<CoverageGap>) {
+    pub async fn state_session<C: Connect>(&mut self, connect: &C) -> (Option<AwsSession>, Option<CoverageGap>) {
         let access = self.settings.state_access.clone();
         let base = match &access.profile {
             Some(profile) => {
