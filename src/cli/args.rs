@@ -218,9 +218,13 @@ pub struct MergeArgs {
     pub reports: Vec<PathBuf>,
     #[command(flatten)]
     pub output: OutputArgs,
-    /// Exit 1 only for these: finding kinds, or a severity.
+    /// Exit 1 only for these: finding kinds, `new` (against --baseline), or a severity.
     #[arg(long, value_delimiter = ',', value_name = "KIND,...")]
     pub fail_on: Vec<String>,
+    /// A previous JSON report: mark the merged findings new or unchanged and list those
+    /// resolved (compare here, not in the shards).
+    #[arg(long, value_name = "REPORT.json")]
+    pub baseline: Option<PathBuf>,
 }
 
 #[cfg(test)]

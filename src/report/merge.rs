@@ -6,6 +6,7 @@ use std::collections::{BTreeMap, BTreeSet, HashSet};
 
 use super::report::{Coverage, REPORT_SCHEMA, Report, ReportFinding, Scope, StateScope};
 use crate::checks::env_check::EnvCheck;
+use crate::cost::{CostSummary, PriceSource, PriceTable};
 use crate::inventory::{CoverageGap, GapCause, kinds};
 
 /// Reports that cannot be combined.
@@ -17,9 +18,7 @@ pub enum MergeError {
     Schema { index: usize, found: String },
     #[error("reports split the accounts into different numbers of shards ({0} and {1})")]
     ShardCounts(u32, u32),
-    #[error(
-        "report {0} was compared with a baseline; merge the shards' plain reports and compare the merged one instead"
-    )]
+    #[error("report {0} was compared with a baseline; merge the shards' plain reports, with `merge --baseline`")]
     Baseline(usize),
     #[error("report {0} is a check-destroy report; only scan reports are merged")]
     Destroy(usize),
@@ -40,7 +39,11 @@ pub fn merge(reports: Vec<Report>) -> Result<Report, MergeError> {
     let mut ignored = 0;
     let mut shards: BTreeMap<u32, BTreeSet<u32>> = BTreeMap::new();
     let mut environment: Option<EnvCheck> = None;
+    let mut prices: Option<(String, PriceSource)> = None;
     for report in reports {
+        if prices.is_none() {
+            prices = report.cost.as_ref().map(|c| (c.currency.clone(), c.prices.clone()));
+        }
         accounts.extend(report.scope.accounts);
         regions.extend(report.scope.regions);
         for state in report.scope.states {
@@ -92,6 +95,18 @@ pub fn merge(reports: Vec<Report>) -> Result<Report, MergeError> {
     if ignored > 0 {
         summary.insert("ignored".to_owned(), ignored);
     }
+    // The shards priced their own findings; the total is summed again over the merged ones,
+    // each resource once, the way a single run sums it.
+    let cost = prices.map(|(currency, source)| {
+        let table = PriceTable {
+            currency,
+            source: source.source,
+            date: source.date,
+            note: source.note,
+            ..PriceTable::builtin()
+        };
+        CostSummary::of(findings.iter().filter_map(|f| Some((&f.finding, f.cost.as_ref()?))), &table)
+    });
     Ok(Report {
         schema: REPORT_SCHEMA.to_owned(),
         generated_at,
@@ -107,6 +122,8 @@ pub fn merge(reports: Vec<Report>) -> Result<Report, MergeError> {
         resolved: None,
         environment,
         destroy: None,
+        baseline: None,
+        cost,
     })
 }
 
@@ -121,7 +138,8 @@ fn check(reports: &[Report]) -> Result<(), MergeError> {
         if report.schema != REPORT_SCHEMA {
             return Err(MergeError::Schema { index, found: report.schema.clone() });
         }
-        if report.resolved.is_some() || report.findings.iter().any(|f| f.status.is_some()) {
+        if report.baseline.is_some() || report.resolved.is_some() || report.findings.iter().any(|f| f.status.is_some())
+        {
             return Err(MergeError::Baseline(index));
         }
         if report.destroy.is_some() {

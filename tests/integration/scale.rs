@@ -254,6 +254,20 @@ async fn merged_shard_reports_equal_one_run_over_the_same_inventories() {
             moto.leftover().arg("merge").args(shard_paths.iter().map(String::as_str)).args(["--format", "json"]).run();
         merged.assert_code(whole.code);
         assert_eq!(timeless(merged.json()), timeless(whole_report.clone()), "{count} shards");
+        if count == 3 {
+            // Compared with last night's report at the merge: nothing is new.
+            let last = dir.path().join("last.json");
+            std::fs::write(&last, &whole.stdout).unwrap();
+            let compared = moto
+                .leftover()
+                .arg("merge")
+                .args(shard_paths.iter().map(String::as_str))
+                .args(["--baseline", &last.display().to_string(), "--fail-on", "new", "--format", "json"])
+                .run();
+            compared.assert_code(0);
+            let report = compared.json();
+            assert!(report["findings"].as_array().unwrap().iter().all(|f| f["status"] == "unchanged"), "{report}");
+        }
     }
 
     // A shard's report left out: the merge says so and exits 3.

@@ -1,5 +1,5 @@
 //! merge: combines the JSON reports of `scan --shard` runs into one report, in any
-//! format. Exit codes as for a scan: 3 when any shard was incomplete or is missing, 1 with
+//! format, compared with a baseline when one is given. Exit codes as for a scan: 3 when any shard was incomplete or is missing, 1 with
 //! findings, 0 otherwise.
 
 use anyhow::{Context, Result};
@@ -20,8 +20,15 @@ pub fn run(settings: &Settings, args: &MergeArgs) -> Result<Exit> {
             .with_context(|| format!("{} is not a leftover JSON report", path.display()))?;
         reports.push(report);
     }
-    let report = merge(reports)?;
+    let baseline = args.baseline.as_deref().map(crate::report::baseline::load).transpose()?;
+    let mut report = merge(reports)?;
+    if let Some(baseline) = &baseline {
+        crate::report::baseline::compare(&mut report, baseline, None);
+    }
     emit(settings, &report, &Target::from(&args.output))?;
-    let failing = report.findings.iter().any(|f| fail_on.fails(f.finding.kind, f.finding.severity, true));
+    let failing = report
+        .findings
+        .iter()
+        .any(|f| fail_on.fails(f.finding.kind, f.finding.severity, f.status.as_deref() != Some("unchanged")));
     Ok(Exit::of_scan(report.coverage.complete, failing))
 }
