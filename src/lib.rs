@@ -15,4 +15,5 @@ pub mod inventory;
 pub mod policy;
 pub mod progress;
 pub mod report;
+pub mod shard;
 pub mod state;

@@ -62,6 +62,28 @@ pub struct GlobalArgs {
     /// When to colour terminal output.
     #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
+    #[command(flatten)]
+    pub accounts: AccountArgs,
+}
+
+/// Which accounts to scan, and with which credentials states are read.
+#[derive(Debug, Args, Default)]
+pub struct AccountArgs {
+    /// Scan the account of this IAM role, assuming it through STS (repeatable).
+    #[arg(long = "role-arn", global = true, value_name = "ARN")]
+    pub role_arns: Vec<String>,
+    /// Scan every active account of the organisation, assuming role NAME in each.
+    #[arg(long, global = true, value_name = "NAME")]
+    pub org_role: Option<String>,
+    /// External id passed when assuming --role-arn and --org-role roles.
+    #[arg(long, global = true, value_name = "ID")]
+    pub external_id: Option<String>,
+    /// AWS profile to read states with (default: the scanning credentials).
+    #[arg(long, global = true, value_name = "NAME")]
+    pub state_profile: Option<String>,
+    /// IAM role to assume for reading states (where the state buckets live).
+    #[arg(long, global = true, value_name = "ARN")]
+    pub state_role_arn: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -91,6 +113,8 @@ pub enum Command {
     CheckDestroy(CheckDestroyArgs),
     /// Everything known about one resource: class, why, states, relations, findings.
     Explain(ExplainArgs),
+    /// Combine the JSON reports of `scan --shard` runs into one report.
+    Merge(MergeArgs),
 }
 
 /// Where states come from.
@@ -130,9 +154,13 @@ pub struct ScanArgs {
     /// A previous JSON report: mark findings new or unchanged and list those resolved.
     #[arg(long, value_name = "REPORT.json")]
     pub baseline: Option<PathBuf>,
-    /// Scan a saved inventory instead of listing AWS.
+    /// Scan saved inventories instead of listing AWS (repeatable).
     #[arg(long, value_name = "FILE")]
-    pub inventory: Option<PathBuf>,
+    pub inventory: Vec<PathBuf>,
+    /// Scan only shard I of N (from 0) of the accounts, chosen by a stable hash of the
+    /// account id; combine the shards' JSON reports with `leftover merge`.
+    #[arg(long, value_name = "I/N")]
+    pub shard: Option<crate::shard::Shard>,
     /// Price table for leftover cost estimates (default: the built-in table).
     #[arg(long, value_name = "FILE")]
     pub prices: Option<PathBuf>,
@@ -183,6 +211,22 @@ pub struct ExplainArgs {
     pub inventory: Option<PathBuf>,
 }
 
+#[derive(Debug, Args)]
+pub struct MergeArgs {
+    /// JSON reports written by `scan --format json` (one per shard).
+    #[arg(value_name = "REPORT", required = true)]
+    pub reports: Vec<PathBuf>,
+    #[command(flatten)]
+    pub output: OutputArgs,
+    /// Exit 1 only for these: finding kinds, `new` (against --baseline), or a severity.
+    #[arg(long, value_delimiter = ',', value_name = "KIND,...")]
+    pub fail_on: Vec<String>,
+    /// A previous JSON report: mark the merged findings new or unchanged and list those
+    /// resolved (compare here, not in the shards).
+    #[arg(long, value_name = "REPORT.json")]
+    pub baseline: Option<PathBuf>,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -218,6 +262,42 @@ mod tests {
         assert_eq!(scan.output.format, Format::Json);
         assert_eq!(scan.fail_on, vec!["unmanaged", "missing"]);
         assert_eq!(scan.env.as_deref(), Some("staging"));
+    }
+
+    #[test]
+    fn account_shard_and_merge_flags_parse() {
+        let cli = Cli::try_parse_from([
+            "leftover",
+            "scan",
+            "--role-arn",
+            "arn:aws:iam::111111111111:role/audit",
+            "--role-arn",
+            "arn:aws:iam::222222222222:role/audit",
+            "--org-role",
+            "audit",
+            "--external-id",
+            "ext-1",
+            "--state-role-arn",
+            "arn:aws:iam::333333333333:role/states",
+            "--shard",
+            "1/4",
+            "--inventory",
+            "a.json",
+            "--inventory",
+            "b.json",
+        ])
+        .expect("parses");
+        assert_eq!(cli.global.accounts.role_arns.len(), 2);
+        assert_eq!(cli.global.accounts.org_role.as_deref(), Some("audit"));
+        assert_eq!(cli.global.accounts.external_id.as_deref(), Some("ext-1"));
+        let Command::Scan(scan) = cli.command else { panic!("scan") };
+        assert_eq!(scan.shard, Some(crate::shard::Shard { index: 1, count: 4 }));
+        assert_eq!(scan.inventory.len(), 2);
+        assert!(Cli::try_parse_from(["leftover", "scan", "--shard", "4/4"]).is_err());
+        assert!(Cli::try_parse_from(["leftover", "merge"]).is_err());
+        let cli = Cli::try_parse_from(["leftover", "merge", "a.json", "b.json", "--format", "json"]).expect("parses");
+        let Command::Merge(merge) = cli.command else { panic!("merge") };
+        assert_eq!(merge.reports.len(), 2);
     }
 
     #[test]

@@ -26,6 +26,7 @@ pub async fn run<C: Connect>(cli: &Cli, connect: &C) -> anyhow::Result<Exit> {
         Command::States(args) => commands::states::run(&settings, args, connect).await,
         Command::CheckDestroy(args) => commands::check_destroy::run(&settings, args, connect).await,
         Command::Explain(args) => commands::explain::run(&settings, args, connect).await,
+        Command::Merge(args) => commands::merge::run(&settings, args),
     }
 }
 

@@ -8,9 +8,10 @@ use std::sync::Arc;
 use anyhow::{Context, Result, bail};
 
 use super::settings::Settings;
-use crate::inventory::aws::{ApiStats, AwsCollector, AwsOptions, AwsSession};
-use crate::inventory::{Inventory, RegionScope};
+use crate::inventory::aws::{ApiStats, AwsCollector, AwsOptions, AwsSession, accounts};
+use crate::inventory::{CoverageGap, Inventory, RegionScope};
 use crate::progress::{Progress, Silent, TerminalProgress};
+use crate::shard::Shard;
 use crate::state::{StateSet, StateSource};
 
 /// Makes the AWS session of the scanned account.
@@ -43,6 +44,8 @@ pub struct Run<'s> {
     pub settings: &'s Settings,
     pub stats: Arc<ApiStats>,
     pub progress: Arc<dyn Progress>,
+    /// Only the accounts of this shard are listed (`scan --shard`).
+    pub shard: Option<Shard>,
     session: Option<AwsSession>,
 }
 
@@ -50,7 +53,7 @@ impl<'s> Run<'s> {
     pub fn new(settings: &'s Settings) -> Self {
         let progress: Arc<dyn Progress> =
             if settings.progress { Arc::new(TerminalProgress::default()) } else { Arc::new(Silent) };
-        Self { settings, stats: Arc::new(ApiStats::default()), progress, session: None }
+        Self { settings, stats: Arc::new(ApiStats::default()), progress, shard: None, session: None }
     }
 
     /// The session, made on first use.
@@ -93,14 +96,7 @@ impl<'s> Run<'s> {
                     crate::inventory::aws::failure::describe(&err).1
                 )
             })?;
-            let mut regions: Vec<String> = out
-                .regions()
-                .iter()
-                .filter(|r| r.opt_in_status().is_none_or(|s| s != "not-opted-in"))
-                .filter_map(|r| r.region_name().map(str::to_owned))
-                .collect();
-            regions.sort();
-            return Ok(regions);
+            return Ok(accounts::enabled_regions(out.regions()));
         }
         match session.region() {
             Some(region) => Ok(vec![region]),
@@ -108,20 +104,31 @@ impl<'s> Run<'s> {
         }
     }
 
-    /// Lists every region of the account.
+    /// Lists every region of the account, or of every account reached through roles.
     pub async fn list<C: Connect>(&mut self, connect: &C) -> Result<Inventory> {
-        let account = self.account(connect).await?;
-        let regions = self.regions(connect).await?;
-        let session = self.session(connect).await;
-        let deadline = self.settings.timeout.map(|t| tokio::time::Instant::now() + t);
-        let collector = Arc::new(AwsCollector::new(
-            std::collections::BTreeMap::from([(account.clone(), session)]),
-            self.settings.concurrency,
-            deadline,
-        ));
-        let scopes = regions.into_iter().map(|region| RegionScope { account: account.clone(), region }).collect();
         let started = std::time::Instant::now();
+        let (sessions, scopes, extra_accounts, gaps) = if self.settings.accounts.uses_roles() {
+            self.open_accounts(connect).await?
+        } else {
+            let account = self.account(connect).await?;
+            let regions = self.regions(connect).await?;
+            let session = self.session(connect).await;
+            let scopes = if self.shard.is_none_or(|s| s.contains(&account)) {
+                regions.into_iter().map(|region| RegionScope { account: account.clone(), region }).collect()
+            } else {
+                Vec::new()
+            };
+            (std::collections::BTreeMap::from([(account, session)]), scopes, Vec::new(), Vec::new())
+        };
+        let deadline = self.settings.timeout.map(|t| tokio::time::Instant::now() + t);
+        let collector = Arc::new(AwsCollector::new(sessions, self.settings.concurrency, deadline));
         let mut inventory = crate::inventory::collect(collector, scopes, now(), self.progress.clone()).await;
+        // Accounts that could not be opened are in scope, with a gap that names them.
+        inventory.accounts.extend(extra_accounts);
+        inventory.accounts.sort();
+        inventory.accounts.dedup();
+        inventory.gaps.extend(gaps);
+        inventory.normalize();
         inventory.api_calls = self.stats.calls();
         let calls: u64 = inventory.api_calls.values().sum();
         tracing::debug!(
@@ -134,13 +141,99 @@ impl<'s> Run<'s> {
         Ok(inventory)
     }
 
+    /// Opens every account reached through roles, in this run's shard, with the regions
+    /// to list in each: sessions, scopes, every account in scope, and gaps.
+    async fn open_accounts<C: Connect>(
+        &mut self,
+        connect: &C,
+    ) -> Result<(std::collections::BTreeMap<String, AwsSession>, Vec<RegionScope>, Vec<String>, Vec<CoverageGap>)> {
+        let base = self.session(connect).await;
+        let plan = self.settings.accounts.clone();
+        let mut gaps = Vec::new();
+        let mut org = Vec::new();
+        let mut partition = plan
+            .role_arns
+            .iter()
+            .find_map(|arn| accounts::parse_role_arn(arn).ok())
+            .map_or_else(|| "aws".to_owned(), |role| role.partition.to_owned());
+        if plan.org_role.is_some() {
+            match accounts::org_accounts(&base).await {
+                Ok((ids, org_partition)) => {
+                    org = ids;
+                    partition = org_partition;
+                }
+                Err(f) => gaps.push(f.into_gap_anywhere()),
+            }
+        }
+        let targets = accounts::targets(&plan, &org, &partition, self.shard);
+        let in_scope: Vec<String> = targets.iter().map(|t| t.account.clone()).collect();
+        let home = base.region().unwrap_or_else(|| "us-east-1".to_owned());
+        let named = self.settings.regions.clone();
+        let all_regions = self.settings.all_regions;
+        if named.is_empty() && !all_regions && base.region().is_none() {
+            bail!("no region to scan: pass --region (repeatable) or --all-regions, or set AWS_REGION");
+        }
+        let opened = accounts::open_all(targets, |target| {
+            let (base, home, named) = (base.clone(), home.clone(), named.clone());
+            let external_id = plan.external_id.clone();
+            async move {
+                let session = accounts::assume(&base, &target.role_arn, external_id.as_deref()).await?;
+                let regions = if !named.is_empty() {
+                    named
+                } else if all_regions {
+                    accounts::account_regions(&session, &home).await?
+                } else {
+                    vec![home]
+                };
+                Ok((session, regions))
+            }
+        })
+        .await;
+        gaps.extend(opened.gaps);
+        let mut sessions = std::collections::BTreeMap::new();
+        let mut scopes = Vec::new();
+        for (account, (session, mut regions)) in opened.accounts {
+            regions.sort();
+            regions.dedup();
+            scopes.extend(regions.into_iter().map(|region| RegionScope { account: account.clone(), region }));
+            sessions.insert(account, session);
+        }
+        Ok((sessions, scopes, in_scope, gaps))
+    }
+
+    /// The session states are read with: `--state-profile`, then `--state-role-arn`
+    /// assumed from it; by default the scanning session. A role that cannot be assumed is
+    /// a gap, and the S3 states are then not read.
+    pub async fn state_session<C: Connect>(&mut self, connect: &C) -> (Option<AwsSession>, Option<CoverageGap>) {
+        let access = self.settings.state_access.clone();
+        let base = match &access.profile {
+            Some(profile) => {
+                let options = AwsOptions { profile: Some(profile.clone()), ..self.settings.aws.clone() };
+                connect.connect(&options, self.stats.clone()).await
+            }
+            None => self.session(connect).await,
+        };
+        let Some(role) = &access.role_arn else { return (Some(base), None) };
+        match accounts::assume(&base, role, None).await {
+            Ok(session) => (Some(session), None),
+            Err(f) => {
+                let mut gap = f.into_gap_anywhere();
+                gap.kinds.clear();
+                gap.object = Some(role.clone());
+                gap.error = format!("cannot assume --state-role-arn {role}: {}", gap.error);
+                (None, Some(gap))
+            }
+        }
+    }
+
     /// Reads the states of the given sources.
     pub async fn states<C: Connect>(&mut self, connect: &C, sources: &[StateSource]) -> StateSet {
         let needs_aws = sources.iter().any(|s| matches!(s, StateSource::S3 { .. }));
-        let session = if needs_aws { Some(self.session(connect).await) } else { None };
+        let (session, gap) = if needs_aws { self.state_session(connect).await } else { (None, None) };
         let started = std::time::Instant::now();
-        let set =
+        let mut set =
             crate::state::read_states(sources, session.as_ref(), &self.settings.read, self.progress.clone()).await;
+        set.gaps.extend(gap);
         tracing::debug!(
             states = set.files.len(),
             gaps = set.gaps.len(),

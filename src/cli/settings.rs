@@ -9,6 +9,7 @@ use super::args::{ColorChoice, GlobalArgs, OutputArgs};
 use crate::checks::{FindingKind, Severity};
 use crate::env;
 use crate::inventory::aws::AwsOptions;
+use crate::inventory::aws::accounts::{self, AccountPlan};
 use crate::policy::Policy;
 use crate::report::Style;
 use crate::state::StateSource;
@@ -43,6 +44,46 @@ pub struct Settings {
     pub stdout_terminal: bool,
     /// Whether to draw progress on stderr.
     pub progress: bool,
+    /// Accounts reached through roles (`--role-arn`, `--org-role`).
+    pub accounts: AccountPlan,
+    /// Credentials for reading states, when not the scanning ones.
+    pub state_access: StateAccess,
+}
+
+/// How states are read: `--state-profile`, then `--state-role-arn` assumed from it.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct StateAccess {
+    pub profile: Option<String>,
+    pub role_arn: Option<String>,
+}
+
+/// Checks the account flags.
+fn account_settings(args: &super::args::AccountArgs) -> Result<(AccountPlan, StateAccess), SettingsError> {
+    for arn in args.role_arns.iter().chain(&args.state_role_arn) {
+        accounts::parse_role_arn(arn).map_err(|why| SettingsError::Invalid(format!("--role-arn: {why}")))?;
+    }
+    if let Some(name) = &args.org_role
+        && (name.is_empty() || name.starts_with("arn:") || name.contains(char::is_whitespace))
+    {
+        return Err(SettingsError::Invalid(format!(
+            "--org-role {name:?}: give the role's name (or path/name), not an ARN"
+        )));
+    }
+    if let Some(id) = &args.external_id
+        && (id.len() < 2 || id.len() > 1224)
+    {
+        return Err(SettingsError::Invalid("--external-id must be 2 to 1224 characters".to_owned()));
+    }
+    if args.external_id.is_some() && args.role_arns.is_empty() && args.org_role.is_none() {
+        return Err(SettingsError::Invalid("--external-id needs --role-arn or --org-role".to_owned()));
+    }
+    let plan = AccountPlan {
+        role_arns: args.role_arns.clone(),
+        org_role: args.org_role.clone(),
+        external_id: args.external_id.clone(),
+    };
+    let state = StateAccess { profile: args.state_profile.clone(), role_arn: args.state_role_arn.clone() };
+    Ok((plan, state))
 }
 
 impl Settings {
@@ -56,6 +97,7 @@ impl Settings {
         if global.concurrency == 0 {
             return Err(SettingsError::Invalid("--concurrency must be at least 1".to_owned()));
         }
+        let (accounts, state_access) = account_settings(&global.accounts)?;
         let stdout_terminal = std::io::stdout().is_terminal();
         let color = use_color(global.color, stdout_terminal);
         Ok(Self {
@@ -81,6 +123,8 @@ impl Settings {
             style: Style { color },
             stdout_terminal,
             progress: !global.quiet && global.verbose == 0 && std::io::stderr().is_terminal(),
+            accounts,
+            state_access,
         })
     }
 }
@@ -158,6 +202,28 @@ impl From<&OutputArgs> for Target {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn account_flags_are_checked() {
+        use super::super::args::AccountArgs;
+        let ok = AccountArgs {
+            role_arns: vec!["arn:aws:iam::111111111111:role/audit".into()],
+            org_role: Some("audit".into()),
+            external_id: Some("ext-1".into()),
+            state_profile: None,
+            state_role_arn: Some("arn:aws:iam::333333333333:role/states".into()),
+        };
+        let (plan, state) = account_settings(&ok).expect("valid");
+        assert!(plan.uses_roles());
+        assert_eq!(state.role_arn.as_deref(), Some("arn:aws:iam::333333333333:role/states"));
+        let bad_arn = AccountArgs { role_arns: vec!["audit".into()], ..AccountArgs::default() };
+        assert!(account_settings(&bad_arn).is_err());
+        let arn_as_name = AccountArgs { org_role: Some("arn:aws:iam::1:role/x".into()), ..AccountArgs::default() };
+        assert!(account_settings(&arn_as_name).is_err());
+        let lonely_id = AccountArgs { external_id: Some("ext-1".into()), ..AccountArgs::default() };
+        assert!(account_settings(&lonely_id).is_err());
+        assert!(!account_settings(&AccountArgs::default()).expect("valid").0.uses_roles());
+    }
 
     #[test]
     fn fail_on_reads_kinds_new_and_severities() {

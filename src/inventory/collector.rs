@@ -26,7 +26,14 @@ pub trait Collector: Send + Sync + 'static {
     }
 }
 
-/// Lists every scope concurrently and merges the results into one sorted inventory.
+/// Regions (of any account) listed at once. With `--concurrency` listings per service in
+/// each, this bounds the calls in flight (16 regions × 14 listings at the default of 8)
+/// however many accounts and regions a scan covers, so that sockets and memory stay
+/// bounded across an organisation.
+pub const SCOPES_AT_ONCE: usize = 16;
+
+/// Lists every scope concurrently, `SCOPES_AT_ONCE` at a time, and merges the results into
+/// one sorted inventory.
 pub async fn collect<C: Collector>(
     collector: Arc<C>,
     scopes: Vec<RegionScope>,
@@ -40,11 +47,18 @@ pub async fn collect<C: Collector>(
     regions.dedup();
     let mut merged = Inventory::new(generated_at, accounts, regions);
     progress.planned(scopes.len() * collector.listings_per_region());
+    let limit = Arc::new(tokio::sync::Semaphore::new(SCOPES_AT_ONCE));
     let mut set = tokio::task::JoinSet::new();
     for scope in scopes {
         let collector = collector.clone();
         let progress = progress.clone();
-        set.spawn(async move { collector.collect(scope, progress).await });
+        let limit = limit.clone();
+        set.spawn(async move {
+            // The semaphore is never closed; were acquiring to fail, running unbounded is
+            // still correct.
+            let _permit = limit.acquire_owned().await.ok();
+            collector.collect(scope, progress).await
+        });
     }
     while let Some(joined) = set.join_next().await {
         match joined {

@@ -78,6 +78,33 @@ impl Inventory {
         Ok(inventory)
     }
 
+    /// Reads several saved inventories as one (`scan --inventory A --inventory B`).
+    pub fn load_all(paths: &[std::path::PathBuf]) -> Result<Self, InventoryFileError> {
+        let mut merged: Option<Self> = None;
+        for path in paths {
+            let part = Self::load(path)?;
+            match &mut merged {
+                None => merged = Some(part),
+                Some(all) => {
+                    let latest = std::cmp::max(all.generated_at.clone(), part.generated_at.clone());
+                    all.absorb(part);
+                    all.generated_at = latest;
+                }
+            }
+        }
+        let mut merged = merged.unwrap_or_default();
+        merged.normalize();
+        Ok(merged)
+    }
+
+    /// Keeps only what belongs to the accounts `keep` accepts (one shard's share); gaps
+    /// that name no account stay.
+    pub fn retain_accounts(&mut self, keep: impl Fn(&str) -> bool) {
+        self.accounts.retain(|a| keep(a));
+        self.resources.retain(|r| keep(&r.account));
+        self.gaps.retain(|g| g.account.as_deref().is_none_or(&keep));
+    }
+
     /// Adds another inventory's resources, gaps and call counts (another region or account).
     pub fn absorb(&mut self, other: Inventory) {
         for account in other.accounts {

@@ -5,6 +5,7 @@ pub mod baseline;
 pub mod html;
 pub mod json;
 pub mod markdown;
+pub mod merge;
 #[allow(clippy::module_inception)]
 pub mod report;
 pub mod sections;

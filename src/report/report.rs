@@ -28,6 +28,9 @@ pub struct Scope {
     pub accounts: Vec<String>,
     pub regions: Vec<String>,
     pub states: Vec<StateScope>,
+    /// The shard of the accounts this report covers (`scan --shard`), for `leftover merge`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub shard: Option<crate::shard::Shard>,
 }
 
 /// Whether everything could be read, and what could not.

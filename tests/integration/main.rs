@@ -13,4 +13,5 @@ mod foundation;
 mod incident;
 mod reachability;
 mod reports;
+mod scale;
 mod scenario;

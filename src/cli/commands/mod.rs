@@ -3,5 +3,6 @@
 pub mod check_destroy;
 pub mod explain;
 pub mod inventory;
+pub mod merge;
 pub mod scan;
 pub mod states;

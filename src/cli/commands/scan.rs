@@ -69,6 +69,7 @@ pub fn analyze(
                 environment: graph.envs.of_state(&f.source).map(str::to_owned),
             })
             .collect(),
+        shard: None,
     };
     let mut gaps = inventory.gaps.clone();
     gaps.extend(states.gaps.iter().cloned());
@@ -123,15 +124,19 @@ pub async fn run<C: Connect>(settings: &Settings, args: &ScanArgs, connect: &C) 
     let prices = PriceTable::load(args.prices.as_deref())?;
     let baseline = args.baseline.as_deref().map(report::baseline::load).transpose()?;
     let mut run = Run::new(settings);
-    let inventory = if let Some(path) = &args.inventory {
-        Inventory::load(path)?
-    } else {
+    run.shard = args.shard;
+    let mut inventory = if args.inventory.is_empty() {
         let listed = run.list(connect).await;
         if listed.is_err() {
             run.finish();
         }
         listed?
+    } else {
+        Inventory::load_all(&args.inventory)?
     };
+    if let Some(shard) = args.shard {
+        inventory.retain_accounts(|account| shard.contains(account));
+    }
     let states = run.states(connect, &sources).await;
     run.finish();
     if sources.is_empty() && !settings.quiet {
@@ -139,6 +144,7 @@ pub async fn run<C: Connect>(settings: &Settings, args: &ScanArgs, connect: &C) 
     }
     let view = args.env.clone().map_or(View::All, View::Env);
     let mut report = analyze(&inventory, &states, &settings.policy, crate::cli::pipeline::now(), &view)?;
+    report.scope.shard = args.shard;
     if let Some(min) = min_severity {
         apply_min_severity(&mut report, min);
     }

@@ -1,5 +1,6 @@
 //! eks: lists EKS clusters and their managed nodegroups in one region. EKS has no listing
-//! that returns details, so each cluster and nodegroup is described once.
+//! that returns details, so each cluster and nodegroup is described once: the one place
+//! where calls grow with resources. Clusters are described a few at a time.
 
 use aws_sdk_eks::Client;
 
@@ -9,6 +10,9 @@ use crate::inventory::LiveResource;
 use crate::inventory::relation::RelationKind as R;
 
 const CLUSTER_KINDS: &[&str] = &["eks:cluster", "eks:nodegroup"];
+
+/// Clusters (each with its nodegroups) described at once in one region.
+const CLUSTERS_AT_ONCE: usize = 4;
 
 pub async fn clusters(client: Client, ctx: Ctx) -> Listing {
     let mut out = Listing::default();
@@ -23,40 +27,70 @@ pub async fn clusters(client: Client, ctx: Ctx) -> Listing {
             }
         }
     }
+    let limit = std::sync::Arc::new(tokio::sync::Semaphore::new(CLUSTERS_AT_ONCE));
+    let mut set = tokio::task::JoinSet::new();
     for name in names {
-        let cluster = match client.describe_cluster().name(&name).send().await {
-            Ok(resp) => resp.cluster,
-            Err(err) => {
-                out.failures.push(failure("eks", "DescribeCluster", CLUSTER_KINDS, &err));
-                continue;
-            }
-        };
-        let Some(cluster) = cluster else { continue };
-        let mut r = LiveResource::new("eks:cluster", &name, &ctx.account, &ctx.region);
-        if let Some(arn) = cluster.arn() {
-            arn.clone_into(&mut r.arn);
-        }
-        if let Some(tags) = cluster.tags() {
-            r.tags.extend(tags.iter().map(|(k, v)| (k.clone(), v.clone())));
-        }
-        r.status = cluster.status().map(|s| s.as_str().to_ascii_lowercase());
-        r.set_attr_opt("version", cluster.version());
-        if let Some(vpc) = cluster.resources_vpc_config() {
-            r.relate(R::InVpc, "ec2:vpc", vpc.vpc_id());
-            for subnet in vpc.subnet_ids() {
-                r.relate(R::InSubnet, "ec2:subnet", Some(subnet));
-            }
-            for group in vpc.security_group_ids() {
-                r.relate(R::UsesSecurityGroup, "ec2:security-group", Some(group));
-            }
-            if let Some(group) = vpc.cluster_security_group_id() {
-                r.relate_detail(R::UsesSecurityGroup, "ec2:security-group", Some(group), "cluster security group");
-                r.set_attr("cluster_security_group_id", group);
-            }
-        }
-        out.resources.push(r);
-        nodegroups(&client, &ctx, &name, &mut out).await;
+        let (client, ctx, limit) = (client.clone(), ctx.clone(), limit.clone());
+        set.spawn(async move {
+            // Never closed; were acquiring to fail, describing unbounded is still correct.
+            let _permit = limit.acquire_owned().await.ok();
+            cluster(&client, &ctx, name).await
+        });
     }
+    while let Some(joined) = set.join_next().await {
+        match joined {
+            Ok(part) => {
+                out.resources.extend(part.resources);
+                out.failures.extend(part.failures);
+            }
+            Err(err) => out.failures.push(super::Failure {
+                service: "eks",
+                operation: "DescribeCluster",
+                cause: crate::inventory::GapCause::Failed,
+                message: format!("describing a cluster failed: {err}"),
+                kinds: CLUSTER_KINDS.iter().map(|k| (*k).to_owned()).collect(),
+            }),
+        }
+    }
+    out.resources.sort_by(|a, b| a.id.cmp(&b.id));
+    out
+}
+
+/// One cluster and its nodegroups.
+async fn cluster(client: &Client, ctx: &Ctx, name: String) -> Listing {
+    let mut out = Listing::default();
+    let cluster = match client.describe_cluster().name(&name).send().await {
+        Ok(resp) => resp.cluster,
+        Err(err) => {
+            out.failures.push(failure("eks", "DescribeCluster", CLUSTER_KINDS, &err));
+            return out;
+        }
+    };
+    let Some(cluster) = cluster else { return out };
+    let mut r = LiveResource::new("eks:cluster", &name, &ctx.account, &ctx.region);
+    if let Some(arn) = cluster.arn() {
+        arn.clone_into(&mut r.arn);
+    }
+    if let Some(tags) = cluster.tags() {
+        r.tags.extend(tags.iter().map(|(k, v)| (k.clone(), v.clone())));
+    }
+    r.status = cluster.status().map(|s| s.as_str().to_ascii_lowercase());
+    r.set_attr_opt("version", cluster.version());
+    if let Some(vpc) = cluster.resources_vpc_config() {
+        r.relate(R::InVpc, "ec2:vpc", vpc.vpc_id());
+        for subnet in vpc.subnet_ids() {
+            r.relate(R::InSubnet, "ec2:subnet", Some(subnet));
+        }
+        for group in vpc.security_group_ids() {
+            r.relate(R::UsesSecurityGroup, "ec2:security-group", Some(group));
+        }
+        if let Some(group) = vpc.cluster_security_group_id() {
+            r.relate_detail(R::UsesSecurityGroup, "ec2:security-group", Some(group), "cluster security group");
+            r.set_attr("cluster_security_group_id", group);
+        }
+    }
+    out.resources.push(r);
+    nodegroups(client, ctx, &name, &mut out).await;
     out
 }
 

@@ -30,6 +30,11 @@ impl Failure {
             kinds: self.kinds,
         }
     }
+
+    /// A gap not tied to one account (an organisation listing, a state role).
+    pub fn into_gap_anywhere(self) -> CoverageGap {
+        CoverageGap { account: None, ..self.into_gap("", None) }
+    }
 }
 
 /// Classifies an error code the way the SDK and IAM spell them.

@@ -2,6 +2,7 @@
 //! concurrently, bounded per service, each under the scan's deadline; a listing that fails
 //! becomes a coverage gap and the rest go on.
 
+pub mod accounts;
 pub mod ec2;
 pub mod eks;
 pub mod elasticache;

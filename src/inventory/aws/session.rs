@@ -146,4 +146,21 @@ impl AwsSession {
         let conf = aws_sdk_organizations::config::Builder::from(&self.config).interceptor(self.guard.clone()).build();
         aws_sdk_organizations::Client::from_conf(conf)
     }
+
+    /// STS in a given region (for sessions whose configuration names none).
+    pub fn sts_in(&self, region: &str) -> aws_sdk_sts::Client {
+        let conf = aws_sdk_sts::config::Builder::from(&self.config)
+            .region(Region::new(region.to_owned()))
+            .interceptor(self.guard.clone())
+            .build();
+        aws_sdk_sts::Client::from_conf(conf)
+    }
+
+    /// The same configuration with other credentials (an assumed role), counted in the
+    /// same statistics.
+    #[must_use]
+    pub fn with_credentials(&self, provider: aws_credential_types::provider::SharedCredentialsProvider) -> Self {
+        let config = self.config.clone().into_builder().credentials_provider(provider).build();
+        Self { config, guard: self.guard.clone(), path_style: self.path_style }
+    }
 }

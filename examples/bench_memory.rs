@@ -1,0 +1,74 @@
+//! Measures one pure stage at a time in its own process, so that its peak resident memory
+//! can be read (criterion measures time only). `scripts/bench` runs it under
+//! `/usr/bin/time -v`; it also prints the peak itself from `/proc/self/status`.
+//!
+//! Usage:
+//! - `bench_memory write-state FILE MB`: write a generated state of about MB megabytes;
+//! - `bench_memory parse FILE`: parse it from disk, streaming;
+//! - `bench_memory analyze N`: join and checks on N live × N declared resources;
+//! - `bench_memory graph N`: `Graph::build` on N live × N declared resources.
+#![allow(clippy::print_stdout, clippy::unwrap_used, clippy::expect_used, clippy::cast_precision_loss)]
+
+#[path = "../benches/support/workload.rs"]
+mod workload;
+
+use std::time::Instant;
+
+use leftover::cli::commands::scan::{View, analyze};
+use leftover::graph::Graph;
+use leftover::policy::Policy;
+use leftover::state::parse::{self, ParseOptions, Parsed};
+
+fn main() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let arg = |n: usize| args.get(n).map(String::as_str).expect("see the usage at the top of examples/bench_memory.rs");
+    match arg(0) {
+        "write-state" => {
+            let megabytes: usize = arg(2).parse().expect("MB");
+            let text = workload::state_of_size(megabytes * 1024 * 1024);
+            std::fs::write(arg(1), &text).expect("write");
+            println!("wrote {} bytes to {}", text.len(), arg(1));
+        }
+        "parse" => {
+            let path = arg(1);
+            let size = std::fs::metadata(path).expect("state file").len();
+            let file = std::fs::File::open(path).expect("open");
+            let started = Instant::now();
+            let Ok(Parsed::State(state)) = parse::parse(path, file, &ParseOptions::default()) else {
+                panic!("not a state")
+            };
+            let secs = started.elapsed().as_secs_f64();
+            let (peak, _) = workload::rss_mib();
+            println!(
+                "parse: {} bytes, {} resources in {secs:.3} s = {:.1} MB/s; peak RSS {peak:.1} MiB",
+                size,
+                state.resources.len(),
+                size as f64 / 1e6 / secs
+            );
+        }
+        "analyze" | "graph" => {
+            let n: usize = arg(1).parse().expect("N");
+            let inventory = workload::inventory(n);
+            let states = workload::states(n, workload::FILES);
+            let policy = Policy::builtin();
+            let (_, inputs) = workload::rss_mib();
+            let started = Instant::now();
+            let outcome = if arg(0) == "analyze" {
+                let report = analyze(&inventory, &states, &policy, String::new(), &View::All).expect("analyze");
+                format!("{} findings {:?}", report.findings.len(), report.summary)
+            } else {
+                let graph = Graph::build(&inventory, &states, &policy);
+                format!("{} live resources classified", graph.classes.len())
+            };
+            let secs = started.elapsed().as_secs_f64();
+            let (peak, _) = workload::rss_mib();
+            println!(
+                "{}: {} live × {} declared: {outcome} in {secs:.3} s; RSS with inputs {inputs:.1} MiB, peak {peak:.1} MiB",
+                arg(0),
+                inventory.resources.len(),
+                states.files.iter().map(|f| f.resources.len()).sum::<usize>()
+            );
+        }
+        other => panic!("unknown workload {other:?}"),
+    }
+}
