@@ -228,11 +228,21 @@ impl<'s> Run<'s> {
 
     /// Reads the states of the given sources.
     pub async fn states<C: Connect>(&mut self, connect: &C, sources: &[StateSource]) -> StateSet {
+        let read = self.settings.read.clone();
+        self.states_with(connect, sources, &read).await
+    }
+
+    /// Reads the states of the given sources with the given read options.
+    pub async fn states_with<C: Connect>(
+        &mut self,
+        connect: &C,
+        sources: &[StateSource],
+        read: &crate::state::reader::ReadOptions,
+    ) -> StateSet {
         let needs_aws = sources.iter().any(|s| matches!(s, StateSource::S3 { .. }));
         let (session, gap) = if needs_aws { self.state_session(connect).await } else { (None, None) };
         let started = std::time::Instant::now();
-        let mut set =
-            crate::state::read_states(sources, session.as_ref(), &self.settings.read, self.progress.clone()).await;
+        let mut set = crate::state::read_states(sources, session.as_ref(), read, self.progress.clone()).await;
         set.gaps.extend(gap);
         tracing::debug!(
             states = set.files.len(),

@@ -265,9 +265,9 @@ impl<'a> Graph<'a> {
             account.get_or_insert_with(|| live.account.clone());
             region.get_or_insert_with(|| live.region.clone());
         }
-        if account.is_none() && self.inventory.accounts.len() == 1 {
-            account = self.inventory.accounts.first().cloned();
-        }
+        // An account that nothing names is not guessed: with states of many accounts in one
+        // place (a shard, a central bucket), a guess would report other accounts' resources
+        // as missing.
         (account, region)
     }
 

@@ -508,12 +508,20 @@ fn infer_placement(resources: &mut [StateResource]) {
     let majority = |votes: Option<&HashMap<String, usize>>| {
         votes.and_then(|v| v.iter().max_by(|a, b| a.1.cmp(b.1).then(b.0.cmp(a.0))).map(|(k, _)| k.clone()))
     };
+    // One state is almost always one account: what no provider block says, the file does.
+    let mut file_accounts: HashMap<String, usize> = HashMap::new();
+    for votes in accounts.values() {
+        for (account, n) in votes {
+            *file_accounts.entry(account.clone()).or_default() += n;
+        }
+    }
+    let file_account = if file_accounts.len() == 1 { file_accounts.keys().next().cloned() } else { None };
     for r in resources.iter_mut() {
         if r.region.is_none() {
             r.region = majority(regions.get(&r.provider));
         }
         if r.account.is_none() {
-            r.account = majority(accounts.get(&r.provider));
+            r.account = majority(accounts.get(&r.provider)).or_else(|| file_account.clone());
         }
     }
 }

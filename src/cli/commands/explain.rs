@@ -27,11 +27,7 @@ pub async fn run<C: Connect>(settings: &Settings, args: &ExplainArgs, connect: &
     // Keep the (redacted) attributes of declarations: explain shows them.
     let mut read = settings.read.clone();
     read.parse.keep_attributes = true;
-    let states = {
-        let needs_aws = sources.iter().any(|s| matches!(s, crate::state::StateSource::S3 { .. }));
-        let session = if needs_aws { Some(run.session(connect).await) } else { None };
-        crate::state::read_states(&sources, session.as_ref(), &read, run.progress.clone()).await
-    };
+    let states = run.states_with(connect, &sources, &read).await;
     run.finish();
     let graph = Graph::build(&inventory, &states, &settings.policy);
     let outcome = checks::run(&graph);
