@@ -9,3 +9,5 @@ pub const AWS_ENDPOINT_URL_S3: &str = "AWS_ENDPOINT_URL_S3";
 pub const NO_COLOR: &str = "NO_COLOR";
 /// Filter for `--verbose` logs, in `tracing-subscriber`'s `EnvFilter` syntax.
 pub const LEFTOVER_LOG: &str = "LEFTOVER_LOG";
+/// Where to write `--stats-json` when the flag is not given (a cron's environment).
+pub const LEFTOVER_STATS_JSON: &str = "LEFTOVER_STATS_JSON";

@@ -53,6 +53,9 @@ pub struct GlobalArgs {
     /// Print AWS calls and time per operation to stderr when done.
     #[arg(long, global = true)]
     pub stats: bool,
+    /// Write AWS calls per operation, with the IAM action each needed, to FILE as JSON.
+    #[arg(long, global = true, env = "LEFTOVER_STATS_JSON", value_name = "FILE")]
+    pub stats_json: Option<PathBuf>,
     /// More detail on stderr (-v: debug, -vv: trace).
     #[arg(short, long, global = true, action = clap::ArgAction::Count)]
     pub verbose: u8,

@@ -287,5 +287,12 @@ impl<'s> Run<'s> {
             text.push_str(&format!("  {:<48} {calls:>7}\n", "total"));
             eprint!("{text}");
         }
+        if let Some(path) = &self.settings.stats_json {
+            let file = crate::inventory::aws::stats_file::StatsFile::new(&snapshot);
+            if let Err(err) = crate::report::write::to_file(path, &file.to_json()) {
+                // The scan itself is done and its result stands; only the counters are lost.
+                eprintln!("leftover: warning: cannot write --stats-json {}: {err}", path.display());
+            }
+        }
     }
 }

@@ -37,6 +37,8 @@ pub struct Settings {
     pub concurrency: usize,
     pub timeout: Option<Duration>,
     pub stats: bool,
+    /// Where to write the calls per operation as JSON.
+    pub stats_json: Option<PathBuf>,
     pub quiet: bool,
     /// Colour for stdout.
     pub style: Style,
@@ -119,6 +121,7 @@ impl Settings {
             concurrency: global.concurrency,
             timeout: global.timeout.map(Duration::from_secs),
             stats: global.stats,
+            stats_json: global.stats_json.clone(),
             quiet: global.quiet,
             style: Style { color },
             stdout_terminal,

@@ -384,12 +384,15 @@ impl<'a> Graph<'a> {
         out
     }
 
-    /// Whether an `unmanaged` conclusion about resource `i` could be changed by a gap in
-    /// the listing of a kind its ownership depends on.
+    /// Whether an `unmanaged` conclusion about resource `i` could be changed by what the
+    /// scan could not read: a state (it may declare the resource), the resource's own
+    /// listing (its tags, which ownership rules read, may be missing), or the listing of a
+    /// kind its ownership depends on.
     pub fn ownership_uncertain(&self, i: usize) -> bool {
         let r = &self.inventory.resources[i];
-        ownership::depends_on(&r.kind)
-            .iter()
-            .any(|dep| self.inventory.gaps.iter().any(|g| g.covers(dep, &r.account, &r.region)))
+        !self.states.gaps.is_empty()
+            || std::iter::once(r.kind.as_str())
+                .chain(ownership::depends_on(&r.kind).iter().copied())
+                .any(|kind| self.inventory.gaps.iter().any(|g| g.covers(kind, &r.account, &r.region)))
     }
 }

@@ -64,7 +64,7 @@ pub struct Report {
     pub scope: Scope,
     pub coverage: Coverage,
     /// Findings per kind (kinds with none are left out), plus `ignored` when a policy
-    /// ignored resources.
+    /// ignored resources and `withheld` when a coverage gap kept conclusions from being drawn.
     pub summary: BTreeMap<String, usize>,
     pub findings: Vec<ReportFinding>,
     /// Findings of the baseline that no longer occur (only with `--baseline`).
@@ -93,6 +93,9 @@ impl Report {
         }
         if outcome.ignored > 0 {
             summary.insert("ignored".to_owned(), outcome.ignored);
+        }
+        if outcome.withheld > 0 {
+            summary.insert("withheld".to_owned(), outcome.withheld);
         }
         let findings = outcome
             .findings

@@ -153,7 +153,12 @@ pub fn render(report: &Report, options: TableOptions) -> String {
         style.red(&format!("coverage INCOMPLETE ({} gaps)", report.coverage.gaps.len()))
     };
     let ignored = report.summary.get("ignored").map_or_else(String::new, |n| format!(" · {n} ignored by policy"));
-    out.push_str(&format!("{} · scanned {}{ignored} · {coverage}\n", report.counts_line(), report.scope_line()));
+    let withheld = report.summary.get("withheld").map_or_else(String::new, |n| format!(" · {n} withheld for the gaps"));
+    out.push_str(&format!(
+        "{} · scanned {}{ignored}{withheld} · {coverage}\n",
+        report.counts_line(),
+        report.scope_line()
+    ));
     if let Some(line) = report.baseline_line() {
         out.push_str(&line);
         out.push('\n');

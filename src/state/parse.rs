@@ -18,6 +18,7 @@ use super::extract::{RawInstance, extract};
 use super::state_error::StateError;
 use super::state_file::StateFile;
 use super::state_resource::{Mode, StateResource};
+use crate::inventory::GapCause;
 
 /// The default size limit of one state, in bytes.
 pub const DEFAULT_MAX_STATE_BYTES: u64 = 512 * 1024 * 1024;
@@ -44,6 +45,8 @@ struct Limited<R> {
     remaining: u64,
     exceeded: Rc<Cell<bool>>,
     io_error: Rc<std::cell::RefCell<Option<String>>>,
+    /// Whether anything but whitespace was read: an empty object gets its own message.
+    content: Rc<Cell<bool>>,
 }
 
 impl<R: Read> Read for Limited<R> {
@@ -61,6 +64,9 @@ impl<R: Read> Read for Limited<R> {
             return Err(std::io::Error::other("state size limit exceeded"));
         }
         self.remaining -= n64;
+        if !self.content.get() && buf[..n].iter().any(|b| !b.is_ascii_whitespace()) {
+            self.content.set(true);
+        }
         Ok(n)
     }
 }
@@ -103,7 +109,7 @@ pub fn parse_candidate<R: Read>(
                 return Err(StateError::Read {
                     source_name: source.to_owned(),
                     detail: err.to_string(),
-                    denied: false,
+                    cause: GapCause::Failed,
                 });
             }
         }
@@ -317,6 +323,11 @@ fn convert_v3(ctx: &mut Ctx<'_>, modules: Vec<V3Module>) {
     }
 }
 
+/// How deep `unflatten` nests: the rest of a longer key stays one key. Real attributes
+/// nest a few levels; without a bound, a key of many dots would nest (and recurse) as
+/// deep as it is long and overflow the stack.
+const MAX_FLAT_DEPTH: usize = 32;
+
 /// Rebuilds nested attributes from the legacy flat map (`tags.%`, `route.#`,
 /// `route.1234.cidr_block`). Keys under a map (`X.%`) are taken whole, dots included.
 pub fn unflatten(flat: &BTreeMap<String, String>) -> Value {
@@ -330,9 +341,9 @@ pub fn unflatten(flat: &BTreeMap<String, String>) -> Value {
         let mut rest = key.as_str();
         let mut prefix_len: usize = 0;
         loop {
-            // A map prefix swallows the remainder as one key.
+            // A map prefix swallows the remainder as one key, and so does the depth limit.
             let consumed = &key[..prefix_len.saturating_sub(1)];
-            if prefix_len > 0 && maps.contains(consumed) {
+            if prefix_len > 0 && maps.contains(consumed) || segments.len() + 1 == MAX_FLAT_DEPTH {
                 segments.push(rest.to_owned());
                 break;
             }
@@ -443,8 +454,14 @@ pub enum Parsed {
 pub fn parse<R: Read>(source: &str, reader: R, options: &ParseOptions) -> Result<Parsed, StateError> {
     let exceeded = Rc::new(Cell::new(false));
     let io_error = Rc::new(std::cell::RefCell::new(None));
-    let limited =
-        Limited { inner: reader, remaining: options.max_bytes, exceeded: exceeded.clone(), io_error: io_error.clone() };
+    let content = Rc::new(Cell::new(false));
+    let limited = Limited {
+        inner: reader,
+        remaining: options.max_bytes,
+        exceeded: exceeded.clone(),
+        io_error: io_error.clone(),
+        content: content.clone(),
+    };
     let mut de = serde_json::Deserializer::from_reader(BufReader::with_capacity(256 * 1024, limited));
     let mut ctx = Ctx { source, options, resources: Vec::new(), seen: HashSet::new(), invalid: None };
     let result = de.deserialize_map(TopVisitor(&mut ctx)).and_then(|top| de.end().map(|()| top));
@@ -455,7 +472,12 @@ pub fn parse<R: Read>(source: &str, reader: R, options: &ParseOptions) -> Result
         }
         Err(_) if io_error.borrow().is_some() => {
             let detail = io_error.borrow_mut().take().unwrap_or_default();
-            return Err(StateError::Read { source_name: source.to_owned(), detail, denied: false });
+            return Err(StateError::Read { source_name: source.to_owned(), detail, cause: GapCause::Failed });
+        }
+        Err(_) if !content.get() => return Err(StateError::Empty { source_name: source.to_owned() }),
+        // Well-formed JSON of the wrong shape (a list, a string version): not a state.
+        Err(error) if error.classify() == serde_json::error::Category::Data => {
+            return Err(StateError::Invalid { source_name: source.to_owned(), detail: error.to_string() });
         }
         Err(error) => return Err(StateError::Json { source_name: source.to_owned(), error }),
     };
@@ -624,6 +646,31 @@ mod tests {
         assert!(matches!(parse_str(&deep), Err(StateError::Json { .. })));
         let bad_utf8 = b"{\"version\": 4, \"resources\": [{\"mode\": \"managed\", \"type\": \"aws_vpc\", \"name\": \"\xff\xfe\", \"instances\": []}]}";
         assert!(parse("bad", &bad_utf8[..], &ParseOptions::default()).is_err());
+    }
+
+    #[test]
+    fn empty_objects_and_wrong_shapes_say_so() {
+        assert!(matches!(parse_str(""), Err(StateError::Empty { .. })));
+        assert!(matches!(parse_str(" \n\t"), Err(StateError::Empty { .. })));
+        let err = parse_str("[1, 2]").expect_err("a list");
+        assert!(err.to_string().contains("not a valid Terraform state: invalid type: sequence"), "{err}");
+        let err = parse_str(r#"{"version": "4", "resources": []}"#).expect_err("a string version");
+        assert!(matches!(err, StateError::Invalid { .. }), "{err}");
+        assert!(matches!(parse_str("{\"version\": 4, "), Err(StateError::Json { .. })));
+    }
+
+    #[test]
+    fn a_legacy_key_of_many_dots_nests_only_so_deep() {
+        let key = vec!["a"; 50_000].join(".");
+        let flat = BTreeMap::from([(key, "x".to_owned()), ("id".to_owned(), "vpc-1".to_owned())]);
+        let mut value = &unflatten(&flat);
+        let mut depth = 0;
+        while let Some((_, inner)) = value.as_object().and_then(|m| m.iter().find(|(k, _)| *k != "id")) {
+            value = inner;
+            depth += 1;
+        }
+        assert_eq!(depth, MAX_FLAT_DEPTH);
+        assert_eq!(value, "x");
     }
 
     #[test]

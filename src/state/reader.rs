@@ -64,8 +64,7 @@ impl Default for ReadOptions {
 
 fn gap_of(error: &StateError, service: &str, operation: &str) -> CoverageGap {
     let cause = match error {
-        StateError::Read { denied: true, .. } => GapCause::Denied,
-        StateError::Read { .. } => GapCause::Failed,
+        StateError::Read { cause, .. } => *cause,
         _ => GapCause::Invalid,
     };
     CoverageGap {
@@ -282,7 +281,7 @@ async fn fetch_and_parse(
 ) -> Result<Parsed, StateError> {
     let response = client.get_object().bucket(bucket).key(key).send().await.map_err(|err| {
         let (cause, detail) = failure::describe(&err);
-        StateError::Read { source_name: name.to_owned(), detail, denied: cause == GapCause::Denied }
+        StateError::Read { source_name: name.to_owned(), detail, cause }
     })?;
     let mut body = response.body;
     let (tx, rx) = tokio::sync::mpsc::channel::<Result<Vec<u8>, String>>(8);
@@ -304,7 +303,7 @@ async fn fetch_and_parse(
     parser.await.map_err(|err| StateError::Read {
         source_name: name.to_owned(),
         detail: err.to_string(),
-        denied: false,
+        cause: GapCause::Failed,
     })?
 }
 
@@ -354,20 +353,30 @@ async fn read_local(
     let (files, errors, named) = match listing {
         Ok(Ok(found)) => found,
         Ok(Err(err)) => {
-            let error =
-                StateError::Read { source_name: path.display().to_string(), detail: err.to_string(), denied: false };
+            let error = StateError::Read {
+                source_name: path.display().to_string(),
+                detail: err.to_string(),
+                cause: GapCause::Failed,
+            };
             set.gaps.push(gap_of(&error, "file", "read"));
             return set;
         }
         Err(err) => {
-            let error =
-                StateError::Read { source_name: path.display().to_string(), detail: err.to_string(), denied: false };
+            let error = StateError::Read {
+                source_name: path.display().to_string(),
+                detail: err.to_string(),
+                cause: GapCause::Failed,
+            };
             set.gaps.push(gap_of(&error, "file", "read"));
             return set;
         }
     };
     for (dir, err) in errors {
-        let error = StateError::Read { source_name: dir.display().to_string(), detail: err.to_string(), denied: false };
+        let error = StateError::Read {
+            source_name: dir.display().to_string(),
+            detail: err.to_string(),
+            cause: GapCause::Failed,
+        };
         set.gaps.push(gap_of(&error, "file", "read"));
     }
     let mut tasks = tokio::task::JoinSet::new();
@@ -395,12 +404,16 @@ async fn read_local(
                 Err(err) => Err(StateError::Read {
                     source_name: task_name,
                     detail: err.to_string(),
-                    denied: err.kind() == std::io::ErrorKind::PermissionDenied,
+                    cause: if err.kind() == std::io::ErrorKind::PermissionDenied {
+                        GapCause::Denied
+                    } else {
+                        GapCause::Failed
+                    },
                 }),
             })
             .await
             .unwrap_or_else(|err| {
-                Err(StateError::Read { source_name: name.clone(), detail: err.to_string(), denied: false })
+                Err(StateError::Read { source_name: name.clone(), detail: err.to_string(), cause: GapCause::Failed })
             });
             progress.state_read(&name);
             (name, result)

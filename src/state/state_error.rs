@@ -1,10 +1,15 @@
 //! `state_error`: why a state could not be used. Every variant names the object.
 
+use crate::inventory::GapCause;
+
 /// A state object or file that could not be read or parsed.
 #[derive(Debug, thiserror::Error)]
 pub enum StateError {
+    /// `cause` tells a refusal (denied) or a timeout apart from other failures.
     #[error("{source_name}: cannot read: {detail}")]
-    Read { source_name: String, detail: String, denied: bool },
+    Read { source_name: String, detail: String, cause: GapCause },
+    #[error("{source_name}: empty: it holds no state")]
+    Empty { source_name: String },
     #[error("{source_name}: not valid JSON: {error}")]
     Json {
         source_name: String,
@@ -28,6 +33,7 @@ impl StateError {
             Self::Read { source_name, .. }
             | Self::Json { source_name, .. }
             | Self::Version { source_name, .. }
+            | Self::Empty { source_name }
             | Self::Encrypted { source_name }
             | Self::Invalid { source_name, .. }
             | Self::TooLarge { source_name, .. } => source_name,

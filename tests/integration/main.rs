@@ -7,11 +7,15 @@
 #[path = "../support/mod.rs"]
 mod support;
 
+mod bad_input;
 mod dependencies;
 mod environments;
+mod faults;
 mod foundation;
 mod incident;
 mod reachability;
+mod readonly;
 mod reports;
+mod safe_output;
 mod scale;
 mod scenario;

@@ -4,6 +4,7 @@
 #![allow(dead_code, clippy::missing_panics_doc, clippy::unwrap_used)]
 
 pub mod incident;
+pub mod proxy;
 pub mod seed;
 pub mod tfstate;
 
@@ -125,6 +126,11 @@ impl Moto {
         self.put(bucket, key, state.to_json()).await;
     }
 
+    /// A fault-injecting proxy in front of this emulator.
+    pub fn proxy(&self, plan: proxy::FaultPlan) -> proxy::Proxy {
+        proxy::Proxy::start(&self.endpoint, plan)
+    }
+
     /// A `leftover` invocation against this emulator.
     pub fn leftover(&self) -> Leftover {
         Leftover::new().env("AWS_ENDPOINT_URL", &self.endpoint)
@@ -209,7 +215,8 @@ impl Leftover {
         self
     }
 
-    pub fn run(self) -> Output {
+    /// The command this run would execute.
+    pub fn command(&self) -> Command {
         let mut command = Command::new(env!("CARGO_BIN_EXE_leftover"));
         command.args(&self.args).env_clear();
         for key in ["PATH", "HOME", "TMPDIR"] {
@@ -217,8 +224,14 @@ impl Leftover {
                 command.env(key, value);
             }
         }
+        // Every run records the AWS operations it called, for the IAM policy's test.
+        command.env("LEFTOVER_STATS_JSON", recorded_calls_file());
         command.envs(self.envs.iter().map(|(k, v)| (k.as_str(), v.as_str())));
-        let out = command.output().unwrap();
+        command
+    }
+
+    pub fn run(self) -> Output {
+        let out = self.command().output().unwrap();
         Output {
             code: out.status.code().unwrap_or(-1),
             stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
@@ -231,4 +244,17 @@ impl Default for Leftover {
     fn default() -> Self {
         Self::new()
     }
+}
+
+/// Where every run's `--stats-json` goes: one file per run, read by the IAM policy test.
+pub fn recorded_calls_dir() -> PathBuf {
+    Path::new(env!("CARGO_TARGET_TMPDIR")).join("api-calls")
+}
+
+fn recorded_calls_file() -> PathBuf {
+    static RUNS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let dir = recorded_calls_dir();
+    std::fs::create_dir_all(&dir).unwrap();
+    let n = RUNS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    dir.join(format!("run-{}-{n}.json", std::process::id()))
 }

@@ -82,14 +82,15 @@ pub fn analyze(
 /// Leaves out findings below `min`.
 pub fn apply_min_severity(report: &mut Report, min: Severity) {
     report.findings.retain(|f| f.finding.severity >= min);
-    let ignored = report.summary.get("ignored").copied();
+    let kept: Vec<(String, usize)> = ["ignored", "withheld"]
+        .into_iter()
+        .filter_map(|key| report.summary.get(key).map(|n| (key.to_owned(), *n)))
+        .collect();
     report.summary.clear();
     for f in &report.findings {
         *report.summary.entry(f.finding.kind.as_str().to_owned()).or_default() += 1;
     }
-    if let Some(n) = ignored {
-        report.summary.insert("ignored".to_owned(), n);
-    }
+    report.summary.extend(kept);
 }
 
 /// Renders and writes a report where the target says.

@@ -5,7 +5,7 @@
 
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use aws_smithy_runtime_api::box_error::BoxError;
 use aws_smithy_runtime_api::client::interceptors::Intercept;
@@ -139,7 +139,9 @@ impl Intercept for ReadOnlyGuard {
         cfg: &mut ConfigBag,
     ) -> Result<(), BoxError> {
         let Some((service, operation)) = key(cfg) else { return Ok(()) };
-        let elapsed = cfg.load::<Started>().map_or(Duration::ZERO, |s| s.0.elapsed());
+        // No start mark: the guard refused the call, so nothing was sent and nothing counts.
+        let Some(started) = cfg.load::<Started>() else { return Ok(()) };
+        let elapsed = started.0.elapsed();
         let ms = u64::try_from(elapsed.as_millis()).unwrap_or(u64::MAX);
         let failed = context.output_or_error().is_some_and(|r| r.is_err());
         self.stats.update(format!("{service}:{operation}"), |s| {

@@ -8,7 +8,9 @@ pub mod eks;
 pub mod elasticache;
 pub mod failure;
 pub mod guard;
+pub mod iam;
 pub mod session;
+pub mod stats_file;
 pub mod tagging;
 
 use std::collections::BTreeMap;

@@ -1,0 +1,269 @@
+//! Faults: throttling and 503s are retried away; a denied operation, a missing or denied
+//! state bucket and a hanging connection become coverage gaps that say where and what,
+//! the scan exits 3, and nothing the missing data could change is concluded.
+
+use std::collections::BTreeSet;
+use std::time::{Duration, Instant};
+
+use leftover::inventory::aws::stats_file::StatsFile;
+use serde_json::Value;
+
+use crate::support::incident::{self, BUCKET};
+use crate::support::proxy::{Fate, FaultPlan, Match};
+use crate::support::{Moto, Network, Output, TfState};
+
+const SCAN: [&str; 5] = ["scan", "--state", "s3://rosey-tfstate", "--format", "json"];
+
+/// The signing name (credential scope) of an SDK service, which is also how gaps name it.
+fn signing_name(sdk_service: &str) -> &'static str {
+    match sdk_service {
+        "EC2" => "ec2",
+        "EKS" => "eks",
+        "ElastiCache" => "elasticache",
+        "Resource Groups Tagging API" => "tagging",
+        "S3" => "s3",
+        "STS" => "sts",
+        other => panic!("no signing name known for {other}"),
+    }
+}
+
+/// Every conclusion of a report: kind, resource id and state address.
+fn conclusions(report: &Value) -> BTreeSet<(String, String, String)> {
+    report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["kind"].as_str().unwrap().to_owned(),
+                f["resource"]["id"].as_str().unwrap().to_owned(),
+                f["state"]["address"].as_str().unwrap_or("-").to_owned(),
+            )
+        })
+        .collect()
+}
+
+/// The report without the time it was made.
+fn timeless(out: &Output) -> Value {
+    let mut report = out.json();
+    report.as_object_mut().unwrap().remove("generated_at");
+    report
+}
+
+fn gaps_of(report: &Value) -> Vec<Value> {
+    report["coverage"]["gaps"].as_array().unwrap().clone()
+}
+
+#[tokio::test]
+async fn a_fifth_of_requests_faulted_changes_no_finding() {
+    let moto = Moto::start();
+    incident::seed(&moto.seeder()).await;
+    let clean = moto.leftover().args(SCAN).run();
+    clean.assert_code(1);
+    let expected = timeless(&clean);
+    assert!(!conclusions(&expected).is_empty());
+
+    let mut total = (0, 0);
+    // Adaptive mode slows every later call once throttled (tens of seconds here): one run.
+    let standard = [7, 11, 23, 31, 57, 64].map(|seed| (seed, "--max-attempts=6"));
+    let runs = standard.into_iter().chain([(42, "--adaptive-retry")]);
+    for (seed, mode) in runs {
+        let proxy = moto.proxy(FaultPlan::new(seed).faults(0.2));
+        let started = Instant::now();
+        let out = proxy.leftover().args(SCAN).arg(mode).run();
+        let elapsed = started.elapsed();
+        let (unavailable, throttled) = (proxy.count(Fate::Unavailable), proxy.count(Fate::Throttled));
+        let seen = proxy.seen().len();
+        eprintln!(
+            "seed {seed} {mode}: {} of {seen} requests faulted ({unavailable} answered 503, {throttled} throttled), \
+             {elapsed:.1?}",
+            unavailable + throttled
+        );
+        out.assert_code(1);
+        assert_eq!(timeless(&out), expected, "faults changed the report\nstderr:\n{}", out.stderr);
+        total.0 += unavailable + throttled;
+        total.1 += seen;
+    }
+    #[allow(clippy::cast_precision_loss)]
+    let share = total.0 as f64 / total.1 as f64;
+    assert!((0.1..0.3).contains(&share), "{} of {} requests faulted", total.0, total.1);
+    eprintln!("{} of {} requests faulted in all; every report identical to the run without faults", total.0, total.1);
+}
+
+#[tokio::test]
+async fn a_denied_operation_becomes_a_gap_and_nothing_it_could_change_is_concluded() {
+    let moto = Moto::start();
+    incident::seed(&moto.seeder()).await;
+    let dir = tempfile::tempdir().unwrap();
+    let calls = dir.path().join("calls.json");
+    let clean = moto.leftover().args(SCAN).args(["--stats-json", calls.to_str().unwrap()]).run();
+    clean.assert_code(1);
+    let baseline = conclusions(&clean.json());
+    let file: StatsFile = serde_json::from_str(&std::fs::read_to_string(&calls).unwrap()).unwrap();
+    let operations: Vec<(&'static str, String)> =
+        file.operations.iter().map(|o| (signing_name(&o.service), o.operation.clone())).collect();
+    assert!(operations.len() > 25, "{operations:?}");
+
+    // Each operation the scan calls is denied in turn, a few scans at a time.
+    let results: Vec<((&str, String), Output, usize)> = std::thread::scope(|scope| {
+        let mut results = Vec::new();
+        for batch in operations.chunks(4) {
+            let running: Vec<_> = batch
+                .iter()
+                .map(|(service, operation)| {
+                    let moto = &moto;
+                    scope.spawn(move || {
+                        let proxy = moto.proxy(FaultPlan::new(1).deny(Match::operation(service, operation)));
+                        let out = proxy.leftover().args(SCAN).run();
+                        ((*service, operation.clone()), out, proxy.count(Fate::Denied))
+                    })
+                })
+                .collect();
+            results.extend(running.into_iter().map(|handle| handle.join().unwrap()));
+        }
+        results
+    });
+
+    for ((service, operation), out, denied) in &results {
+        let context = format!("{service}:{operation} denied\nstdout:\n{}\nstderr:\n{}", out.stdout, out.stderr);
+        assert!(*denied > 0, "the proxy denied nothing: {context}");
+        match (*service, operation.as_str()) {
+            ("sts", "GetCallerIdentity") => {
+                // Without the account id nothing can be scanned: a configuration error.
+                assert_eq!(out.code, 2, "{context}");
+                assert!(out.stderr.contains("sts:GetCallerIdentity"), "{context}");
+                continue;
+            }
+            ("s3", "GetBucketLocation") => {
+                // The bucket's region falls back to the session's: here the right one.
+                assert_eq!(out.code, 1, "{context}");
+                assert_eq!(conclusions(&out.json()), baseline, "{context}");
+                continue;
+            }
+            _ => {}
+        }
+        assert_eq!(out.code, 3, "{context}");
+        let report = out.json();
+        assert_eq!(report["coverage"]["complete"], false, "{context}");
+        let named = gaps_of(&report).iter().any(|gap| {
+            gap["service"] == *service
+                && gap["operation"] == operation.as_str()
+                && gap["cause"] == "denied"
+                && if *service == "s3" {
+                    gap["object"].as_str().is_some_and(|o| o.starts_with(&format!("s3://{BUCKET}")))
+                } else {
+                    gap["region"] == incident::REGION
+                }
+        });
+        assert!(named, "no gap names {service} {} {operation}: {context}", incident::REGION);
+        let drawn = conclusions(&report);
+        let invented: Vec<_> = drawn.difference(&baseline).collect();
+        assert!(invented.is_empty(), "concluded only because data was missing: {invented:?}\n{context}");
+        eprintln!(
+            "{service}:{operation} denied: exit 3, {} of {} findings kept, {} withheld",
+            drawn.len(),
+            baseline.len(),
+            report["summary"]["withheld"].as_u64().unwrap_or(0)
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_missing_or_denied_state_bucket_is_a_gap_naming_the_bucket() {
+    let moto = Moto::start();
+    incident::seed(&moto.seeder()).await;
+    let clean = conclusions(&moto.leftover().args(SCAN).run().json());
+
+    let missing = moto.leftover().args(SCAN).args(["--state", "s3://no-such-bucket"]).run();
+    missing.assert_code(3);
+    let report = missing.json();
+    let gaps = gaps_of(&report);
+    assert_eq!(gaps.len(), 1, "{gaps:?}");
+    assert_eq!(gaps[0]["object"], "s3://no-such-bucket");
+    assert!(gaps[0]["error"].as_str().unwrap().contains("no-such-bucket"), "{:?}", gaps[0]);
+    // A state that could not be read may declare any live resource: no `unmanaged` is
+    // concluded; what the states that were read say is still reported.
+    let drawn = conclusions(&report);
+    assert!(drawn.iter().all(|(kind, ..)| kind != "unmanaged"), "{drawn:?}");
+    assert!(drawn.is_subset(&clean) && !drawn.is_empty(), "{drawn:?}");
+    assert!(report["summary"]["withheld"].as_u64().unwrap() > 0, "{}", report["summary"]);
+
+    let proxy = moto.proxy(FaultPlan::new(1).deny(Match::bucket(BUCKET)));
+    let denied = proxy.leftover().args(["scan", "--state", "s3://rosey-tfstate"]).run();
+    denied.assert_code(3);
+    assert!(denied.stdout.starts_with("INCOMPLETE SCAN"), "{}", denied.stdout);
+    let first_lines: String = denied.stdout.lines().take(3).collect::<Vec<_>>().join("\n");
+    assert!(first_lines.contains("s3://rosey-tfstate") && first_lines.contains("AccessDenied"), "{first_lines}");
+    let json = proxy.leftover().args(SCAN).run();
+    json.assert_code(3);
+    let report = json.json();
+    assert_eq!(report["coverage"]["gaps"][0]["cause"], "denied");
+    assert!(conclusions(&report).is_empty(), "{}", json.stdout);
+}
+
+#[tokio::test]
+async fn a_hanging_connection_hits_the_timeout_and_becomes_a_gap() {
+    let moto = Moto::start();
+    moto.bucket("tfstate").await;
+    let net = Network::seed(&moto.seeder(), "us-east-1", "10.0", "dev").await;
+    moto.put_state("tfstate", "dev/network.tfstate", &net.declare(TfState::new(), None, "dev")).await;
+    moto.put_state("tfstate", "dev/other.tfstate", &TfState::new()).await;
+    let proxy = moto.proxy(
+        FaultPlan::new(1)
+            .hang(Match::operation("ec2", "DescribeVolumes"))
+            .hang(Match { path_prefix: Some("/tfstate/dev/other.tfstate".into()), ..Match::service("s3") }),
+    );
+    let args = ["scan", "--state", "s3://tfstate", "--format", "json"];
+
+    // One call's time: each attempt gets half, then the call gives up.
+    let started = Instant::now();
+    let out = proxy.leftover().args(args).args(["--call-timeout", "5"]).run();
+    let elapsed = started.elapsed();
+    out.assert_code(3);
+    let report = out.json();
+    let gaps = gaps_of(&report);
+    let volumes = gaps.iter().find(|g| g["operation"] == "DescribeVolumes").unwrap();
+    assert_eq!(volumes["region"], "us-east-1");
+    let state = gaps.iter().find(|g| g["object"] == "s3://tfstate/dev/other.tfstate").unwrap();
+    assert_eq!(state["operation"], "GetObject", "{state}");
+    // Only timeouts: a slow emulator under a loaded test run may add one, nothing else.
+    assert!(gaps.iter().all(|g| g["cause"] == "timeout"), "{gaps:?}");
+    assert!(elapsed < Duration::from_secs(40), "took {elapsed:?}");
+    assert!(proxy.count(Fate::Hung) >= 2);
+
+    // The whole listing's time: listings still running are abandoned.
+    let proxy = moto.proxy(FaultPlan::new(1).hang(Match::operation("ec2", "DescribeVolumes")));
+    let started = Instant::now();
+    let out = proxy.leftover().args(args).args(["--call-timeout", "600", "--timeout", "3"]).run();
+    let elapsed = started.elapsed();
+    out.assert_code(3);
+    let report = out.json();
+    let gaps = gaps_of(&report);
+    let gap = gaps.iter().find(|g| g["operation"] == "DescribeVolumes").unwrap();
+    assert_eq!(gap["cause"], "timeout");
+    assert!(gap["error"].as_str().unwrap().contains("--timeout"), "{gap}");
+    assert!(elapsed < Duration::from_secs(30), "took {elapsed:?}");
+}
+
+#[tokio::test]
+async fn all_regions_are_listed_and_a_service_denied_everywhere_is_a_gap_in_each() {
+    let moto = Moto::start();
+    let proxy = moto.proxy(FaultPlan::new(1).deny(Match::service("eks")));
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("inventory.json");
+    let out = proxy.leftover().args(["inventory", "--all-regions", "--output", path.to_str().unwrap()]).run();
+    out.assert_code(3);
+    let inventory: Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    let regions: BTreeSet<&str> =
+        inventory["regions"].as_array().unwrap().iter().map(|r| r.as_str().unwrap()).collect();
+    assert!(regions.len() > 10 && regions.contains("eu-west-1"), "{regions:?}");
+    let gap_regions: BTreeSet<&str> = inventory["gaps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .inspect(|g| assert_eq!((g["service"].as_str(), g["operation"].as_str()), (Some("eks"), Some("ListClusters"))))
+        .map(|g| g["region"].as_str().unwrap())
+        .collect();
+    assert_eq!(gap_regions, regions);
+    assert!(out.stderr.contains("coverage gap: eks 123456789012 eu-west-1 ListClusters"), "{}", out.stderr);
+}
