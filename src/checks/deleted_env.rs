@@ -2,6 +2,7 @@
 //! service, whether or not a state still declares them.
 
 use super::Outcome;
+use super::environment::Deletion;
 use super::finding::{Finding, FindingKind, ResourceRef, Severity, StateRef};
 use super::resource_ref::{placement_summary, related_with_owned};
 use crate::graph::{Class, Graph};
@@ -17,8 +18,23 @@ pub fn check(graph: &Graph<'_>, outcome: &mut Outcome) {
         }
         let Some(env) = graph.env_of_live(i) else { continue };
         let Some(deletion) = graph.envs.deletion(&env) else { continue };
+        if uncertain(graph, i, &env, deletion) {
+            outcome.withheld += 1;
+            continue;
+        }
         outcome.findings.push(finding(graph, i, &env, deletion));
     }
+}
+
+/// Whether what the scan could not read could change this finding. A deletion the states
+/// show (empty or absent states) stands only when no unreadable state may be the
+/// environment's, still declaring it: a state's name (workspace, state patterns) tells
+/// whose it is; a bucket that could not be listed may hold anyone's. A resource that looks like a root while a
+/// listing its owner comes from has a gap would be reported with that owner by a complete
+/// scan, so it is not reported on its own.
+fn uncertain(graph: &Graph<'_>, i: usize, env: &str, deletion: &Deletion) -> bool {
+    (!matches!(deletion, Deletion::Policy) && graph.envs.may_have_unread_state(env))
+        || (!matches!(graph.classes[i], Class::Managed | Class::DeclaredInline { .. }) && graph.owner_unlisted(i))
 }
 
 /// Why a resource of a deleted environment is still there, in a few words.

@@ -8,8 +8,9 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde::Serialize;
 
-use crate::inventory::{Inventory, LiveResource, RelationKind};
+use crate::inventory::{CoverageGap, Inventory, LiveResource, RelationKind};
 use crate::policy::{EnvStatus, Glob, Policy};
+use crate::state::source::workspace_of;
 use crate::state::{StateFile, StateSet};
 
 /// Why an environment counts as deleted.
@@ -63,6 +64,9 @@ pub struct EnvInfo {
 pub struct Environments {
     pub envs: BTreeMap<String, EnvInfo>,
     state_env: BTreeMap<String, String>,
+    /// The environment of each state that could not be read, where its name tells; `None`
+    /// where it does not (a bucket that could not be listed may hold any environment's).
+    unread: Vec<Option<String>>,
     aliases: BTreeMap<String, String>,
     tag_keys: Vec<String>,
 }
@@ -111,6 +115,7 @@ impl Environments {
                 info.declared += file.managed().count();
             }
         }
+        out.unread = states.gaps.iter().map(|gap| out.unread_env(policy, gap, &names)).collect();
         // Tag-only environments.
         for name in &names {
             if out.aliases.get(name).is_some_and(|canonical| canonical != name) {
@@ -150,22 +155,8 @@ impl Environments {
     }
 
     fn state_env_of(&self, policy: &Policy, file: &StateFile, names: &[String]) -> Option<String> {
-        for (env, spec) in &policy.environments {
-            if spec.states.iter().any(|g| g.matches(&file.source)) {
-                return Some(self.canonical(env));
-            }
-        }
-        if let Some(ws) = file.workspace.as_deref().filter(|w| *w != "default") {
-            return Some(self.canonical(ws));
-        }
-        let key = state_key(&file.source);
-        for pattern in &policy.state_patterns {
-            for name in names {
-                let Ok(glob) = Glob::new(&pattern.replace("{env}", &glob_escape(name))) else { continue };
-                if glob.matches(&key) || glob.matches(&key.to_ascii_lowercase()) {
-                    return Some(self.canonical(name));
-                }
-            }
+        if let Some(env) = self.env_of_source(policy, &file.source, file.workspace.as_deref(), names) {
+            return Some(env);
         }
         // Last: what most of its resources are tagged.
         let mut votes: BTreeMap<String, usize> = BTreeMap::new();
@@ -176,6 +167,55 @@ impl Environments {
         }
         let total: usize = votes.values().sum();
         votes.into_iter().max_by_key(|(_, n)| *n).filter(|(_, n)| *n * 2 > total).map(|(env, _)| env)
+    }
+
+    /// What a state's name says of its environment: the policy's globs, its workspace, the
+    /// state patterns.
+    fn env_of_source(
+        &self,
+        policy: &Policy,
+        source: &str,
+        workspace: Option<&str>,
+        names: &[String],
+    ) -> Option<String> {
+        for (env, spec) in &policy.environments {
+            if spec.states.iter().any(|g| g.matches(source)) {
+                return Some(self.canonical(env));
+            }
+        }
+        if let Some(ws) = workspace.filter(|w| *w != "default") {
+            return Some(self.canonical(ws));
+        }
+        let key = state_key(source);
+        for pattern in &policy.state_patterns {
+            for name in names {
+                let Ok(glob) = Glob::new(&pattern.replace("{env}", &glob_escape(name))) else { continue };
+                if glob.matches(&key) || glob.matches(&key.to_ascii_lowercase()) {
+                    return Some(self.canonical(name));
+                }
+            }
+        }
+        None
+    }
+
+    /// The environment of a state that could not be read, when the gap is about one state
+    /// and its name tells.
+    fn unread_env(&self, policy: &Policy, gap: &CoverageGap, names: &[String]) -> Option<String> {
+        let object = gap.object.as_deref()?;
+        let one_state = gap.operation == "GetObject"
+            || (gap.service == "file" && object.rsplit(['/', '\\']).next().is_some_and(|n| n.contains(".tfstate")));
+        if !one_state {
+            return None;
+        }
+        let key = object.strip_prefix("s3://").map_or(object, |rest| rest.split_once('/').map_or("", |(_, key)| key));
+        self.env_of_source(policy, object, workspace_of(key).as_deref(), names)
+    }
+
+    /// Whether a state that could not be read may belong to `env`: then what the states
+    /// show of it (empty, or none at all) may be wrong.
+    pub fn may_have_unread_state(&self, env: &str) -> bool {
+        let env = self.canonical(env);
+        self.unread.iter().any(|unread| unread.as_ref().is_none_or(|e| *e == env))
     }
 
     /// The environment a state belongs to.
@@ -305,5 +345,43 @@ mod tests {
         assert_eq!(envs.deletion("sandbox"), Some(&Deletion::Inferred));
         assert_eq!(envs.deletion("qa"), None);
         assert_eq!(envs.deletion("old"), Some(&Deletion::Policy));
+    }
+
+    fn gap(service: &str, operation: &str, object: &str) -> CoverageGap {
+        CoverageGap {
+            service: service.into(),
+            account: None,
+            region: None,
+            operation: operation.into(),
+            error: "AccessDenied".into(),
+            cause: crate::inventory::GapCause::Denied,
+            object: Some(object.into()),
+            kinds: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn an_unreadable_state_casts_doubt_only_on_its_own_environment() {
+        let policy = Policy::builtin();
+        let mut states = set(vec![
+            file("s3://b/dev/app.tfstate", None, &[("Environment", "dev")], 2),
+            file("s3://b/staging/app.tfstate", None, &[("Environment", "staging")], 1),
+        ]);
+        states.gaps = vec![
+            gap("s3", "GetObject", "s3://b/env:/qa/app.tfstate"),
+            gap("s3", "GetObject", "s3://b/staging/db.tfstate"),
+        ];
+        let envs = Environments::infer(&policy, &states, None);
+        assert!(envs.may_have_unread_state("qa"));
+        assert!(envs.may_have_unread_state("Staging"));
+        assert!(!envs.may_have_unread_state("dev"));
+
+        // A bucket that could not be listed, or a state whose name says nothing, may be anyone's.
+        for unknown in [gap("s3", "ListObjectsV2", "s3://other"), gap("s3", "GetObject", "s3://b/misc.tfstate")] {
+            states.gaps = vec![unknown];
+            assert!(Environments::infer(&policy, &states, None).may_have_unread_state("dev"));
+        }
+        states.gaps = Vec::new();
+        assert!(!Environments::infer(&policy, &states, None).may_have_unread_state("dev"));
     }
 }

@@ -14,7 +14,7 @@ pub fn check(graph: &Graph<'_>, outcome: &mut Outcome) {
             outcome.ignored += 1;
             continue;
         }
-        if graph.ownership_uncertain(i) {
+        if graph.ownership_uncertain(i) || graph.env_unlisted(i) {
             outcome.withheld += 1;
             continue;
         }

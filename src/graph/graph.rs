@@ -389,10 +389,29 @@ impl<'a> Graph<'a> {
     /// listing (its tags, which ownership rules read, may be missing), or the listing of a
     /// kind its ownership depends on.
     pub fn ownership_uncertain(&self, i: usize) -> bool {
+        !self.states.gaps.is_empty() || self.owner_unlisted(i)
+    }
+
+    /// Whether the environment of resource `i` could be known from a listing that has a gap:
+    /// an untagged resource takes its environment from its VPC (or its subnet's), so with
+    /// those unlisted a complete scan may find it belongs to a deleted environment.
+    pub fn env_unlisted(&self, i: usize) -> bool {
         let r = &self.inventory.resources[i];
-        !self.states.gaps.is_empty()
-            || std::iter::once(r.kind.as_str())
-                .chain(ownership::depends_on(&r.kind).iter().copied())
+        self.envs.env_of_tags(&r.tags).is_none()
+            && (r.first_related(RelationKind::InVpc).is_some() || r.first_related(RelationKind::InSubnet).is_some())
+            && ["ec2:vpc", "ec2:subnet"]
+                .iter()
                 .any(|kind| self.inventory.gaps.iter().any(|g| g.covers(kind, &r.account, &r.region)))
+    }
+
+    /// Whether a listing that could change who owns resource `i` has a gap: its own (its
+    /// tags may be missing) or that of a kind its ownership depends on (an instance that
+    /// owns a network interface, say). A resource that looks like a root may then be owned,
+    /// and reported with its owner by a complete scan.
+    pub fn owner_unlisted(&self, i: usize) -> bool {
+        let r = &self.inventory.resources[i];
+        std::iter::once(r.kind.as_str())
+            .chain(ownership::depends_on(&r.kind).iter().copied())
+            .any(|kind| self.inventory.gaps.iter().any(|g| g.covers(kind, &r.account, &r.region)))
     }
 }
