@@ -7,6 +7,7 @@
 use std::collections::BTreeSet;
 use std::hash::{Hash, Hasher};
 
+use super::plural;
 use super::report::{Report, ReportFinding};
 use crate::checks::FindingKind;
 
@@ -28,10 +29,6 @@ fn esc(value: &str) -> String {
         }
     }
     out
-}
-
-fn plural(n: usize, one: &str, many: &str) -> String {
-    format!("{n} {}", if n == 1 { one } else { many })
 }
 
 /// The colour of a kind, in charts and badges.
@@ -126,9 +123,15 @@ fn banner(report: &Report) -> String {
         );
     }
     let gaps = &report.coverage.gaps;
+    let withheld = report.summary.get("withheld").map_or_else(String::new, |&n| {
+        format!(
+            " <span id=\"withheld\">{} withheld until the gaps are closed.</span>",
+            plural(n, "finding", "findings")
+        )
+    });
     let mut out = format!(
         "<header id=\"coverage\" class=\"banner incomplete\" role=\"alert\"><strong>Incomplete scan: {}.</strong> \
-         Findings may be missing; nothing is concluded from what could not be read.<ul>",
+         Findings may be missing; nothing is concluded from what could not be read.{withheld}<ul>",
         plural(gaps.len(), "coverage gap", "coverage gaps")
     );
     for gap in gaps {

@@ -4,6 +4,7 @@
 //! first rows and fold the rest into `<details>`. Every value from AWS or a state is
 //! escaped: tags are free text. Pure.
 
+use super::plural;
 use super::report::{Report, ReportFinding};
 use crate::checks::FindingKind;
 
@@ -38,10 +39,6 @@ fn code(value: &str) -> String {
     } else {
         format!("`{}`", value.replace('|', "\\|"))
     }
-}
-
-fn plural(n: usize, one: &str, many: &str) -> String {
-    format!("{n} {}", if n == 1 { one } else { many })
 }
 
 /// `1 account (123456789012)`, listing up to three names.
@@ -168,6 +165,9 @@ fn summary(report: &Report, out: &mut String) {
     ));
     if let Some(n) = report.summary.get("ignored") {
         out.push_str(&format!(" · {n} ignored by policy"));
+    }
+    if let Some(n) = report.summary.get("withheld") {
+        out.push_str(&format!(" · **{n} withheld for the gaps**"));
     }
     out.push_str(&format!(" · {}\n\n", text(&report.generated_at)));
     if let Some(cost) = report.cost.as_ref().filter(|c| !c.is_empty()) {

@@ -29,6 +29,11 @@ pub struct RenderOptions {
 #[error("--format {0} is not available in this build")]
 pub struct UnsupportedFormat(&'static str);
 
+/// `1 finding`, `2 findings`.
+fn plural(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
 /// Renders a report in a format.
 pub fn render(report: &Report, format: Format, options: &RenderOptions) -> Result<String, UnsupportedFormat> {
     match format {

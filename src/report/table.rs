@@ -3,6 +3,7 @@
 
 use comfy_table::{Cell, Color, ContentArrangement, Table, presets};
 
+use super::plural;
 use super::report::{Report, ReportFinding};
 use super::style::Style;
 use crate::checks::Severity;
@@ -218,8 +219,4 @@ fn cost_line(report: &Report) -> Option<String> {
         ));
     }
     Some(line)
-}
-
-fn plural(n: usize, one: &str, many: &str) -> String {
-    format!("{n} {}", if n == 1 { one } else { many })
 }

@@ -228,8 +228,12 @@ def check(browser, report, checks):
     )
     checks.equal("bars by kind", bars("kind"), kinds)
     checks.equal("bars by environment", bars("env"), envs)
+    withheld = report["summary"].get("withheld")
+    if withheld is not None:
+        checks.equal("withheld line", browser.js("document.getElementById('withheld').textContent"),
+                     f"{withheld} finding{'' if withheld == 1 else 's'} withheld until the gaps are closed.")
     for kind, n in report["summary"].items():
-        if kind != "ignored":
+        if kind not in ("ignored", "withheld"):
             checks.equal(f"summary {kind} against findings", kinds.get(kind), n)
     if report.get("resolved") is not None:
         new = sum(1 for f in findings if f.get("status") == "new")

@@ -254,7 +254,7 @@ const BAD_POLICIES: &[(&str, &str)] = &[
     ("bad-state-pattern.toml", ":2:19: key `environment_rules.state_patterns`"),
     ("bad-port.toml", ":5:8: key `expect.reachable[0].port`"),
     ("bad-status.toml", ":2:10: key `environments.staging.status`"),
-    ("not-toml.toml", ":1:10: unclosed table"),
+    ("not-toml.toml", ":1:10: key `severity`: unclosed table"),
 ];
 
 #[test]
