@@ -104,6 +104,19 @@ impl<'s> Run<'s> {
         }
     }
 
+    /// The inventory to check: the saved ones (`--inventory`), merged, or else a fresh
+    /// listing. A listing that fails still ends the progress display.
+    pub async fn inventory<C: Connect>(&mut self, connect: &C, saved: &[std::path::PathBuf]) -> Result<Inventory> {
+        if !saved.is_empty() {
+            return Ok(Inventory::load_all(saved)?);
+        }
+        let listed = self.list(connect).await;
+        if listed.is_err() {
+            self.finish();
+        }
+        listed
+    }
+
     /// Lists every region of the account, or of every account reached through roles.
     pub async fn list<C: Connect>(&mut self, connect: &C) -> Result<Inventory> {
         let started = std::time::Instant::now();

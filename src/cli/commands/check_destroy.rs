@@ -12,21 +12,12 @@ use crate::cli::args::CheckDestroyArgs;
 use crate::cli::exit::Exit;
 use crate::cli::pipeline::{Connect, Run, now};
 use crate::cli::settings::{self, Settings, Target};
-use crate::inventory::Inventory;
 
 pub async fn run<C: Connect>(settings: &Settings, args: &CheckDestroyArgs, connect: &C) -> Result<Exit> {
     let targets = settings::sources(&args.targets)?;
     let others = settings::sources(&args.states.states)?;
     let mut run = Run::new(settings);
-    let inventory = if let Some(path) = &args.inventory {
-        Inventory::load(path)?
-    } else {
-        let listed = run.list(connect).await;
-        if listed.is_err() {
-            run.finish();
-        }
-        listed?
-    };
+    let inventory = run.inventory(connect, args.inventory.as_slice()).await?;
     let target_set = run.states(connect, &targets).await;
     let mut states = run.states(connect, &others).await;
     run.finish();

@@ -9,21 +9,12 @@ use crate::cli::exit::Exit;
 use crate::cli::pipeline::{Connect, Run};
 use crate::cli::settings::{self, Settings};
 use crate::graph::Graph;
-use crate::inventory::Inventory;
 use crate::report::write;
 
 pub async fn run<C: Connect>(settings: &Settings, args: &ExplainArgs, connect: &C) -> Result<Exit> {
     let sources = settings::sources(&args.states.states)?;
     let mut run = Run::new(settings);
-    let inventory = if let Some(path) = &args.inventory {
-        Inventory::load(path)?
-    } else {
-        let listed = run.list(connect).await;
-        if listed.is_err() {
-            run.finish();
-        }
-        listed?
-    };
+    let inventory = run.inventory(connect, args.inventory.as_slice()).await?;
     // Keep the (redacted) attributes of declarations: explain shows them.
     let mut read = settings.read.clone();
     read.parse.keep_attributes = true;

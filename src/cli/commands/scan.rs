@@ -126,15 +126,7 @@ pub async fn run<C: Connect>(settings: &Settings, args: &ScanArgs, connect: &C) 
     let baseline = args.baseline.as_deref().map(report::baseline::load).transpose()?;
     let mut run = Run::new(settings);
     run.shard = args.shard;
-    let mut inventory = if args.inventory.is_empty() {
-        let listed = run.list(connect).await;
-        if listed.is_err() {
-            run.finish();
-        }
-        listed?
-    } else {
-        Inventory::load_all(&args.inventory)?
-    };
+    let mut inventory = run.inventory(connect, &args.inventory).await?;
     if let Some(shard) = args.shard {
         inventory.retain_accounts(|account| shard.contains(account));
     }
