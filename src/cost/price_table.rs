@@ -10,7 +10,7 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use super::price_error::PriceError;
-use crate::policy::policy_error::{Location, key_at, line_col};
+use crate::policy::policy_error::Location;
 
 /// The compiled-in price table.
 pub const DEFAULT_PRICES: &str = include_str!("../../policies/prices.toml");
@@ -139,22 +139,10 @@ impl PriceTable {
     /// Parses and checks a table's text; `name` is how errors name the file.
     pub fn parse(name: &str, text: &str) -> Result<Self, PriceError> {
         let file: PriceFile = toml::from_str(text).map_err(|err| {
-            let span = err.span().unwrap_or(0..0);
-            let (line, column) = line_col(text, span.start);
-            PriceError::Invalid {
-                location: Location {
-                    file: name.to_owned(),
-                    line: Some(line),
-                    column: Some(column),
-                    key: key_at(text, span),
-                },
-                message: err.message().trim().to_owned(),
-            }
+            let (location, message) = Location::of_toml_error(name, text, &err);
+            PriceError::Invalid { location, message }
         })?;
-        let at = |span: std::ops::Range<usize>, key: &str| {
-            let (line, column) = line_col(text, span.start);
-            Location { file: name.to_owned(), line: Some(line), column: Some(column), key: Some(key.to_owned()) }
-        };
+        let at = |span: std::ops::Range<usize>, key: &str| Location::at(name, text, span, key);
         let invalid = |location: Location, message: String| PriceError::Invalid { location, message };
         let price = |value: &Spanned<toml::Value>, key: &str| -> Result<f64, PriceError> {
             #[allow(clippy::cast_precision_loss)] // prices are far below 2^52

@@ -10,7 +10,7 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use super::glob::Glob;
-use super::policy_error::{Location, PolicyError, key_at, line_col};
+use super::policy_error::{Location, PolicyError};
 use crate::checks::finding::{FindingKind, Severity};
 use crate::inventory::RelationKind;
 
@@ -293,22 +293,10 @@ impl Policy {
     /// Layers one file's text over the policy.
     pub fn layer_text(&mut self, name: &str, text: &str) -> Result<(), PolicyError> {
         let file: PolicyFile = toml::from_str(text).map_err(|err| {
-            let span = err.span().unwrap_or(0..0);
-            let (line, column) = line_col(text, span.start);
-            PolicyError::Invalid {
-                location: Location {
-                    file: name.to_owned(),
-                    line: Some(line),
-                    column: Some(column),
-                    key: key_at(text, span),
-                },
-                message: err.message().trim().to_owned(),
-            }
+            let (location, message) = Location::of_toml_error(name, text, &err);
+            PolicyError::Invalid { location, message }
         })?;
-        let at = |span: std::ops::Range<usize>, key: &str| {
-            let (line, column) = line_col(text, span.start);
-            Location { file: name.to_owned(), line: Some(line), column: Some(column), key: Some(key.to_owned()) }
-        };
+        let at = |span: std::ops::Range<usize>, key: &str| Location::at(name, text, span, key);
         let invalid = |location: Location, message: String| PolicyError::Invalid { location, message };
         let glob = |value: &Spanned<String>, key: &str| {
             Glob::new(value.get_ref()).map_err(|err| invalid(at(value.span(), key), err.to_string()))

@@ -12,6 +12,22 @@ pub struct Location {
     pub key: Option<String>,
 }
 
+impl Location {
+    /// The place `span` starts in `text`, of the file `file`, naming `key`.
+    pub fn at(file: &str, text: &str, span: std::ops::Range<usize>, key: &str) -> Self {
+        let (line, column) = line_col(text, span.start);
+        Self { file: file.to_owned(), line: Some(line), column: Some(column), key: Some(key.to_owned()) }
+    }
+
+    /// Where a TOML error is in `text`, and its message.
+    pub fn of_toml_error(file: &str, text: &str, err: &toml::de::Error) -> (Self, String) {
+        let span = err.span().unwrap_or(0..0);
+        let (line, column) = line_col(text, span.start);
+        let location = Self { file: file.to_owned(), line: Some(line), column: Some(column), key: key_at(text, span) };
+        (location, err.message().trim().to_owned())
+    }
+}
+
 impl fmt::Display for Location {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}", self.file)?;
