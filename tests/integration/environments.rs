@@ -119,28 +119,6 @@ async fn an_environment_named_only_by_tags_is_inferred_deleted_with_lower_severi
     assert_eq!(kinds_of(&out, "unmanaged"), vec![volume]);
 }
 
-async fn delete_queue(endpoint: &str, name: &str) {
-    let url = format!("{endpoint}/123456789012/{name}");
-    let body = format!("Action=DeleteQueue&QueueUrl={url}&Version=2012-11-05");
-    let host = endpoint.trim_start_matches("http://").to_owned();
-    let request = format!(
-        "POST / HTTP/1.1\r\nHost: {host}\r\nContent-Type: application/x-www-form-urlencoded\r\n\
-         Authorization: AWS4-HMAC-SHA256 Credential=testing/20260101/us-east-1/sqs/aws4_request, SignedHeaders=host, Signature=x\r\n\
-         Content-Length: {}\r\nConnection: close\r\n\r\n{body}",
-        body.len()
-    );
-    tokio::task::spawn_blocking(move || {
-        use std::io::{Read, Write};
-        let mut stream = std::net::TcpStream::connect(&host).unwrap();
-        stream.write_all(request.as_bytes()).unwrap();
-        let mut response = String::new();
-        let _ = stream.read_to_string(&mut response);
-        assert!(response.starts_with("HTTP/1.1 200"), "DeleteQueue failed: {response}");
-    })
-    .await
-    .unwrap();
-}
-
 #[tokio::test]
 async fn scan_env_lists_what_remains_until_the_environment_is_gone() {
     let moto = Moto::start();
@@ -186,7 +164,7 @@ async fn scan_env_lists_what_remains_until_the_environment_is_gone() {
         .send()
         .await
         .unwrap();
-    delete_queue(&moto.endpoint, "staging-jobs").await;
+    moto.seeder().delete_queue(incident::REGION, "staging-jobs").await;
 
     let out = scan();
     assert_eq!(out.json()["environment"]["remaining"], 0, "{}", out.stdout);

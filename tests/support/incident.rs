@@ -327,7 +327,7 @@ pub async fn seed(s: &Seeder) -> Incident {
         .unwrap();
     let sqs_url = format!("{}/{ACCOUNT}/staging-jobs", s.endpoint);
     let _ = sqs_url;
-    create_queue(s, "staging-jobs", &[("Environment", "staging")]).await;
+    s.create_queue(REGION, "staging-jobs", &[("Environment", "staging")]).await;
 
     // ---- the states ----------------------------------------------------------------------
     s.bucket(BUCKET).await;
@@ -483,30 +483,4 @@ pub async fn seed(s: &Seeder) -> Incident {
         staging_sg,
         staging_lb_eni,
     }
-}
-
-/// SQS has no client in this crate's dependencies; the queue is created with the query
-/// protocol over plain HTTP, which is all the emulator needs.
-async fn create_queue(s: &Seeder, name: &str, tags: &[(&str, &str)]) {
-    use std::io::{Read, Write};
-    let mut body = format!("Action=CreateQueue&QueueName={name}&Version=2012-11-05");
-    for (i, (k, v)) in tags.iter().enumerate() {
-        body.push_str(&format!("&Tag.{n}.Key={k}&Tag.{n}.Value={v}", n = i + 1));
-    }
-    let host = s.endpoint.trim_start_matches("http://").to_owned();
-    let request = format!(
-        "POST / HTTP/1.1\r\nHost: {host}\r\nContent-Type: application/x-www-form-urlencoded\r\n\
-         Authorization: AWS4-HMAC-SHA256 Credential=testing/20260101/{REGION}/sqs/aws4_request, SignedHeaders=host, Signature=x\r\n\
-         Content-Length: {}\r\nConnection: close\r\n\r\n{body}",
-        body.len()
-    );
-    tokio::task::spawn_blocking(move || {
-        let mut stream = std::net::TcpStream::connect(&host).unwrap();
-        stream.write_all(request.as_bytes()).unwrap();
-        let mut response = String::new();
-        let _ = stream.read_to_string(&mut response);
-        assert!(response.starts_with("HTTP/1.1 200"), "CreateQueue failed: {response}");
-    })
-    .await
-    .unwrap();
 }

@@ -21,6 +21,42 @@ impl Seeder {
         Self { endpoint: endpoint.to_owned() }
     }
 
+    /// Creates an SQS queue with tags. SQS is not among the crate's SDK clients, so this
+    /// speaks its query protocol directly (the emulator does not check the signature).
+    pub async fn create_queue(&self, region: &str, name: &str, tags: &[(&str, &str)]) {
+        let mut body = format!("Action=CreateQueue&QueueName={name}&Version=2012-11-05");
+        for (i, (k, v)) in tags.iter().enumerate() {
+            body.push_str(&format!("&Tag.{n}.Key={k}&Tag.{n}.Value={v}", n = i + 1));
+        }
+        self.sqs(region, body).await;
+    }
+
+    /// Deletes an SQS queue of the test account.
+    pub async fn delete_queue(&self, region: &str, name: &str) {
+        let url = format!("{}/{ACCOUNT}/{name}", self.endpoint);
+        self.sqs(region, format!("Action=DeleteQueue&QueueUrl={url}&Version=2012-11-05")).await;
+    }
+
+    async fn sqs(&self, region: &str, body: String) {
+        let host = self.endpoint.trim_start_matches("http://").to_owned();
+        let request = format!(
+            "POST / HTTP/1.1\r\nHost: {host}\r\nContent-Type: application/x-www-form-urlencoded\r\n\
+             Authorization: AWS4-HMAC-SHA256 Credential=testing/20260101/{region}/sqs/aws4_request, SignedHeaders=host, Signature=x\r\n\
+             Content-Length: {}\r\nConnection: close\r\n\r\n{body}",
+            body.len()
+        );
+        tokio::task::spawn_blocking(move || {
+            use std::io::{Read, Write};
+            let mut stream = std::net::TcpStream::connect(&host).unwrap();
+            stream.write_all(request.as_bytes()).unwrap();
+            let mut response = String::new();
+            let _ = stream.read_to_string(&mut response);
+            assert!(response.starts_with("HTTP/1.1 200"), "SQS {body} failed: {response}");
+        })
+        .await
+        .unwrap();
+    }
+
     pub async fn config(&self, region: &str) -> aws_config::SdkConfig {
         aws_config::defaults(BehaviorVersion::latest())
             .endpoint_url(&self.endpoint)
