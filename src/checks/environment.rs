@@ -207,8 +207,7 @@ impl Environments {
         if !one_state {
             return None;
         }
-        let key = object.strip_prefix("s3://").map_or(object, |rest| rest.split_once('/').map_or("", |(_, key)| key));
-        self.env_of_source(policy, object, workspace_of(key).as_deref(), names)
+        self.env_of_source(policy, object, workspace_of(object_key(object)).as_deref(), names)
     }
 
     /// Whether a state that could not be read may belong to `env`: then what the states
@@ -246,12 +245,17 @@ impl Environments {
     }
 }
 
-/// The part of a source that names it: the S3 key (after a workspace prefix), or the path.
-fn state_key(source: &str) -> String {
-    let key = match source.strip_prefix("s3://") {
+/// An S3 source's key (what follows the bucket), or a file's path.
+fn object_key(source: &str) -> &str {
+    match source.strip_prefix("s3://") {
         Some(rest) => rest.split_once('/').map_or("", |(_, key)| key),
         None => source,
-    };
+    }
+}
+
+/// The part of a source that names it: the S3 key (after a workspace prefix), or the path.
+fn state_key(source: &str) -> String {
+    let key = object_key(source);
     let key = key.strip_prefix("env:/").and_then(|rest| rest.split_once('/')).map_or(key, |(_, inner)| inner);
     key.replace('\\', "/")
 }

@@ -18,7 +18,6 @@ use super::extract::{RawInstance, extract};
 use super::state_error::StateError;
 use super::state_file::StateFile;
 use super::state_resource::{Mode, StateResource};
-use crate::inventory::GapCause;
 
 /// The default size limit of one state, in bytes.
 pub const DEFAULT_MAX_STATE_BYTES: u64 = 512 * 1024 * 1024;
@@ -106,11 +105,7 @@ pub fn parse_candidate<R: Read>(
             Ok(n) => prefix.extend_from_slice(&buf[..n]),
             Err(err) if err.kind() == std::io::ErrorKind::Interrupted => {}
             Err(err) => {
-                return Err(StateError::Read {
-                    source_name: source.to_owned(),
-                    detail: err.to_string(),
-                    cause: GapCause::Failed,
-                });
+                return Err(StateError::failed(source, err));
             }
         }
     }
@@ -472,7 +467,7 @@ pub fn parse<R: Read>(source: &str, reader: R, options: &ParseOptions) -> Result
         }
         Err(_) if io_error.borrow().is_some() => {
             let detail = io_error.borrow_mut().take().unwrap_or_default();
-            return Err(StateError::Read { source_name: source.to_owned(), detail, cause: GapCause::Failed });
+            return Err(StateError::failed(source, detail));
         }
         Err(_) if !content.get() => return Err(StateError::Empty { source_name: source.to_owned() }),
         // Well-formed JSON of the wrong shape (a list, a string version): not a state.

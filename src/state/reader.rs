@@ -300,11 +300,7 @@ async fn fetch_and_parse(
         }
     }
     drop(tx);
-    parser.await.map_err(|err| StateError::Read {
-        source_name: name.to_owned(),
-        detail: err.to_string(),
-        cause: GapCause::Failed,
-    })?
+    parser.await.map_err(|err| StateError::failed(name, err))?
 }
 
 fn walk(dir: &Path, out: &mut Vec<PathBuf>, errors: &mut Vec<(PathBuf, std::io::Error)>) {
@@ -350,34 +346,16 @@ async fn read_local(
         }
     })
     .await;
-    let (files, errors, named) = match listing {
-        Ok(Ok(found)) => found,
-        Ok(Err(err)) => {
-            let error = StateError::Read {
-                source_name: path.display().to_string(),
-                detail: err.to_string(),
-                cause: GapCause::Failed,
-            };
-            set.gaps.push(gap_of(&error, "file", "read"));
-            return set;
-        }
-        Err(err) => {
-            let error = StateError::Read {
-                source_name: path.display().to_string(),
-                detail: err.to_string(),
-                cause: GapCause::Failed,
-            };
-            set.gaps.push(gap_of(&error, "file", "read"));
-            return set;
-        }
-    };
-    for (dir, err) in errors {
-        let error = StateError::Read {
-            source_name: dir.display().to_string(),
-            detail: err.to_string(),
-            cause: GapCause::Failed,
+    let (files, errors, named) =
+        match listing.map_err(|err| err.to_string()).and_then(|r| r.map_err(|err| err.to_string())) {
+            Ok(found) => found,
+            Err(detail) => {
+                set.gaps.push(gap_of(&StateError::failed(path.display().to_string(), detail), "file", "read"));
+                return set;
+            }
         };
-        set.gaps.push(gap_of(&error, "file", "read"));
+    for (dir, err) in errors {
+        set.gaps.push(gap_of(&StateError::failed(dir.display().to_string(), err), "file", "read"));
     }
     let mut tasks = tokio::task::JoinSet::new();
     for file in files {
@@ -412,9 +390,7 @@ async fn read_local(
                 }),
             })
             .await
-            .unwrap_or_else(|err| {
-                Err(StateError::Read { source_name: name.clone(), detail: err.to_string(), cause: GapCause::Failed })
-            });
+            .unwrap_or_else(|err| Err(StateError::failed(name.clone(), err)));
             progress.state_read(&name);
             (name, result)
         });

@@ -27,6 +27,11 @@ pub enum StateError {
 }
 
 impl StateError {
+    /// A read that failed for a reason other than a refusal or a timeout.
+    pub fn failed(source_name: impl Into<String>, detail: impl std::fmt::Display) -> Self {
+        Self::Read { source_name: source_name.into(), detail: detail.to_string(), cause: GapCause::Failed }
+    }
+
     /// The object the error is about.
     pub fn source_name(&self) -> &str {
         match self {
