@@ -29,9 +29,9 @@ pub fn check(graph: &Graph<'_>, outcome: &mut Outcome) {
 /// Whether what the scan could not read could change this finding. A deletion the states
 /// show (empty or absent states) stands only when no unreadable state may be the
 /// environment's, still declaring it: a state's name (workspace, state patterns) tells
-/// whose it is; a bucket that could not be listed may hold anyone's. A resource that looks like a root while a
-/// listing its owner comes from has a gap would be reported with that owner by a complete
-/// scan, so it is not reported on its own.
+/// whose it is; a bucket that could not be listed may hold anyone's. A resource that looks
+/// like a root while the listing of its possible owner has a gap would be reported with
+/// that owner by a complete scan, so it is not reported on its own.
 fn uncertain(graph: &Graph<'_>, i: usize, env: &str, deletion: &Deletion) -> bool {
     (!matches!(deletion, Deletion::Policy) && graph.envs.may_have_unread_state(env))
         || (!matches!(graph.classes[i], Class::Managed | Class::DeclaredInline { .. }) && graph.owner_unlisted(i))

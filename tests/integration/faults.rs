@@ -214,7 +214,14 @@ async fn a_missing_or_denied_state_bucket_is_a_gap_naming_the_bucket() {
     let drawn = without_address(&conclusions(&report));
     assert!(!drawn.is_empty() && drawn.is_subset(&without_address(&clean)), "{drawn:?}");
     assert!(drawn.iter().all(|(kind, ..)| kind == "broken-reference"), "{drawn:?}");
-    assert!(report["summary"]["withheld"].as_u64().unwrap() > 0, "{}", report["summary"]);
+    let withheld = report["summary"]["withheld"].as_u64().unwrap();
+    assert!(withheld > 0, "{}", report["summary"]);
+    // Every text format says how much the gaps held back.
+    let said = format!("{withheld} withheld for the gaps");
+    assert!(denied.stdout.contains(&said), "{}", denied.stdout);
+    let markdown = proxy.leftover().args(["scan", "--state", "s3://rosey-tfstate", "--format", "markdown"]).run();
+    markdown.assert_code(3);
+    assert!(markdown.stdout.contains(&format!("**{said}**")), "{}", markdown.stdout);
 }
 
 #[tokio::test]
