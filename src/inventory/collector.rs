@@ -7,6 +7,7 @@ use std::sync::Arc;
 pub use crate::progress::Progress;
 
 use super::Inventory;
+use crate::bounded::Bounded;
 
 /// One region of one account.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -48,31 +49,25 @@ pub async fn collect<C: Collector>(
     let mut merged = Inventory::new(generated_at, accounts, regions);
     progress.planned(scopes.len() * collector.listings_per_region());
     let limit = Arc::new(tokio::sync::Semaphore::new(SCOPES_AT_ONCE));
-    let mut set = tokio::task::JoinSet::new();
+    let mut tasks = Bounded::new();
     for scope in scopes {
         let collector = collector.clone();
         let progress = progress.clone();
-        let limit = limit.clone();
-        set.spawn(async move {
-            // The semaphore is never closed; were acquiring to fail, running unbounded is
-            // still correct.
-            let _permit = limit.acquire_owned().await.ok();
-            collector.collect(scope, progress).await
-        });
+        tasks.spawn(scope.clone(), &limit, async move { collector.collect(scope, progress).await });
     }
-    while let Some(joined) = set.join_next().await {
-        match joined {
+    for (scope, outcome) in tasks.join_all().await {
+        match outcome {
             Ok(part) => {
                 let generated_at = std::mem::take(&mut merged.generated_at);
                 merged.absorb(part);
                 merged.generated_at = generated_at;
             }
-            Err(err) => merged.gaps.push(super::CoverageGap {
+            Err(lost) => merged.gaps.push(super::CoverageGap {
                 service: "leftover".to_owned(),
-                account: None,
-                region: None,
+                account: Some(scope.account),
+                region: Some(scope.region),
                 operation: "listing".to_owned(),
-                error: format!("a region's listing failed: {err}"),
+                error: format!("listing the region failed: {lost}"),
                 cause: super::GapCause::Failed,
                 object: None,
                 kinds: super::kinds::KINDS.iter().map(|k| k.kind.to_owned()).collect(),
@@ -115,5 +110,28 @@ mod tests {
         assert_eq!(inv.regions, vec!["eu-west-1", "us-west-2"]);
         let ids: Vec<&str> = inv.resources.iter().map(|r| r.id.as_str()).collect();
         assert_eq!(ids, vec!["vpc-eu-west-1", "vpc-us-west-2"]);
+    }
+
+    struct Falls;
+
+    impl Collector for Falls {
+        async fn collect(&self, scope: RegionScope, progress: Arc<dyn Progress>) -> Inventory {
+            assert!(scope.region != "eu-west-1", "a listing fell over in {}", scope.region);
+            Fake.collect(scope, progress).await
+        }
+    }
+
+    #[tokio::test]
+    async fn a_region_whose_listing_panics_is_a_gap_naming_it() {
+        let scopes = vec![
+            RegionScope { account: "1".into(), region: "us-west-2".into() },
+            RegionScope { account: "1".into(), region: "eu-west-1".into() },
+        ];
+        let inv = collect(Arc::new(Falls), scopes, "now".into(), Arc::new(Silent)).await;
+        assert_eq!(inv.resources.len(), 1);
+        assert_eq!(inv.gaps.len(), 1, "{:?}", inv.gaps);
+        let gap = &inv.gaps[0];
+        assert_eq!((gap.account.as_deref(), gap.region.as_deref()), (Some("1"), Some("eu-west-1")));
+        assert!(gap.error.contains("a listing fell over in eu-west-1"), "{}", gap.error);
     }
 }

@@ -13,6 +13,7 @@ use super::parse::{self, ParseOptions, Parsed};
 use super::source::{NameClass, StateSource, classify, workspace_of};
 use super::state_error::StateError;
 use super::state_file::StateFile;
+use crate::bounded::Bounded;
 use crate::inventory::aws::AwsSession;
 use crate::inventory::aws::failure;
 use crate::inventory::{CoverageGap, GapCause};
@@ -202,7 +203,7 @@ async fn read_s3(
             }),
         }
     }
-    let mut tasks = tokio::task::JoinSet::new();
+    let mut tasks = Bounded::new();
     for (key, size) in keys {
         let name = format!("s3://{bucket}/{key}");
         let certain = match classify(&key) {
@@ -224,18 +225,16 @@ async fn read_s3(
         let client = client.clone();
         let bucket = bucket.to_owned();
         let parse_options = options.parse.clone();
-        let limit = limit.clone();
         let progress = progress.clone();
-        tasks.spawn(async move {
-            let _permit = limit.acquire_owned().await.ok();
-            let result = fetch_and_parse(&client, &bucket, &key, &name, &parse_options, certain).await;
-            progress.state_read(&name);
-            (name, key, result)
+        let (task_name, task_key) = (name.clone(), key.clone());
+        tasks.spawn((name, key), limit, async move {
+            let result = fetch_and_parse(&client, &bucket, &task_key, &task_name, &parse_options, certain).await;
+            progress.state_read(&task_name);
+            result
         });
     }
-    while let Some(joined) = tasks.join_next().await {
-        let Ok((name, key, result)) = joined else { continue };
-        match result {
+    for ((name, key), outcome) in tasks.join_all().await {
+        match outcome.unwrap_or_else(|lost| Err(StateError::failed(name.clone(), lost))) {
             Ok(Parsed::State(mut file)) => {
                 file.workspace = workspace_of(&key);
                 set.files.push(file);
@@ -357,7 +356,7 @@ async fn read_local(
     for (dir, err) in errors {
         set.gaps.push(gap_of(&StateError::failed(dir.display().to_string(), err), "file", "read"));
     }
-    let mut tasks = tokio::task::JoinSet::new();
+    let mut tasks = Bounded::new();
     for file in files {
         let name = file.display().to_string();
         let certain = if named {
@@ -372,11 +371,10 @@ async fn read_local(
             }
         };
         let parse_options = options.parse.clone();
-        let limit = limit.clone();
         let progress = progress.clone();
-        tasks.spawn(async move {
-            let _permit = limit.acquire_owned().await.ok();
-            let task_name = name.clone();
+        let shown = name.clone();
+        tasks.spawn(name, limit, async move {
+            let task_name = shown.clone();
             let result = tokio::task::spawn_blocking(move || match std::fs::File::open(&file) {
                 Ok(handle) => parse::parse_candidate(&task_name, handle, &parse_options, certain),
                 Err(err) => Err(StateError::Read {
@@ -390,14 +388,13 @@ async fn read_local(
                 }),
             })
             .await
-            .unwrap_or_else(|err| Err(StateError::failed(name.clone(), err)));
-            progress.state_read(&name);
-            (name, result)
+            .unwrap_or_else(|err| Err(StateError::failed(shown.clone(), err)));
+            progress.state_read(&shown);
+            result
         });
     }
-    while let Some(joined) = tasks.join_next().await {
-        let Ok((name, result)) = joined else { continue };
-        match result {
+    for (name, outcome) in tasks.join_all().await {
+        match outcome.unwrap_or_else(|lost| Err(StateError::failed(name.clone(), lost))) {
             Ok(Parsed::State(mut file)) => {
                 file.workspace = workspace_of(&name);
                 set.files.push(file);

@@ -240,6 +240,37 @@ impl Leftover {
     }
 }
 
+impl Leftover {
+    /// Runs under a pseudo-terminal, as a person at a terminal would (progress is drawn):
+    /// Python's `pty` module starts the binary with a terminal on stdin, stdout and stderr.
+    /// `stdout` of the result is everything the terminal showed.
+    pub fn run_in_terminal(self) -> Output {
+        let inner = self.command();
+        let python = Path::new(&moto_binary()).with_file_name("python");
+        let python = if python.exists() { python } else { PathBuf::from("python3") };
+        let mut command = Command::new(python);
+        command
+            .arg("-c")
+            .arg("import os, pty, sys; sys.exit(os.waitstatus_to_exitcode(pty.spawn(sys.argv[1:])))")
+            .arg(inner.get_program())
+            .args(inner.get_args())
+            .env_clear()
+            .env("TERM", "xterm-256color")
+            .env("COLUMNS", "100");
+        for (key, value) in inner.get_envs() {
+            if let Some(value) = value {
+                command.env(key, value);
+            }
+        }
+        let out = command.stdin(Stdio::null()).output().unwrap();
+        Output {
+            code: out.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+        }
+    }
+}
+
 impl Default for Leftover {
     fn default() -> Self {
         Self::new()

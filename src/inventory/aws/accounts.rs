@@ -15,6 +15,7 @@ use tokio::sync::{Mutex, Semaphore};
 
 use super::failure::{self, Failure};
 use super::session::AwsSession;
+use crate::bounded::Bounded;
 use crate::inventory::{CoverageGap, GapCause, kinds};
 use crate::shard::Shard;
 
@@ -243,36 +244,30 @@ where
     Fut: Future<Output = Result<T, Failure>> + Send + 'static,
 {
     let limit = Arc::new(Semaphore::new(ASSUMES_AT_ONCE));
-    let mut set = tokio::task::JoinSet::new();
+    let mut opening = Bounded::new();
     for target in targets {
-        let limit = limit.clone();
-        let account = target.account.clone();
-        let role = target.role_arn.clone();
-        let opening = open(target);
-        set.spawn(async move {
-            let _permit = limit.acquire_owned().await.ok();
-            (account, role, opening.await)
-        });
+        let label = (target.account.clone(), target.role_arn.clone());
+        opening.spawn(label, &limit, open(target));
     }
     let mut opened = Opened { accounts: BTreeMap::new(), gaps: Vec::new() };
-    while let Some(joined) = set.join_next().await {
-        match joined {
-            Ok((account, _, Ok(value))) => {
+    for ((account, role), outcome) in opening.join_all().await {
+        match outcome {
+            Ok(Ok(value)) => {
                 opened.accounts.insert(account, value);
             }
-            Ok((account, role, Err(f))) => {
+            Ok(Err(f)) => {
                 let mut gap = f.into_gap(&account, None);
                 if gap.service == "sts" {
                     gap.error = format!("cannot assume {role}: {}", gap.error);
                 }
                 opened.gaps.push(gap);
             }
-            Err(err) => opened.gaps.push(CoverageGap {
+            Err(lost) => opened.gaps.push(CoverageGap {
                 service: "sts".to_owned(),
-                account: None,
+                account: Some(account),
                 region: None,
                 operation: "AssumeRole".to_owned(),
-                error: format!("opening an account failed: {err}"),
+                error: format!("opening the account through {role} failed: {lost}"),
                 cause: GapCause::Failed,
                 object: None,
                 kinds: all_kinds().into_iter().map(str::to_owned).collect(),

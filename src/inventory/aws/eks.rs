@@ -6,6 +6,7 @@ use aws_sdk_eks::Client;
 
 use super::failure::failure;
 use super::{Ctx, Listing};
+use crate::bounded::Bounded;
 use crate::inventory::LiveResource;
 use crate::inventory::relation::RelationKind as R;
 
@@ -28,26 +29,22 @@ pub async fn clusters(client: Client, ctx: Ctx) -> Listing {
         }
     }
     let limit = std::sync::Arc::new(tokio::sync::Semaphore::new(CLUSTERS_AT_ONCE));
-    let mut set = tokio::task::JoinSet::new();
+    let mut described = Bounded::new();
     for name in names {
-        let (client, ctx, limit) = (client.clone(), ctx.clone(), limit.clone());
-        set.spawn(async move {
-            // Never closed; were acquiring to fail, describing unbounded is still correct.
-            let _permit = limit.acquire_owned().await.ok();
-            cluster(&client, &ctx, name).await
-        });
+        let (client, ctx) = (client.clone(), ctx.clone());
+        described.spawn(name.clone(), &limit, async move { cluster(&client, &ctx, name).await });
     }
-    while let Some(joined) = set.join_next().await {
-        match joined {
+    for (name, outcome) in described.join_all().await {
+        match outcome {
             Ok(part) => {
                 out.resources.extend(part.resources);
                 out.failures.extend(part.failures);
             }
-            Err(err) => out.failures.push(super::Failure {
+            Err(lost) => out.failures.push(super::Failure {
                 service: "eks",
                 operation: "DescribeCluster",
                 cause: crate::inventory::GapCause::Failed,
-                message: format!("describing a cluster failed: {err}"),
+                message: format!("describing cluster {name} failed: {lost}"),
                 kinds: CLUSTER_KINDS.iter().map(|k| (*k).to_owned()).collect(),
             }),
         }

@@ -26,7 +26,8 @@ pub use guard::{ApiStats, ReadOnlyGuard};
 pub use session::{AwsOptions, AwsSession};
 
 use super::collector::{Collector, Progress, RegionScope};
-use super::{GapCause, Inventory, LiveResource, kinds, link};
+use super::{GapCause, Inventory, LiveResource, link};
+use crate::bounded::Bounded;
 
 /// Account and region a listing runs in.
 #[derive(Clone, Debug)]
@@ -160,18 +161,16 @@ impl Collector for AwsCollector {
         let tasks = Self::tasks(session, &ctx);
         debug_assert_eq!(tasks.len(), LISTINGS_PER_REGION);
         let mut limits: BTreeMap<&'static str, Arc<Semaphore>> = BTreeMap::new();
-        let mut set = tokio::task::JoinSet::new();
+        let mut running = Bounded::new();
         for task in tasks {
             let limit =
                 limits.entry(task.service).or_insert_with(|| Arc::new(Semaphore::new(self.concurrency))).clone();
             let deadline = self.deadline;
             let progress = progress.clone();
             let region = scope.region.clone();
-            set.spawn(async move {
+            let label = (task.service, task.operation, task.kinds.clone());
+            running.spawn(label, &limit, async move {
                 let started = std::time::Instant::now();
-                // The semaphore is never closed, so acquiring cannot fail; a failure would only
-                // mean running unbounded, which is still correct.
-                let _permit = limit.acquire_owned().await.ok();
                 let listing = match deadline {
                     Some(deadline) => match tokio::time::timeout_at(deadline, task.future).await {
                         Ok(listing) => listing,
@@ -202,25 +201,21 @@ impl Collector for AwsCollector {
             });
         }
         let mut resources = Vec::new();
-        while let Some(joined) = set.join_next().await {
-            match joined {
-                Ok(listing) => {
-                    resources.extend(listing.resources);
-                    inventory
-                        .gaps
-                        .extend(listing.failures.into_iter().map(|f| f.into_gap(&scope.account, Some(&scope.region))));
-                }
-                Err(err) => inventory.gaps.push(super::CoverageGap {
-                    service: "leftover".to_owned(),
-                    account: Some(scope.account.clone()),
-                    region: Some(scope.region.clone()),
-                    operation: "listing".to_owned(),
-                    error: format!("a listing task failed: {err}"),
+        for ((service, operation, kinds), outcome) in running.join_all().await {
+            let listing = outcome.unwrap_or_else(|lost| Listing {
+                resources: Vec::new(),
+                failures: vec![Failure {
+                    service,
+                    operation,
                     cause: GapCause::Failed,
-                    object: None,
-                    kinds: kinds::KINDS.iter().map(|k| k.kind.to_owned()).collect(),
-                }),
-            }
+                    message: format!("the listing was lost: {lost}"),
+                    kinds,
+                }],
+            });
+            resources.extend(listing.resources);
+            inventory
+                .gaps
+                .extend(listing.failures.into_iter().map(|f| f.into_gap(&scope.account, Some(&scope.region))));
         }
         inventory.resources = link::link_region(resources);
         inventory
