@@ -58,6 +58,31 @@ pub fn check(graph: &Graph<'_>, outcome: &mut Outcome) {
     }
 }
 
+/// What a blocker is in the way of, as the end of a sentence: `it will block destroying
+/// subnet subnet-1 (aws_subnet.a) (through eni-1); delete in this order: i-1 → eni-1`. Built
+/// from the finding's `blocks` relations, so a finding that absorbs a blocker's can say it too.
+pub fn blocks_clause(related: &[Related], through: Option<&str>, order: &[String]) -> String {
+    let names: Vec<String> = related
+        .iter()
+        .filter(|r| r.relation == "blocks")
+        .map(|r| {
+            let label = r.kind.as_deref().map_or("resource", crate::inventory::kinds::label);
+            match &r.state {
+                Some(s) => format!("{label} {} ({})", r.id, s.address),
+                None => format!("{label} {}", r.id),
+            }
+        })
+        .collect();
+    let mut clause = format!("it will block destroying {}", names.join(", "));
+    if let Some(via) = through {
+        clause.push_str(&format!(" (through {via})"));
+    }
+    if order.len() > 1 {
+        clause.push_str(&format!("; delete in this order: {}", order.join(" → ")));
+    }
+    clause
+}
+
 fn finding(
     graph: &Graph<'_>,
     root: usize,
@@ -70,16 +95,11 @@ fn finding(
     let mut related = Vec::new();
     let mut owned_note = String::new();
     let mut own = super::resource_ref::related_with_owned(graph, root, &mut owned_note);
-    let mut names = Vec::new();
     let mut set = BTreeSet::new();
     for &m in blocked {
         let target = &graph.live()[m];
         let decl = graph.accounting(m).first().copied().or_else(|| first_declaration(graph, &target.kind, &target.id));
         let state = decl.map(|d| StateRef::of(graph.decl(d)));
-        names.push(match &state {
-            Some(s) => format!("{} {} ({})", crate::inventory::kinds::label(&target.kind), target.id, s.address),
-            None => format!("{} {}", crate::inventory::kinds::label(&target.kind), target.id),
-        });
         related.push(Related {
             relation: "blocks".to_owned(),
             id: target.id.clone(),
@@ -97,11 +117,8 @@ fn finding(
     if let Some(tags) = super::resource_ref::tag_summary(graph, &r.tags) {
         how.push_str(&format!(" (tagged {tags})"));
     }
-    let through = if via == root { String::new() } else { format!(" (through {})", graph.live()[via].id) };
-    let mut reason = format!("{how}, and it will block destroying {}{through}", names.join(", "));
-    if order.len() > 1 {
-        reason.push_str(&format!("; delete in this order: {}", order.join(" → ")));
-    }
+    let through = (via != root).then(|| graph.live()[via].id.as_str());
+    let mut reason = format!("{how}, and {}", blocks_clause(&related, through, &order));
     reason.push_str(&owned_note);
     own.append(&mut related);
     let related = own;

@@ -78,11 +78,8 @@ fn finding(graph: &Graph<'_>, i: usize, env: &str, deletion: &crate::checks::env
     };
     let mut reason = format!("{how}; {}; {}", deletion.explain(env), why_it_remains(graph, i));
     let related = related_with_owned(graph, i, &mut reason);
-    let severity = if deletion.inferred() {
-        Severity::Warning.min(graph.policy.severity(FindingKind::DeletedEnv))
-    } else {
-        graph.policy.severity(FindingKind::DeletedEnv)
-    };
+    // A guess never fails a run under the default `--fail-on`: only evidence does.
+    let severity = if deletion.inferred() { Severity::Info } else { graph.policy.severity(FindingKind::DeletedEnv) };
     Finding {
         kind: FindingKind::DeletedEnv,
         severity,

@@ -43,9 +43,11 @@ impl Deletion {
                     if states.len() == 1 { "s" } else { "" }
                 )
             }
-            Self::Inferred => {
-                format!("environment {env} appears deleted (inferred: only tags name it, no state belongs to it)")
-            }
+            Self::Inferred => format!(
+                "environment {env} appears deleted (inferred: only tags name it; no state read belongs to it or \
+                 declares a resource tagged for it). To confirm, set `status = \"decommissioned\"` under \
+                 [environments.{env}] in a policy; if it is alive, `status = \"alive\"`, or scan its states too"
+            ),
         }
     }
 }
@@ -72,8 +74,23 @@ pub struct Environments {
 }
 
 impl Environments {
-    /// Infers environments from the policy, the states and (when listed) live tags.
+    /// Infers environments from the policy, the states and (when listed) live tags, before
+    /// states and live resources are joined.
     pub fn infer(policy: &Policy, states: &StateSet, inventory: Option<&Inventory>) -> Self {
+        Self::infer_joined(policy, states, inventory, &|_, _| None)
+    }
+
+    /// Infers environments once states and live resources are joined: `live_tags(file,
+    /// resource)` gives the live tags of the resource a state declares, when it is live.
+    /// Live tags count as much as declared ones (many states record no tags at all): a
+    /// state whose live resources are tagged for an environment belongs to it, and an
+    /// environment any read state declares a resource of is alive.
+    pub fn infer_joined<'t>(
+        policy: &Policy,
+        states: &StateSet,
+        inventory: Option<&Inventory>,
+        live_tags: &dyn Fn(usize, usize) -> Option<&'t BTreeMap<String, String>>,
+    ) -> Self {
         let mut aliases = BTreeMap::new();
         for (name, spec) in &policy.environments {
             aliases.insert(name.to_ascii_lowercase(), name.to_ascii_lowercase());
@@ -107,8 +124,25 @@ impl Environments {
         let mut names: Vec<String> = known.into_iter().collect();
         names.sort_by(|a, b| b.len().cmp(&a.len()).then(a.cmp(b)));
 
-        for file in &states.files {
-            if let Some(env) = out.state_env_of(policy, file, &names) {
+        // Environments a read state declares a resource of, by its declared or live tags.
+        let mut declared_envs: BTreeSet<String> = BTreeSet::new();
+        // For each state, the environment each managed resource is tagged for.
+        let mut tagged: Vec<Vec<String>> = Vec::with_capacity(states.files.len());
+        for (f, file) in states.files.iter().enumerate() {
+            let envs: Vec<String> = file
+                .resources
+                .iter()
+                .enumerate()
+                .filter(|(_, r)| r.is_managed())
+                .filter_map(|(n, r)| {
+                    out.env_of_tags(&r.tags).or_else(|| live_tags(f, n).and_then(|t| out.env_of_tags(t)))
+                })
+                .collect();
+            declared_envs.extend(envs.iter().cloned());
+            tagged.push(envs);
+        }
+        for (file, tagged) in states.files.iter().zip(&tagged) {
+            if let Some(env) = out.state_env_of(policy, file, tagged, &names) {
                 out.state_env.insert(file.source.clone(), env.clone());
                 let info = out.envs.entry(env).or_default();
                 info.states.push(file.source.clone());
@@ -132,7 +166,9 @@ impl Environments {
                 None if !info.states.is_empty() && info.declared == 0 => {
                     Some(Deletion::EmptyStates { states: info.states.clone() })
                 }
-                None if info.states.is_empty() && any_state => Some(Deletion::Inferred),
+                None if info.states.is_empty() && any_state && !declared_envs.contains(name) => {
+                    Some(Deletion::Inferred)
+                }
                 Some(EnvStatus::Alive) | None => None,
             };
         }
@@ -154,19 +190,18 @@ impl Environments {
             .map(|v| self.canonical(v.trim()))
     }
 
-    fn state_env_of(&self, policy: &Policy, file: &StateFile, names: &[String]) -> Option<String> {
+    /// A state's environment: what its name says, else what most of its managed resources
+    /// are tagged (`tagged`: their environments, by declared or live tags).
+    fn state_env_of(&self, policy: &Policy, file: &StateFile, tagged: &[String], names: &[String]) -> Option<String> {
         if let Some(env) = self.env_of_source(policy, &file.source, file.workspace.as_deref(), names) {
             return Some(env);
         }
-        // Last: what most of its resources are tagged.
-        let mut votes: BTreeMap<String, usize> = BTreeMap::new();
-        for r in file.managed() {
-            if let Some(env) = self.env_of_tags(&r.tags) {
-                *votes.entry(env).or_default() += 1;
-            }
+        let mut votes: BTreeMap<&str, usize> = BTreeMap::new();
+        for env in tagged {
+            *votes.entry(env.as_str()).or_default() += 1;
         }
         let total: usize = votes.values().sum();
-        votes.into_iter().max_by_key(|(_, n)| *n).filter(|(_, n)| *n * 2 > total).map(|(env, _)| env)
+        votes.into_iter().max_by_key(|(_, n)| *n).filter(|(_, n)| *n * 2 > total).map(|(env, _)| env.to_owned())
     }
 
     /// What a state's name says of its environment: the policy's globs, its workspace, the
@@ -349,6 +384,33 @@ mod tests {
         assert_eq!(envs.deletion("sandbox"), Some(&Deletion::Inferred));
         assert_eq!(envs.deletion("qa"), None);
         assert_eq!(envs.deletion("old"), Some(&Deletion::Policy));
+    }
+
+    #[test]
+    fn issue_12_tags_only_live_keep_an_environment_alive() {
+        // The states record no tags; the live resources they declare are tagged dev and
+        // prod. Neither environment is deleted, and each state belongs to its environment.
+        let policy = Policy::builtin();
+        let states = set(vec![file("s3://b/a/app.tfstate", None, &[], 3), file("s3://b/b/app.tfstate", None, &[], 2)]);
+        let mut inventory = Inventory::default();
+        for (n, env) in ["dev", "prod", "qa"].iter().enumerate() {
+            let mut r = LiveResource::new("ec2:vpc", format!("vpc-{n}"), "1", "r");
+            r.tags.insert("Environment".into(), (*env).into());
+            inventory.resources.push(r);
+        }
+        let dev = inventory.resources[0].tags.clone();
+        let prod = inventory.resources[1].tags.clone();
+        let live = |f: usize, _r: usize| Some(if f == 0 { &dev } else { &prod });
+        let envs = Environments::infer_joined(&policy, &states, Some(&inventory), &live);
+        assert_eq!(envs.deletion("dev"), None);
+        assert_eq!(envs.deletion("prod"), None);
+        assert_eq!(envs.of_state("s3://b/a/app.tfstate"), Some("dev"));
+        assert_eq!(envs.of_state("s3://b/b/app.tfstate"), Some("prod"));
+        // qa: only a live tag names it, and nothing read declares anything of it.
+        assert_eq!(envs.deletion("qa"), Some(&Deletion::Inferred));
+        // Before the join, the same account would have looked like dev and prod were gone.
+        let unjoined = Environments::infer(&policy, &states, Some(&inventory));
+        assert_eq!(unjoined.deletion("dev"), Some(&Deletion::Inferred));
     }
 
     fn gap(service: &str, operation: &str, object: &str) -> CoverageGap {

@@ -45,23 +45,93 @@ pub fn run(graph: &Graph<'_>) -> Outcome {
     broken_reference::check(graph, &mut outcome);
     drift::check(graph, &mut outcome);
     reachability::check(graph, &mut outcome);
-    fold_unmanaged(&mut outcome.findings);
+    fold_leftovers(graph, &mut outcome.findings);
     finding::sort(&mut outcome.findings);
     outcome
 }
 
-/// Each leftover is reported once, by its most specific finding: a resource of a deleted
-/// environment, or one in the way of a destroy, is not reported again as `unmanaged` (the
-/// more specific finding says that no state declares it).
-fn fold_unmanaged(findings: &mut Vec<Finding>) {
-    let specific: std::collections::HashSet<(String, String)> = findings
-        .iter()
-        .filter(|f| matches!(f.kind, FindingKind::DeletedEnv | FindingKind::BlockingDependency))
-        .map(|f| (f.resource.kind.clone(), f.resource.arn.clone().unwrap_or_else(|| f.resource.id.clone())))
-        .collect();
-    findings.retain(|f| {
-        f.kind != FindingKind::Unmanaged
-            || !specific
-                .contains(&(f.resource.kind.clone(), f.resource.arn.clone().unwrap_or_else(|| f.resource.id.clone())))
+/// The kinds that say a live resource is a leftover. A resource gets at most one of them.
+const LEFTOVER_KINDS: [FindingKind; 3] =
+    [FindingKind::DeletedEnv, FindingKind::BlockingDependency, FindingKind::Unmanaged];
+
+/// Each leftover is reported once, by its most specific finding, which carries the rest:
+/// `deleted-env` (carrying what it blocks), else `blocking-dependency`, else `unmanaged`
+/// (their reasons say no state declares it). An environment that only *appears* deleted
+/// (inferred from tags alone) is a guess, and a guess never outranks evidence: such a
+/// resource keeps its `blocking-dependency` or `unmanaged` finding, which names the
+/// environment and the inference.
+fn fold_leftovers(graph: &Graph<'_>, findings: &mut Vec<Finding>) {
+    let key = |f: &Finding| {
+        (
+            f.resource.account.clone(),
+            f.resource.kind.clone(),
+            f.resource.arn.clone().unwrap_or_else(|| f.resource.id.clone()),
+        )
+    };
+    let mut by_resource: std::collections::HashMap<_, Vec<usize>> = std::collections::HashMap::new();
+    for (n, f) in findings.iter().enumerate() {
+        if LEFTOVER_KINDS.contains(&f.kind) {
+            by_resource.entry(key(f)).or_default().push(n);
+        }
+    }
+    let mut dropped = vec![false; findings.len()];
+    for group in by_resource.into_values().filter(|g| g.len() > 1) {
+        let of = |kind: FindingKind| group.iter().copied().find(|&n| findings[n].kind == kind);
+        let (deleted, blocking, unmanaged) =
+            (of(FindingKind::DeletedEnv), of(FindingKind::BlockingDependency), of(FindingKind::Unmanaged));
+        let inferred = deleted.is_some_and(|n| {
+            findings[n]
+                .environment
+                .as_deref()
+                .and_then(|env| graph.envs.deletion(env))
+                .is_some_and(environment::Deletion::inferred)
+        });
+        let keep = match (deleted, blocking, unmanaged) {
+            (Some(d), _, _) if !inferred => d,
+            (_, Some(b), _) => b,
+            (_, _, Some(u)) => u,
+            (Some(d), None, None) => d,
+            (None, None, None) => continue,
+        };
+        for &n in &group {
+            if n == keep {
+                continue;
+            }
+            dropped[n] = true;
+            let folded = findings[n].clone();
+            absorb(&mut findings[keep], folded);
+        }
+    }
+    let mut n = 0;
+    findings.retain(|_| {
+        n += 1;
+        !dropped[n - 1]
     });
+}
+
+/// Lets `kept`, the one leftover finding of a resource, carry what `folded` said.
+fn absorb(kept: &mut Finding, folded: Finding) {
+    kept.severity = kept.severity.max(folded.severity);
+    match folded.kind {
+        FindingKind::BlockingDependency => {
+            let blocks: Vec<finding::Related> = folded.related.into_iter().filter(|r| r.relation == "blocks").collect();
+            kept.reason.push_str(&format!("; {}", blocking::blocks_clause(&blocks, None, &folded.order)));
+            for r in blocks {
+                if !kept.related.contains(&r) {
+                    kept.related.push(r);
+                }
+            }
+            if kept.order.is_empty() {
+                kept.order = folded.order;
+            }
+        }
+        FindingKind::DeletedEnv => {
+            // An inferred deletion, kept as a note on the stronger finding.
+            if let Some(env) = folded.environment {
+                kept.reason.push_str(&format!("; its environment {env} appears deleted (inferred: only tags name it)"));
+                kept.environment.get_or_insert(env);
+            }
+        }
+        _ => {}
+    }
 }

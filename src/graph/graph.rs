@@ -86,7 +86,7 @@ impl<'a> Graph<'a> {
             classes: Vec::new(),
             ignored: vec![None; n],
             children: vec![Vec::new(); n],
-            envs: Environments::infer(policy, states, Some(inventory)),
+            envs: Environments::default(),
             out_edges: vec![Vec::new(); n],
             in_edges: vec![Vec::new(); n],
             dangling: Vec::new(),
@@ -113,6 +113,14 @@ impl<'a> Graph<'a> {
             }
             graph.matches.push(file_matches);
         }
+        let envs = Environments::infer_joined(policy, states, Some(inventory), &|f, r| match (
+            graph.matches[f][r],
+            &states.files[f].resources[r].identity,
+        ) {
+            (Some(i), Identity::Live { .. } | Identity::Arn { .. }) => Some(&inventory.resources[i].tags),
+            _ => None,
+        });
+        graph.envs = envs;
         graph.classes = (0..n).map(|i| graph.classify(i)).collect();
         for (j, class) in graph.classes.iter().enumerate() {
             if let Class::Owned { owner: Owner::Live { index }, .. } = class {

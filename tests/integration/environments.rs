@@ -86,7 +86,7 @@ async fn a_resource_still_declared_by_a_decommissioned_environment_names_its_sta
 }
 
 #[tokio::test]
-async fn an_environment_named_only_by_tags_is_inferred_deleted_with_lower_severity() {
+async fn an_environment_named_only_by_tags_is_only_a_note_on_the_leftover() {
     let moto = Moto::start();
     moto.bucket("tfstate-x").await;
     let net = Network::seed(&moto.seeder(), "us-east-1", "10.0", "dev").await;
@@ -106,9 +106,17 @@ async fn an_environment_named_only_by_tags_is_inferred_deleted_with_lower_severi
     let report = out.json();
     let finding =
         report["findings"].as_array().unwrap().iter().find(|f| f["resource"]["id"] == volume.as_str()).unwrap();
-    assert_eq!(finding["kind"], "deleted-env");
+    // No state declares the volume (evidence); that sandbox is deleted is a guess (only
+    // tags name it). The guess never outranks the evidence: one `unmanaged` finding, which
+    // names the environment and says it only appears deleted.
+    assert_eq!(finding["kind"], "unmanaged");
     assert_eq!(finding["severity"], "warning");
-    assert!(finding["reason"].as_str().unwrap().contains("inferred"), "{}", finding["reason"]);
+    assert_eq!(finding["environment"], "sandbox");
+    assert!(finding["reason"].as_str().unwrap().contains("appears deleted (inferred"), "{}", finding["reason"]);
+    assert_eq!(
+        report["findings"].as_array().unwrap().iter().filter(|f| f["resource"]["id"] == volume.as_str()).count(),
+        1
+    );
 
     // The policy overrides the inference.
     let dir = tempfile::tempdir().unwrap();
@@ -117,6 +125,7 @@ async fn an_environment_named_only_by_tags_is_inferred_deleted_with_lower_severi
         moto.leftover().args(["scan", "--state", "s3://tfstate-x", "--policy", &policy, "--format", "json"]).run();
     assert!(kinds_of(&out, "deleted-env").is_empty(), "{}", out.stdout);
     assert_eq!(kinds_of(&out, "unmanaged"), vec![volume]);
+    assert!(!out.stdout.contains("appears deleted"), "{}", out.stdout);
 }
 
 #[tokio::test]

@@ -127,7 +127,9 @@ fn a_baseline_marks_findings_new_or_unchanged_and_lists_the_resolved() {
     assert_eq!(ids(&report["resolved"]), CLEANED_UP);
     assert!(report["resolved"].as_array().unwrap().iter().all(|f| f["status"] == "resolved"));
     assert_eq!(report["baseline"]["findings"], 24);
-    assert_eq!(report["summary"]["deleted-env"], 14);
+    // qa only appears deleted (inferred from tags): its leftovers are `unmanaged`, each once.
+    assert_eq!(report["summary"]["deleted-env"], 11);
+    assert_eq!(report["summary"]["unmanaged"], 3);
     // Fingerprints are stable across runs: an unchanged finding keeps its own.
     let before = first.json();
     let fingerprint = |r: &Value, id: &str| {
@@ -170,14 +172,14 @@ fn a_baseline_that_is_not_a_leftover_report_is_a_usage_error_naming_the_file() {
 
 #[test]
 fn fail_on_and_min_severity_decide_the_exit_code() {
-    // deleted-env (staging: error; qa, inferred: warning), missing, broken-reference and
-    // unreachable (error), drift (warning), cross-state (info); no unmanaged, blocking or
-    // env-mismatch finding.
+    // deleted-env (staging: error), unmanaged (qa's leftovers: qa only appears deleted,
+    // warning), missing, broken-reference and unreachable (error), drift (warning),
+    // cross-state (info); no blocking or env-mismatch finding.
     scan(INVENTORY).run().assert_code(1);
     scan(INVENTORY).args(["--fail-on", "deleted-env"]).run().assert_code(1);
     scan(INVENTORY).args(["--fail-on", "missing"]).run().assert_code(1);
-    scan(INVENTORY).args(["--fail-on", "unmanaged"]).run().assert_code(0);
-    scan(INVENTORY).args(["--fail-on", "unmanaged,blocking-dependency"]).run().assert_code(0);
+    scan(INVENTORY).args(["--fail-on", "unmanaged"]).run().assert_code(1);
+    scan(INVENTORY).args(["--fail-on", "blocking-dependency,env-mismatch"]).run().assert_code(0);
     scan(INVENTORY).args(["--fail-on", "cross-state"]).run().assert_code(1);
     scan(INVENTORY).args(["--fail-on", "error"]).run().assert_code(1);
 

@@ -230,41 +230,79 @@ impl Network {
 
     /// Declares the network in a state, the way the AWS provider writes it.
     pub fn declare(&self, state: TfState, module: Option<&str>, env: &str) -> TfState {
+        self.declare_tagged(state, module, Some(env))
+    }
+
+    /// Declares the network with tags `Environment=env` in its attributes, or with none
+    /// (`None`: a state written by a configuration that sets no tags, or tags applied later
+    /// by hand, so that they are only live).
+    pub fn declare_tagged(&self, state: TfState, module: Option<&str>, env: Option<&str>) -> TfState {
         let arn = |kind: &str, id: &str| format!("arn:aws:ec2:{}:{ACCOUNT}:{kind}/{id}", self.region);
-        let tags = serde_json::json!({"Environment": env});
-        let vpc_tags = serde_json::json!({"Environment": self.env, "Name": format!("{}-vpc", self.env)});
+        let (tags, vpc_tags) = match env {
+            Some(env) => (
+                serde_json::json!({"Environment": env}),
+                serde_json::json!({"Environment": self.env, "Name": format!("{}-vpc", self.env)}),
+            ),
+            None => (serde_json::Value::Null, serde_json::Value::Null),
+        };
+        // Without tags, the attributes carry no `tags` at all.
+        let with_tags = |mut attributes: serde_json::Value, tags: &serde_json::Value, all: bool| {
+            if !tags.is_null() {
+                attributes["tags"] = tags.clone();
+                if all {
+                    attributes["tags_all"] = tags.clone();
+                }
+            }
+            attributes
+        };
         state
             .module(module)
             .managed(
                 "aws_vpc",
                 "main",
-                serde_json::json!({
-                    "id": self.vpc, "arn": arn("vpc", &self.vpc), "cidr_block": self.cidr,
-                    "default_security_group_id": self.default_sg, "main_route_table_id": self.main_route_table,
-                    "default_route_table_id": self.main_route_table, "default_network_acl_id": self.default_acl,
-                    "tags": vpc_tags, "tags_all": vpc_tags, "owner_id": ACCOUNT
-                }),
+                with_tags(
+                    serde_json::json!({
+                        "id": self.vpc, "arn": arn("vpc", &self.vpc), "cidr_block": self.cidr,
+                        "default_security_group_id": self.default_sg, "main_route_table_id": self.main_route_table,
+                        "default_route_table_id": self.main_route_table, "default_network_acl_id": self.default_acl,
+                        "owner_id": ACCOUNT
+                    }),
+                    &vpc_tags,
+                    true,
+                ),
             )
             .managed(
                 "aws_subnet",
                 "app",
-                serde_json::json!({"id": self.subnet, "arn": arn("subnet", &self.subnet), "vpc_id": self.vpc, "tags": tags}),
+                with_tags(
+                    serde_json::json!({"id": self.subnet, "arn": arn("subnet", &self.subnet), "vpc_id": self.vpc}),
+                    &tags,
+                    false,
+                ),
             )
             .managed(
                 "aws_security_group",
                 "app",
-                serde_json::json!({"id": self.sg, "arn": arn("security-group", &self.sg), "vpc_id": self.vpc,
-                    "ingress": [], "egress": [], "tags": tags}),
+                with_tags(
+                    serde_json::json!({"id": self.sg, "arn": arn("security-group", &self.sg), "vpc_id": self.vpc,
+                        "ingress": [], "egress": []}),
+                    &tags,
+                    false,
+                ),
             )
             .managed(
                 "aws_instance",
                 "app",
-                serde_json::json!({
-                    "id": self.instance, "arn": arn("instance", &self.instance), "subnet_id": self.subnet,
-                    "vpc_security_group_ids": [self.sg], "instance_type": "t3.micro", "ami": AMI,
-                    "root_block_device": [{"volume_id": self.root_volume, "device_name": "/dev/sda1"}],
-                    "primary_network_interface_id": self.primary_eni, "tags": tags
-                }),
+                with_tags(
+                    serde_json::json!({
+                        "id": self.instance, "arn": arn("instance", &self.instance), "subnet_id": self.subnet,
+                        "vpc_security_group_ids": [self.sg], "instance_type": "t3.micro", "ami": AMI,
+                        "root_block_device": [{"volume_id": self.root_volume, "device_name": "/dev/sda1"}],
+                        "primary_network_interface_id": self.primary_eni
+                    }),
+                    &tags,
+                    false,
+                ),
             )
             .module(None)
     }

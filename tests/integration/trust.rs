@@ -1,0 +1,244 @@
+//! Trust (issue 12): no failure and no guess becomes a finding. States under any name are
+//! read whole, even with a terminal drawing progress; an environment is deleted only on
+//! evidence; a leftover is reported once.
+
+use std::collections::BTreeMap;
+
+use aws_sdk_ec2::types::ResourceType;
+use serde_json::Value;
+
+use crate::support::{AMI, Moto, Network, Output, TfState, tag_spec};
+
+const BUCKET: &str = "tfstate";
+
+/// Leftover kinds: a resource gets at most one of them.
+const LEFTOVER_KINDS: [&str; 3] = ["unmanaged", "deleted-env", "blocking-dependency"];
+
+/// The README's rule: a resource is reported once by its most specific leftover kind, and
+/// never twice with the same kind unless the findings are about different parts of it
+/// (`subject`: a route, a rule) or different declarations (`state`) or attributes (`drift`).
+pub fn assert_each_resource_reported_once(out: &Output) {
+    let report = out.json();
+    let mut leftovers: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    let mut seen: BTreeMap<String, usize> = BTreeMap::new();
+    for f in report["findings"].as_array().unwrap() {
+        let id = f["resource"]["id"].as_str().unwrap().to_owned();
+        let kind = f["kind"].as_str().unwrap();
+        if LEFTOVER_KINDS.contains(&kind) {
+            leftovers.entry(id.clone()).or_default().push(kind.to_owned());
+        }
+        let identity = format!(
+            "{kind} {id} {} {} {}",
+            f["subject"].as_str().unwrap_or(""),
+            f["state"]["address"].as_str().unwrap_or(""),
+            f["drift"]["attribute"].as_str().unwrap_or("")
+        );
+        *seen.entry(identity).or_default() += 1;
+    }
+    let twice: Vec<_> = leftovers.iter().filter(|(_, kinds)| kinds.len() > 1).collect();
+    assert!(twice.is_empty(), "resources with more than one leftover finding: {twice:?}\n{}", out.stdout);
+    let repeated: Vec<_> = seen.iter().filter(|(_, n)| **n > 1).collect();
+    assert!(repeated.is_empty(), "findings repeated: {repeated:?}\n{}", out.stdout);
+}
+
+fn findings_of<'r>(report: &'r Value, id: &str) -> Vec<&'r Value> {
+    report["findings"].as_array().unwrap().iter().filter(|f| f["resource"]["id"] == id).collect()
+}
+
+/// State keys a person might choose: long, in Japanese, each a byte longer than the last so
+/// that any cut by bytes falls inside a character for one of them.
+fn non_ascii_key(n: usize) -> String {
+    format!("チーム/{}{}/terraform.tfstate", "a".repeat(n), "ネットワーク環境".repeat(12))
+}
+
+#[tokio::test]
+async fn issue_12_non_ascii_state_keys_under_a_terminal_lose_no_state() {
+    let moto = Moto::start();
+    moto.bucket(BUCKET).await;
+    let mut networks = Vec::new();
+    for n in 0..3 {
+        let net = Network::seed(&moto.seeder(), "us-east-1", &format!("10.{}", n + 1), "dev").await;
+        moto.put_state(BUCKET, &non_ascii_key(n), &net.declare(TfState::new(), None, "dev")).await;
+        networks.push(net);
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let report_path = dir.path().join("report.json");
+    let scan = |moto: &Moto| {
+        moto.leftover()
+            .args(["scan", "--state", "s3://tfstate", "--region", "us-east-1", "--format", "json", "--output"])
+            .arg(report_path.display().to_string())
+            .run_in_terminal()
+    };
+
+    let out = scan(&moto);
+    // The terminal showed progress, so the drawing code ran over these names.
+    assert!(out.stdout.contains("listing"), "no progress was drawn:\n{}", out.stdout);
+    assert_eq!(out.code, 0, "terminal:\n{}", out.stdout);
+    let report: Value = serde_json::from_str(&std::fs::read_to_string(&report_path).unwrap()).unwrap();
+    assert_eq!(report["coverage"]["complete"], true);
+    let mut sources: Vec<String> = report["scope"]["states"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["source"].as_str().unwrap().to_owned())
+        .collect();
+    sources.sort();
+    let mut expected: Vec<String> = (0..3).map(|n| format!("s3://tfstate/{}", non_ascii_key(n))).collect();
+    expected.sort();
+    assert_eq!(sources, expected);
+    assert_eq!(report["findings"], serde_json::json!([]), "every resource is declared");
+
+    // A state that cannot be read, under such a name: named, and the scan is incomplete.
+    let broken = "チーム/壊れた状態ファイル/terraform.tfstate";
+    moto.put(BUCKET, broken, "{\"version\": 4, \"resources\": [").await;
+    let out = scan(&moto);
+    assert_eq!(out.code, 3, "terminal:\n{}", out.stdout);
+    let report: Value = serde_json::from_str(&std::fs::read_to_string(&report_path).unwrap()).unwrap();
+    assert_eq!(report["coverage"]["complete"], false);
+    let gaps = report["coverage"]["gaps"].as_array().unwrap();
+    assert!(gaps.iter().any(|g| g["object"].as_str().is_some_and(|o| o.ends_with(broken))), "{gaps:?}");
+    for net in &networks {
+        for id in [&net.vpc, &net.subnet, &net.sg, &net.instance] {
+            assert!(findings_of(&report, id).is_empty(), "{id} is declared by a state that was read");
+        }
+    }
+}
+
+#[tokio::test]
+async fn issue_12_tags_only_live_never_make_an_environment_deleted() {
+    let moto = Moto::start();
+    moto.bucket(BUCKET).await;
+    // Two environments whose states record no tags: the tags are only live.
+    let dev = Network::seed(&moto.seeder(), "us-east-1", "10.1", "dev").await;
+    let prod = Network::seed(&moto.seeder(), "us-east-1", "10.2", "prod").await;
+    moto.put_state(BUCKET, "apps/one.tfstate", &dev.declare_tagged(TfState::new(), None, None)).await;
+    moto.put_state(BUCKET, "apps/two.tfstate", &prod.declare_tagged(TfState::new(), None, None)).await;
+
+    let out =
+        moto.leftover().args(["scan", "--state", "s3://tfstate", "--region", "us-east-1", "--format", "json"]).run();
+    out.assert_code(0);
+    assert_eq!(out.findings(), Vec::<(String, String)>::new(), "{}", out.stdout);
+
+    // A hand-made instance tagged for qa, which nothing read declares: qa only *appears*
+    // deleted. The instance is a leftover by evidence (no state declares it, it sits in a
+    // managed subnet); the guess about qa is a note on that finding, not a finding of its own.
+    let ec2 = moto.ec2("us-east-1").await;
+    let stray = ec2
+        .run_instances()
+        .image_id(AMI)
+        .min_count(1)
+        .max_count(1)
+        .subnet_id(&dev.subnet)
+        .tag_specifications(tag_spec(ResourceType::Instance, &[("Environment", "qa")]))
+        .send()
+        .await
+        .unwrap()
+        .instances()[0]
+        .instance_id()
+        .unwrap()
+        .to_owned();
+    let out =
+        moto.leftover().args(["scan", "--state", "s3://tfstate", "--region", "us-east-1", "--format", "json"]).run();
+    out.assert_code(1);
+    assert_each_resource_reported_once(&out);
+    let report = out.json();
+    let found = findings_of(&report, &stray);
+    assert_eq!(found.len(), 1, "{}", out.stdout);
+    assert_eq!(found[0]["kind"], "blocking-dependency");
+    assert_eq!(found[0]["environment"], "qa");
+    let reason = found[0]["reason"].as_str().unwrap();
+    assert!(reason.contains("appears deleted (inferred"), "{reason}");
+    assert_eq!(out.findings().len(), 1, "only the stray instance: {}", out.stdout);
+}
+
+#[tokio::test]
+async fn issue_12_an_inferred_deletion_alone_does_not_fail_the_run() {
+    let moto = Moto::start();
+    moto.bucket(BUCKET).await;
+    let dev = Network::seed(&moto.seeder(), "us-east-1", "10.1", "dev").await;
+    moto.put_state(BUCKET, "dev/network.tfstate", &dev.declare(TfState::new(), None, "dev")).await;
+    // Made by another tool (CloudFormation) and tagged for an environment no state names.
+    let ec2 = moto.ec2("us-east-1").await;
+    let volume = ec2
+        .create_volume()
+        .availability_zone("us-east-1a")
+        .size(8)
+        .tag_specifications(tag_spec(
+            ResourceType::Volume,
+            &[("Environment", "sandbox"), ("aws:cloudformation:stack-name", "sandbox-data")],
+        ))
+        .send()
+        .await
+        .unwrap()
+        .volume_id()
+        .unwrap()
+        .to_owned();
+
+    let out =
+        moto.leftover().args(["scan", "--state", "s3://tfstate", "--region", "us-east-1", "--format", "json"]).run();
+    // The guess is reported, as a guess, and does not fail the run by default.
+    out.assert_code(0);
+    let report = out.json();
+    let found = findings_of(&report, &volume);
+    assert_eq!(found.len(), 1, "{}", out.stdout);
+    assert_eq!(found[0]["kind"], "deleted-env");
+    assert_eq!(found[0]["severity"], "info");
+    let reason = found[0]["reason"].as_str().unwrap();
+    assert!(reason.contains("inferred") && reason.contains("decommissioned"), "says what would confirm it: {reason}");
+    // Asked for by name, it fails the run.
+    let out = moto
+        .leftover()
+        .args([
+            "scan",
+            "--state",
+            "s3://tfstate",
+            "--region",
+            "us-east-1",
+            "--format",
+            "json",
+            "--fail-on",
+            "deleted-env",
+        ])
+        .run();
+    out.assert_code(1);
+}
+
+#[tokio::test]
+async fn issue_12_a_leftover_of_a_deleted_environment_in_the_way_of_a_destroy_is_reported_once() {
+    let moto = Moto::start();
+    moto.bucket(BUCKET).await;
+    let dev = Network::seed(&moto.seeder(), "us-east-1", "10.1", "dev").await;
+    moto.put_state(BUCKET, "dev/network.tfstate", &dev.declare_tagged(TfState::new(), None, None)).await;
+    // staging was destroyed: its state is empty, and instances tagged for it were left in
+    // dev's subnet, where they will also block destroying that subnet.
+    moto.put_state(BUCKET, "staging/app.tfstate", &TfState::new()).await;
+    let ec2 = moto.ec2("us-east-1").await;
+    let run = ec2
+        .run_instances()
+        .image_id(AMI)
+        .min_count(3)
+        .max_count(3)
+        .subnet_id(&dev.subnet)
+        .tag_specifications(tag_spec(ResourceType::Instance, &[("Environment", "staging")]))
+        .send()
+        .await
+        .unwrap();
+    let strays: Vec<String> = run.instances().iter().map(|i| i.instance_id().unwrap().to_owned()).collect();
+
+    let out =
+        moto.leftover().args(["scan", "--state", "s3://tfstate", "--region", "us-east-1", "--format", "json"]).run();
+    out.assert_code(1);
+    assert_each_resource_reported_once(&out);
+    let report = out.json();
+    for stray in &strays {
+        let found = findings_of(&report, stray);
+        assert_eq!(found.len(), 1, "{}", out.stdout);
+        assert_eq!(found[0]["kind"], "deleted-env");
+        assert_eq!(found[0]["severity"], "error");
+        let reason = found[0]["reason"].as_str().unwrap();
+        assert!(reason.contains("will block destroying") && reason.contains(&dev.subnet), "{reason}");
+        let blocks: Vec<&Value> =
+            found[0]["related"].as_array().unwrap().iter().filter(|r| r["relation"] == "blocks").collect();
+        assert!(blocks.iter().any(|r| r["id"] == dev.subnet.as_str()), "carries what it blocks: {blocks:?}");
+    }
+}
