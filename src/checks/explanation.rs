@@ -261,9 +261,10 @@ pub fn render_text(e: &Explanation) -> String {
         }
     }
     for trace in &e.paths {
-        let verdict = match &trace.broken {
-            Some(problem) => format!("BROKEN: {problem}"),
-            None => "ok".to_owned(),
+        let verdict = match (&trace.broken, &trace.warning) {
+            (Some(problem), _) => format!("BROKEN: {problem}"),
+            (None, Some(warning)) => format!("PARTLY: {warning}"),
+            (None, None) => "ok".to_owned(),
         };
         out.push_str(&format!(
             "\npath {:?}: {} ({}) → {} ({}): {verdict}\n",
@@ -272,7 +273,11 @@ pub fn render_text(e: &Explanation) -> String {
         for hop in &trace.hops {
             out.push_str(&format!(
                 "  {} {:<15} {} {}: {}\n",
-                if hop.ok { "✓" } else { "✗" },
+                match (hop.ok, hop.partial) {
+                    (true, false) => "✓",
+                    (true, true) => "!",
+                    (false, _) => "✗",
+                },
                 hop.step,
                 hop.kind,
                 hop.id,

@@ -1,16 +1,17 @@
 //! reachability: connectivity expectations checked from the inventory alone, with no
 //! traffic sent. Source subnet → its route table → the most specific route to the
 //! destination → its target (local, an active peering between the right VPCs, a transit
-//! gateway) → the return route → network ACLs both ways (ordered rules, ephemeral ports on
-//! the way back) → the security groups. Each hop is checked for existence and status; the
-//! first broken one is named. Pure.
+//! gateway) → the return route → network ACLs both ways, judged port by port in rule order
+//! (the port out, the expectation's ephemeral ports on the way back) → the security groups.
+//! Each hop is checked for existence and status; the first broken one is named, and return
+//! ports denied in part are a warning. Pure.
 
 use std::fmt;
 
 use serde::Serialize;
 
 use super::Outcome;
-use super::finding::{Finding, FindingKind, Related, ResourceRef};
+use super::finding::{Finding, FindingKind, Related, ResourceRef, Severity};
 use crate::graph::Graph;
 use crate::inventory::subresource::{NetworkAclEntry, SecurityGroupRule, normalize_protocol};
 use crate::inventory::{LiveResource, RelationKind as R, kinds};
@@ -59,6 +60,9 @@ pub struct Hop {
     pub id: String,
     pub detail: String,
     pub ok: bool,
+    /// Passes, but not on every port it needs (return traffic on some ephemeral ports).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub partial: bool,
 }
 
 /// The path of one expectation between one source and one destination subnet.
@@ -72,6 +76,9 @@ pub struct Trace {
     pub hops: Vec<Hop>,
     /// The first broken link, in words.
     pub broken: Option<String>,
+    /// What works only in part (return ports a network ACL denies), in words.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub warning: Option<String>,
     #[serde(skip)]
     pub from_index: usize,
     #[serde(skip)]
@@ -236,35 +243,111 @@ fn protocol_matches(rule: &str, protocol: &str) -> bool {
     rule == "-1" || rule == protocol
 }
 
-/// Whether a network ACL lets `protocol` traffic on ports `lo..=hi` pass to or from
-/// `peer`; `Err` names the rule that stops it.
-fn acl_allows(
-    entries: &[NetworkAclEntry],
-    egress: bool,
-    protocol: &str,
+/// Ports `lo..=hi`, both ends included.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Ports {
     lo: i32,
     hi: i32,
-    peer: Cidr,
-) -> Result<i32, i32> {
+}
+
+impl Ports {
+    fn one(port: i32) -> Self {
+        Self { lo: port, hi: port }
+    }
+
+    fn count(self) -> i64 {
+        i64::from(self.hi) - i64::from(self.lo) + 1
+    }
+}
+
+impl fmt::Display for Ports {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.lo == self.hi { write!(f, "{}", self.lo) } else { write!(f, "{}-{}", self.lo, self.hi) }
+    }
+}
+
+/// The number every network ACL's last rule (`*`, deny everything) carries.
+const LAST_RULE: i32 = 32767;
+
+fn rule_name(rule: i32) -> String {
+    if rule == LAST_RULE { "*".to_owned() } else { rule.to_string() }
+}
+
+/// What one network ACL rule decided for some of the ports asked about.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Decision {
+    ports: Ports,
+    rule: i32,
+    allow: bool,
+}
+
+/// How a network ACL treats `protocol` traffic on `ports` to or from `peer`, in rule order:
+/// each rule, lowest number first, decides the ports it matches that no earlier rule
+/// decided; ports no rule matches fall to the final `*` deny. The decisions cover `ports`
+/// exactly, sorted by port, with neighbours decided by the same rule merged.
+fn acl_decisions(entries: &[NetworkAclEntry], egress: bool, protocol: &str, ports: Ports, peer: Cidr) -> Vec<Decision> {
     let mut rules: Vec<&NetworkAclEntry> = entries.iter().filter(|e| e.egress == egress && e.cidr.is_some()).collect();
     rules.sort_by_key(|e| e.rule_number);
+    let mut open = vec![ports];
+    let mut decided = Vec::new();
     for rule in rules {
+        if open.is_empty() {
+            break;
+        }
         let Some(cidr) = rule.cidr.as_deref().and_then(Cidr::parse) else { continue };
         if !protocol_matches(&rule.protocol, protocol) || !cidr.contains(peer) {
             continue;
         }
         let all_ports = normalize_protocol(&rule.protocol) == "-1" || rule.from_port.is_none();
-        let (from, to) = (rule.from_port.unwrap_or(0), rule.to_port.unwrap_or(65535));
-        let covers = all_ports || (from <= lo && hi <= to);
-        let overlaps = all_ports || (from <= hi && lo <= to);
-        if rule.action == "deny" && overlaps {
-            return Err(rule.rule_number);
+        let (from, to) =
+            if all_ports { (0, 65535) } else { (rule.from_port.unwrap_or(0), rule.to_port.unwrap_or(65535)) };
+        let allow = rule.action == "allow";
+        let mut still_open = Vec::with_capacity(open.len() + 1);
+        for range in open {
+            let (lo, hi) = (range.lo.max(from), range.hi.min(to));
+            if lo > hi {
+                still_open.push(range);
+                continue;
+            }
+            decided.push(Decision { ports: Ports { lo, hi }, rule: rule.rule_number, allow });
+            if range.lo < lo {
+                still_open.push(Ports { lo: range.lo, hi: lo - 1 });
+            }
+            if hi < range.hi {
+                still_open.push(Ports { lo: hi + 1, hi: range.hi });
+            }
         }
-        if rule.action == "allow" && covers {
-            return Ok(rule.rule_number);
+        open = still_open;
+    }
+    decided.extend(open.into_iter().map(|ports| Decision { ports, rule: LAST_RULE, allow: false }));
+    decided.sort_by_key(|d| d.ports.lo);
+    let mut merged: Vec<Decision> = Vec::with_capacity(decided.len());
+    for d in decided {
+        match merged.last_mut() {
+            Some(last) if last.rule == d.rule && last.allow == d.allow && last.ports.hi + 1 == d.ports.lo => {
+                last.ports.hi = d.ports.hi;
+            }
+            _ => merged.push(d),
         }
     }
-    Err(32767)
+    merged
+}
+
+/// The ports of `ranges` (sorted or not) as sorted, disjoint, merged ranges.
+fn union(mut ranges: Vec<Ports>) -> Vec<Ports> {
+    ranges.sort_by_key(|p| p.lo);
+    let mut out: Vec<Ports> = Vec::with_capacity(ranges.len());
+    for p in ranges {
+        match out.last_mut() {
+            Some(last) if p.lo <= last.hi.saturating_add(1) => last.hi = last.hi.max(p.hi),
+            _ => out.push(p),
+        }
+    }
+    out
+}
+
+fn list<T: fmt::Display>(items: &[T]) -> String {
+    items.iter().map(ToString::to_string).collect::<Vec<_>>().join(", ")
 }
 
 fn rule_allows(
@@ -288,6 +371,68 @@ fn rule_allows(
     rule.group.as_ref().is_some_and(|g| peer_groups.contains(g))
 }
 
+/// What one network ACL, in one direction, denies of the ports a path needs.
+struct AclVerdict {
+    /// Where its hop is in the trace.
+    hop: usize,
+    acl: String,
+    subnet: String,
+    egress: bool,
+    protocol: String,
+    peer: Cidr,
+    /// The denied sub-ranges, each with the rule that denies it.
+    denied: Vec<Decision>,
+}
+
+impl AclVerdict {
+    fn direction(&self) -> &'static str {
+        if self.egress { "outbound" } else { "inbound" }
+    }
+
+    fn prep(&self) -> &'static str {
+        if self.egress { "to" } else { "from" }
+    }
+
+    fn rules(&self) -> Vec<i32> {
+        let mut rules: Vec<i32> = self.denied.iter().map(|d| d.rule).collect();
+        rules.sort_unstable();
+        rules.dedup();
+        rules
+    }
+
+    /// "rule 90", "rules 50, 60", "rule *".
+    fn rules_text(&self) -> String {
+        let rules: Vec<String> = self.rules().into_iter().map(rule_name).collect();
+        format!("rule{} {}", if rules.len() == 1 { "" } else { "s" }, rules.join(", "))
+    }
+
+    /// The denial in words: "network ACL acl-1 of subnet subnet-1 denies outbound tcp 443
+    /// to 10.1.0.0/16 (rule 90)".
+    fn denial(&self) -> String {
+        let ports = if self.rules().len() == 1 {
+            let ports: Vec<Ports> = self.denied.iter().map(|d| d.ports).collect();
+            format!("{} {} {} ({})", list(&ports), self.prep(), self.peer, self.rules_text())
+        } else {
+            let each: Vec<String> =
+                self.denied.iter().map(|d| format!("{} (rule {})", d.ports, rule_name(d.rule))).collect();
+            format!("{} {} {}", each.join(", "), self.prep(), self.peer)
+        };
+        format!(
+            "network ACL {} of subnet {} denies {} {} {ports}",
+            self.acl,
+            self.subnet,
+            self.direction(),
+            self.protocol
+        )
+    }
+
+    /// Who denies, for a warning: "rule 50 of network ACL acl-1 (outbound from subnet subnet-1)".
+    fn blame(&self) -> String {
+        let at = if self.egress { "outbound from" } else { "inbound to" };
+        format!("{} of network ACL {} ({at} subnet {})", self.rules_text(), self.acl, self.subnet)
+    }
+}
+
 struct Walk<'g, 'a> {
     graph: &'g Graph<'a>,
     hops: Vec<Hop>,
@@ -295,7 +440,14 @@ struct Walk<'g, 'a> {
 
 impl Walk<'_, '_> {
     fn hop(&mut self, step: &str, r: &LiveResource, detail: String, ok: bool) {
-        self.hops.push(Hop { step: step.to_owned(), kind: r.kind.clone(), id: r.id.clone(), detail, ok });
+        self.hops.push(Hop {
+            step: step.to_owned(),
+            kind: r.kind.clone(),
+            id: r.id.clone(),
+            detail,
+            ok,
+            partial: false,
+        });
     }
 
     /// Routes from `subnet` towards `dest_cidr` in `dest_vpc`; the peering used, if any.
@@ -378,45 +530,40 @@ impl Walk<'_, '_> {
         }
     }
 
-    fn acl(
-        &mut self,
-        subnet: usize,
-        egress: bool,
-        protocol: &str,
-        ports: (i32, i32),
-        peer: Cidr,
-    ) -> Result<(), String> {
+    /// Judges one direction of one subnet's network ACL, port by port, and records its hop.
+    /// `None` when the subnet has no network ACL leftover can see.
+    fn acl(&mut self, subnet: usize, egress: bool, protocol: &str, ports: Ports, peer: Cidr) -> Option<AclVerdict> {
         let graph = self.graph;
-        let Some(acl) = acl_of(graph, subnet) else { return Ok(()) };
+        let acl = acl_of(graph, subnet)?;
         let a = &graph.live()[acl];
-        let direction = if egress { "outbound" } else { "inbound" };
-        let ports_text = if ports.0 == ports.1 { ports.0.to_string() } else { format!("{}-{}", ports.0, ports.1) };
-        let prep = if egress { "to" } else { "from" };
-        match acl_allows(&a.parts.entries, egress, protocol, ports.0, ports.1, peer) {
-            Ok(rule) => {
-                self.hop(
-                    "network ACL",
-                    a,
-                    format!("{direction} {protocol} {ports_text} {prep} {peer} allowed by rule {rule}"),
-                    true,
-                );
-                Ok(())
-            }
-            Err(rule) => {
-                self.hop(
-                    "network ACL",
-                    a,
-                    format!("{direction} {protocol} {ports_text} {prep} {peer} denied by rule {rule}"),
-                    false,
-                );
-                Err(format!(
-                    "network ACL {} of subnet {} denies {direction} {protocol} {ports_text} {prep} {peer} (rule {})",
-                    a.id,
-                    graph.live()[subnet].id,
-                    if rule == 32767 { "*".to_owned() } else { rule.to_string() }
-                ))
-            }
+        let decisions = acl_decisions(&a.parts.entries, egress, protocol, ports, peer);
+        let verdict = AclVerdict {
+            hop: self.hops.len(),
+            acl: a.id.clone(),
+            subnet: graph.live()[subnet].id.clone(),
+            egress,
+            protocol: protocol.to_owned(),
+            peer,
+            denied: decisions.iter().filter(|d| !d.allow).copied().collect(),
+        };
+        let traffic = format!("{} {protocol} {ports} {} {peer}", verdict.direction(), verdict.prep());
+        let verb = |d: &Decision| if d.allow { "allowed" } else { "denied" };
+        let detail = match decisions.as_slice() {
+            [one] => format!("{traffic} {} by rule {}", verb(one), rule_name(one.rule)),
+            many => format!(
+                "{traffic}: {}",
+                many.iter()
+                    .map(|d| format!("{} {} by rule {}", d.ports, verb(d), rule_name(d.rule)))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        };
+        let allowed = decisions.iter().any(|d| d.allow);
+        self.hop("network ACL", a, detail, allowed);
+        if let Some(hop) = self.hops.last_mut() {
+            hop.partial = allowed && !verdict.denied.is_empty();
         }
+        Some(verdict)
     }
 
     // The direction, the traffic and both ends are all needed; grouping them adds nothing.
@@ -465,6 +612,7 @@ impl Walk<'_, '_> {
 
 fn walk(graph: &Graph<'_>, exp: &Expectation, from: &End, to: &End, s: usize, d: usize) -> Trace {
     let mut walk = Walk { graph, hops: Vec::new() };
+    let mut warning = None;
     let protocol = exp.protocol.as_str();
     let port = i32::from(exp.port);
     let result = (|| -> Result<(), String> {
@@ -489,10 +637,44 @@ fn walk(graph: &Graph<'_>, exp: &Expectation, from: &End, to: &End, s: usize, d:
         {
             return Err(format!("traffic goes out through {a} but the return route uses {b}"));
         }
-        walk.acl(s, true, protocol, (port, port), dst)?;
-        walk.acl(d, false, protocol, (port, port), src)?;
-        walk.acl(d, true, protocol, (1024, 65535), src)?;
-        walk.acl(s, false, protocol, (1024, 65535), dst)?;
+        // The request: the one port, out of the source subnet and into the destination's.
+        for (subnet, egress, peer) in [(s, true, dst), (d, false, src)] {
+            if let Some(verdict) = walk.acl(subnet, egress, protocol, Ports::one(port), peer)
+                && !verdict.denied.is_empty()
+            {
+                return Err(verdict.denial());
+            }
+        }
+        // The answer returns to whichever ephemeral port the client picked: it must pass
+        // both network ACLs on some port of the range; the ports either one denies fail.
+        let ephemeral = Ports { lo: i32::from(exp.ephemeral_ports.0), hi: i32::from(exp.ephemeral_ports.1) };
+        let returning: Vec<AclVerdict> = [(d, true, src), (s, false, dst)]
+            .into_iter()
+            .filter_map(|(subnet, egress, peer)| walk.acl(subnet, egress, protocol, ephemeral, peer))
+            .filter(|v| !v.denied.is_empty())
+            .collect();
+        let blocked = union(returning.iter().flat_map(|v| v.denied.iter().map(|d| d.ports)).collect());
+        if blocked.iter().map(|p| p.count()).sum::<i64>() == ephemeral.count() {
+            for v in &returning {
+                walk.hops[v.hop].ok = false;
+                walk.hops[v.hop].partial = false;
+            }
+            let denials: Vec<String> = returning.iter().map(AclVerdict::denial).collect();
+            return Err(format!(
+                "no return traffic can pass on any ephemeral port ({ephemeral}): {}",
+                denials.join("; ")
+            ));
+        }
+        if !blocked.is_empty() {
+            let blame: Vec<String> = returning.iter().map(AclVerdict::blame).collect();
+            warning = Some(format!(
+                "return traffic on port{} {} is denied by {}; connections whose client picks {} fail",
+                if blocked.len() == 1 && blocked[0].count() == 1 { "" } else { "s" },
+                list(&blocked),
+                blame.join(" and "),
+                if blocked.len() == 1 && blocked[0].count() == 1 { "that port" } else { "those ports" },
+            ));
+        }
         walk.groups(&from.groups, true, protocol, port, dst, &to.groups, s_live)?;
         walk.groups(&to.groups, false, protocol, port, src, &from.groups, d_live)?;
         Ok(())
@@ -505,6 +687,7 @@ fn walk(graph: &Graph<'_>, exp: &Expectation, from: &End, to: &End, s: usize, d:
         to_subnet: graph.live()[d].id.clone(),
         hops: walk.hops,
         broken: result.err(),
+        warning,
         from_index: from.resource,
         to_index: to.resource,
     }
@@ -522,8 +705,12 @@ pub enum Unevaluated {
 const NETWORK_KINDS: &[&str] = &[
     "ec2:subnet",
     "ec2:route-table",
+    "ec2:route",
     "ec2:network-acl",
     "ec2:security-group",
+    // Listed apart from the groups (DescribeSecurityGroupRules): without them every group
+    // would seem to allow nothing.
+    "ec2:security-group-rule",
     "ec2:vpc-peering-connection",
     "ec2:vpc",
 ];
@@ -569,6 +756,52 @@ pub fn evaluate(graph: &Graph<'_>, exp: &Expectation) -> Result<Vec<Trace>, Unev
     Ok(traces)
 }
 
+/// The finding one trace of an expectation makes: `problem` in words, the hop to blame
+/// related as `relation`.
+fn finding(
+    graph: &Graph<'_>,
+    exp: &Expectation,
+    trace: &Trace,
+    problem: &str,
+    severity: Severity,
+    blamed: Option<(&Hop, &str)>,
+) -> Finding {
+    let from = &graph.live()[trace.from_index];
+    let mut related = vec![Related {
+        relation: "expects-to-reach".to_owned(),
+        id: trace.to.clone(),
+        kind: Some(graph.live()[trace.to_index].kind.clone()),
+        state: None,
+    }];
+    if let Some((hop, relation)) = blamed {
+        related.push(Related {
+            relation: relation.to_owned(),
+            id: hop.id.clone(),
+            kind: Some(hop.kind.clone()),
+            state: None,
+        });
+    }
+    Finding {
+        kind: FindingKind::Unreachable,
+        severity,
+        resource: ResourceRef::from_live(from),
+        reason: format!(
+            "{} (port {}/{}): from {} to {}: {problem}",
+            exp.name, exp.port, exp.protocol, trace.from_subnet, trace.to_subnet
+        ),
+        state: graph.accounting(trace.from_index).first().map(|&d| super::finding::StateRef::of(graph.decl(d))),
+        subject: Some(exp.name.clone()),
+        related,
+        drift: None,
+        environment: graph.env_of_live(trace.from_index),
+        order: Vec::new(),
+        remains: None,
+    }
+}
+
+/// One finding per expectation: the first broken path at the policy's severity for
+/// `unreachable`; else the first path whose return traffic is denied on part of the
+/// ephemeral ports, at most a warning (it works, for some connections only).
 pub fn check(graph: &Graph<'_>, outcome: &mut Outcome) {
     for exp in &graph.policy.expectations {
         let traces = match evaluate(graph, exp) {
@@ -582,44 +815,15 @@ pub fn check(graph: &Graph<'_>, outcome: &mut Outcome) {
                 continue;
             }
         };
+        let severity = graph.policy.severity(FindingKind::Unreachable);
         if let Some(trace) = traces.iter().find(|t| t.broken.is_some()) {
-            let from = &graph.live()[trace.from_index];
-            let broken_hop = trace.hops.iter().find(|h| !h.ok);
-            let mut related = vec![Related {
-                relation: "expects-to-reach".to_owned(),
-                id: trace.to.clone(),
-                kind: Some(graph.live()[trace.to_index].kind.clone()),
-                state: None,
-            }];
-            if let Some(hop) = broken_hop {
-                related.push(Related {
-                    relation: "broken-link".to_owned(),
-                    id: hop.id.clone(),
-                    kind: Some(hop.kind.clone()),
-                    state: None,
-                });
-            }
-            outcome.findings.push(Finding {
-                kind: FindingKind::Unreachable,
-                severity: graph.policy.severity(FindingKind::Unreachable),
-                resource: ResourceRef::from_live(from),
-                reason: format!(
-                    "{} (port {}/{}): from {} to {}: {}",
-                    exp.name,
-                    exp.port,
-                    exp.protocol,
-                    trace.from_subnet,
-                    trace.to_subnet,
-                    trace.broken.as_deref().unwrap_or("")
-                ),
-                state: graph.accounting(trace.from_index).first().map(|&d| super::finding::StateRef::of(graph.decl(d))),
-                subject: Some(exp.name.clone()),
-                related,
-                drift: None,
-                environment: graph.env_of_live(trace.from_index),
-                order: Vec::new(),
-                remains: None,
-            });
+            let hop = trace.hops.iter().find(|h| !h.ok).map(|h| (h, "broken-link"));
+            let problem = trace.broken.as_deref().unwrap_or_default();
+            outcome.findings.push(finding(graph, exp, trace, problem, severity, hop));
+        } else if let Some(trace) = traces.iter().find(|t| t.warning.is_some()) {
+            let hop = trace.hops.iter().find(|h| h.partial).map(|h| (h, "partly-blocked-by"));
+            let problem = trace.warning.as_deref().unwrap_or_default();
+            outcome.findings.push(finding(graph, exp, trace, problem, severity.min(Severity::Warning), hop));
         }
         outcome.traces.extend(traces);
     }
@@ -628,6 +832,8 @@ pub fn check(graph: &Graph<'_>, outcome: &mut Outcome) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::inventory::Inventory;
+    use crate::policy::Policy;
 
     #[test]
     fn cidrs_contain() {
@@ -654,6 +860,18 @@ mod tests {
         }
     }
 
+    fn ports(lo: i32, hi: i32) -> Ports {
+        Ports { lo, hi }
+    }
+
+    fn allowed(decisions: &[Decision]) -> Vec<(i32, i32, i32)> {
+        decisions.iter().filter(|d| d.allow).map(|d| (d.ports.lo, d.ports.hi, d.rule)).collect()
+    }
+
+    fn denied(decisions: &[Decision]) -> Vec<(i32, i32, i32)> {
+        decisions.iter().filter(|d| !d.allow).map(|d| (d.ports.lo, d.ports.hi, d.rule)).collect()
+    }
+
     #[test]
     fn acl_rules_apply_in_order() {
         let peer = Cidr::parse("10.1.1.0/24").expect("cidr");
@@ -662,10 +880,238 @@ mod tests {
             entry(200, false, "allow", "0.0.0.0/0", None),
             entry(32767, false, "deny", "0.0.0.0/0", None),
         ];
-        assert_eq!(acl_allows(&entries, false, "tcp", 6379, 6379, peer), Err(100));
-        assert_eq!(acl_allows(&entries, false, "tcp", 443, 443, peer), Ok(200));
-        assert_eq!(acl_allows(&entries, true, "tcp", 443, 443, peer), Err(32767));
+        assert_eq!(denied(&acl_decisions(&entries, false, "tcp", Ports::one(6379), peer)), vec![(6379, 6379, 100)]);
+        assert_eq!(allowed(&acl_decisions(&entries, false, "tcp", Ports::one(443), peer)), vec![(443, 443, 200)]);
+        // No egress rule at all: the final `*` rule denies.
+        assert_eq!(denied(&acl_decisions(&entries, true, "tcp", Ports::one(443), peer)), vec![(443, 443, LAST_RULE)]);
         let ephemeral = vec![entry(100, true, "allow", "10.1.0.0/16", Some((1024, 65535)))];
-        assert_eq!(acl_allows(&ephemeral, true, "tcp", 1024, 65535, peer), Ok(100));
+        assert_eq!(
+            allowed(&acl_decisions(&ephemeral, true, "tcp", ports(1024, 65535), peer)),
+            vec![(1024, 65535, 100)]
+        );
+        // A rule whose CIDR does not hold the peer decides nothing.
+        let elsewhere = vec![
+            entry(10, true, "deny", "192.168.0.0/16", None),
+            entry(20, true, "allow", "10.0.0.0/8", Some((0, 65535))),
+        ];
+        assert_eq!(allowed(&acl_decisions(&elsewhere, true, "udp", ports(1024, 65535), peer)), Vec::new());
+        assert_eq!(allowed(&acl_decisions(&elsewhere, true, "tcp", ports(1024, 65535), peer)), vec![(1024, 65535, 20)]);
+    }
+
+    #[test]
+    fn issue_12_a_deny_of_other_ports_before_an_allow_all_decides_nothing_here() {
+        let peer = Cidr::parse("10.1.1.0/24").expect("cidr");
+        let hardened = vec![
+            entry(90, true, "deny", "0.0.0.0/0", Some((3389, 3389))),
+            entry(100, true, "allow", "0.0.0.0/0", None),
+            entry(32767, true, "deny", "0.0.0.0/0", None),
+        ];
+        assert_eq!(allowed(&acl_decisions(&hardened, true, "tcp", Ports::one(443), peer)), vec![(443, 443, 100)]);
+        assert_eq!(
+            allowed(&acl_decisions(&hardened, true, "tcp", ports(32768, 65535), peer)),
+            vec![(32768, 65535, 100)]
+        );
+        // Across the rule's port, each sub-range goes to the rule that decides it.
+        let all = acl_decisions(&hardened, true, "tcp", ports(1024, 65535), peer);
+        assert_eq!(allowed(&all), vec![(1024, 3388, 100), (3390, 65535, 100)]);
+        assert_eq!(denied(&all), vec![(3389, 3389, 90)]);
+        // An allow first wins over a later deny of the same ports.
+        let allow_first = vec![
+            entry(10, true, "allow", "0.0.0.0/0", Some((32768, 40000))),
+            entry(20, true, "deny", "0.0.0.0/0", Some((30000, 50000))),
+            entry(30, true, "allow", "0.0.0.0/0", None),
+        ];
+        let d = acl_decisions(&allow_first, true, "tcp", ports(32768, 65535), peer);
+        assert_eq!(allowed(&d), vec![(32768, 40000, 10), (50001, 65535, 30)]);
+        assert_eq!(denied(&d), vec![(40001, 50000, 20)]);
+    }
+
+    #[test]
+    fn port_ranges_union() {
+        assert_eq!(union(vec![ports(5, 9), ports(1, 3), ports(4, 4), ports(20, 30)]), vec![ports(1, 9), ports(20, 30)]);
+        assert_eq!(union(vec![ports(1, 10), ports(2, 3)]), vec![ports(1, 10)]);
+    }
+
+    // ---- whole paths, on a hand-built inventory --------------------------------------
+
+    const ACCOUNT: &str = "123456789012";
+    const REGION: &str = "us-east-1";
+
+    fn live(kind: &str, id: &str) -> LiveResource {
+        LiveResource::new(kind, id, ACCOUNT, REGION)
+    }
+
+    /// One VPC, a client subnet and a server subnet sharing one network ACL with `entries`
+    /// (both directions), an instance in the server subnet.
+    fn scene(entries: Vec<NetworkAclEntry>) -> Inventory {
+        let mut vpc = live("ec2:vpc", "vpc-1");
+        vpc.set_attr("cidr_block", "10.0.0.0/16");
+        let mut client = live("ec2:subnet", "subnet-client");
+        client.relate(R::InVpc, "ec2:vpc", Some("vpc-1"));
+        client.set_attr("cidr_block", "10.0.1.0/24");
+        let mut server = live("ec2:subnet", "subnet-server");
+        server.relate(R::InVpc, "ec2:vpc", Some("vpc-1"));
+        server.set_attr("cidr_block", "10.0.2.0/24");
+        let mut table = live("ec2:route-table", "rtb-main");
+        table.set_attr("main", true);
+        table.relate(R::InVpc, "ec2:vpc", Some("vpc-1"));
+        let mut acl = live("ec2:network-acl", "acl-hardened");
+        acl.set_attr("is_default", true);
+        acl.relate(R::InVpc, "ec2:vpc", Some("vpc-1"));
+        acl.parts.entries = entries;
+        let mut instance = live("ec2:instance", "i-web");
+        instance.relate(R::InSubnet, "ec2:subnet", Some("subnet-server"));
+        instance.set_attr("private_ip", "10.0.2.10");
+        let mut inv = Inventory::new("now".into(), vec![ACCOUNT.into()], vec![REGION.into()]);
+        inv.resources = vec![vpc, client, server, table, acl, instance];
+        inv
+    }
+
+    /// Both directions of `rules` (number, action, ports or all), then the final `*` deny.
+    /// A rule for `both_ways`: its number, its action, its ports (all when `None`).
+    type Rule<'a> = (i32, &'a str, Option<(i32, i32)>);
+
+    fn both_ways(rules: &[Rule<'_>]) -> Vec<NetworkAclEntry> {
+        let mut out = Vec::new();
+        for egress in [false, true] {
+            out.extend(rules.iter().map(|(n, action, ports)| entry(*n, egress, action, "0.0.0.0/0", *ports)));
+            out.push(entry(LAST_RULE, egress, "deny", "0.0.0.0/0", None));
+        }
+        out
+    }
+
+    fn policy(extra: &str) -> Policy {
+        let mut policy = Policy::builtin();
+        policy
+            .layer_text(
+                "expect.toml",
+                &format!(
+                    "[[expect.reachable]]\nname = \"web\"\nfrom = \"ec2:subnet/subnet-client\"\nto = \"ec2:instance/i-web\"\nport = 443\n{extra}"
+                ),
+            )
+            .expect("valid policy");
+        policy
+    }
+
+    fn run(inv: &Inventory, policy: &Policy) -> (Vec<Finding>, Vec<Trace>, usize) {
+        let states = crate::state::StateSet::default();
+        let graph = Graph::build(inv, &states, policy);
+        let mut outcome = Outcome::default();
+        check(&graph, &mut outcome);
+        assert!(outcome.errors.is_empty(), "{:?}", outcome.errors);
+        (outcome.findings, outcome.traces, outcome.withheld)
+    }
+
+    #[test]
+    fn issue_12_a_deny_of_3389_before_allow_all_leaves_443_reachable() {
+        let inv = scene(both_ways(&[(90, "deny", Some((3389, 3389))), (100, "allow", None)]));
+        let (findings, traces, _) = run(&inv, &policy(""));
+        assert!(findings.is_empty(), "{findings:#?}");
+        assert_eq!(traces.len(), 1);
+        assert_eq!(traces[0].broken, None);
+        assert_eq!(traces[0].warning, None);
+        let acl_hops: Vec<&Hop> = traces[0].hops.iter().filter(|h| h.step == "network ACL").collect();
+        assert_eq!(acl_hops.len(), 4);
+        assert!(acl_hops.iter().all(|h| h.ok && !h.partial), "{acl_hops:#?}");
+        assert!(acl_hops[2].detail.contains("32768-65535") && acl_hops[2].detail.contains("rule 100"), "{acl_hops:#?}");
+    }
+
+    #[test]
+    fn issue_12_a_partly_denied_return_range_is_a_warning_naming_the_ports() {
+        let mut entries = both_ways(&[(100, "allow", None)]);
+        entries.push(entry(50, true, "deny", "0.0.0.0/0", Some((1024, 40000))));
+        let inv = scene(entries);
+        let (findings, traces, _) = run(&inv, &policy(""));
+        assert_eq!(traces[0].broken, None, "{:#?}", traces[0]);
+        assert_eq!(findings.len(), 1, "{findings:#?}");
+        let f = &findings[0];
+        assert_eq!(f.kind, FindingKind::Unreachable);
+        assert_eq!(f.severity, Severity::Warning);
+        assert!(f.reason.contains("return traffic on ports 32768-40000 is denied by rule 50 of network ACL acl-hardened (outbound from subnet subnet-server)"), "{}", f.reason);
+        assert!(f.reason.contains("connections whose client picks those ports fail"), "{}", f.reason);
+        assert!(
+            f.related.iter().any(|r| r.relation == "partly-blocked-by" && r.id == "acl-hardened"),
+            "{:?}",
+            f.related
+        );
+        let partial: Vec<&Hop> = traces[0].hops.iter().filter(|h| h.partial).collect();
+        assert_eq!(partial.len(), 1, "{:#?}", traces[0].hops);
+        assert!(partial[0].ok && partial[0].detail.contains("32768-40000 denied by rule 50"), "{}", partial[0].detail);
+        assert!(partial[0].detail.contains("40001-65535 allowed by rule 100"), "{}", partial[0].detail);
+        // A policy that lowers `unreachable` lowers the warning with it, never raises it.
+        let mut quiet = policy("");
+        quiet.layer_text("severity.toml", "[severity]\nunreachable = \"info\"\n").expect("valid");
+        assert_eq!(run(&inv, &quiet).0[0].severity, Severity::Info);
+    }
+
+    #[test]
+    fn issue_12_a_return_range_denied_whole_is_unreachable_naming_the_rule() {
+        let mut entries = both_ways(&[(100, "allow", None)]);
+        entries.push(entry(90, false, "deny", "0.0.0.0/0", Some((1024, 65535))));
+        let inv = scene(entries);
+        let (findings, traces, _) = run(&inv, &policy(""));
+        assert_eq!(findings.len(), 1, "{findings:#?}");
+        assert_eq!(findings[0].severity, Severity::Error);
+        let reason = &findings[0].reason;
+        assert!(reason.contains("no return traffic can pass on any ephemeral port (32768-65535)"), "{reason}");
+        assert!(
+            reason.contains("network ACL acl-hardened of subnet subnet-client denies inbound tcp 32768-65535 from 10.0.2.10/32 (rule 90)"),
+            "{reason}"
+        );
+        assert!(findings[0].related.iter().any(|r| r.relation == "broken-link" && r.id == "acl-hardened"));
+        assert!(traces[0].hops.iter().any(|h| !h.ok && h.step == "network ACL"));
+        // Two ACL directions that each deny half leave no port either: still unreachable.
+        let mut halves = both_ways(&[(100, "allow", None)]);
+        halves.push(entry(50, true, "deny", "0.0.0.0/0", Some((32768, 50000))));
+        halves.push(entry(50, false, "deny", "0.0.0.0/0", Some((50001, 65535))));
+        let (findings, _, _) = run(&scene(halves), &policy(""));
+        assert_eq!(findings.len(), 1, "{findings:#?}");
+        assert_eq!(findings[0].severity, Severity::Error);
+        assert!(findings[0].reason.contains("32768-50000") && findings[0].reason.contains("50001-65535"));
+        // The forward port denied is unreachable as before.
+        let forward = both_ways(&[(90, "deny", Some((443, 443))), (100, "allow", None)]);
+        let (findings, _, _) = run(&scene(forward), &policy(""));
+        assert!(
+            findings[0].reason.contains("denies outbound tcp 443 to 10.0.2.10/32 (rule 90)"),
+            "{}",
+            findings[0].reason
+        );
+    }
+
+    #[test]
+    fn issue_12_ephemeral_ports_come_from_the_expectation() {
+        let mut entries = both_ways(&[(100, "allow", None)]);
+        entries.push(entry(50, true, "deny", "0.0.0.0/0", Some((1024, 40000))));
+        let inv = scene(entries);
+        let (findings, _, _) = run(&inv, &policy("ephemeral_ports = \"1024-65535\"\n"));
+        assert_eq!(findings[0].severity, Severity::Warning);
+        assert!(
+            findings[0].reason.contains("return traffic on ports 1024-40000 is denied by rule 50"),
+            "{}",
+            findings[0].reason
+        );
+        let (findings, _, _) = run(&inv, &policy("ephemeral_ports = \"49152-65535\"\n"));
+        assert!(findings.is_empty(), "{findings:#?}");
+        let (findings, _, _) = run(&inv, &policy("ephemeral_ports = \"32768-40000\"\n"));
+        assert_eq!(findings[0].severity, Severity::Error);
+        assert!(findings[0].reason.contains("any ephemeral port (32768-40000)"), "{}", findings[0].reason);
+    }
+
+    #[test]
+    fn issue_12_a_failed_security_group_rule_listing_withholds_the_expectation() {
+        let mut inv = scene(both_ways(&[(100, "allow", None)]));
+        inv.gaps.push(crate::inventory::CoverageGap {
+            service: "ec2".into(),
+            account: Some(ACCOUNT.into()),
+            region: Some(REGION.into()),
+            operation: "DescribeSecurityGroupRules".into(),
+            error: "AccessDenied".into(),
+            cause: crate::inventory::GapCause::Denied,
+            object: None,
+            kinds: vec!["ec2:security-group-rule".into()],
+        });
+        let (findings, traces, withheld) = run(&inv, &policy(""));
+        assert!(findings.is_empty() && traces.is_empty(), "{findings:#?}");
+        assert_eq!(withheld, 1);
     }
 }

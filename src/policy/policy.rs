@@ -125,6 +125,8 @@ struct ReachableFile {
     port: Spanned<i64>,
     #[serde(default)]
     protocol: Option<Spanned<String>>,
+    #[serde(default)]
+    ephemeral_ports: Option<Spanned<String>>,
 }
 
 // ---- the compiled policy -----------------------------------------------------------------
@@ -213,7 +215,22 @@ pub struct Expectation {
     pub to: super::selector::Selector,
     pub port: u16,
     pub protocol: String,
+    /// The ports clients pick for their side of a connection, where the answers return
+    /// (`lo`, `hi`, both included).
+    pub ephemeral_ports: (u16, u16),
     pub location: Location,
+}
+
+/// The ephemeral ports of an expectation that names none: the range Linux clients use by
+/// default is 32768-60999, the range IANA assigns is 49152-65535; this holds both.
+pub const DEFAULT_EPHEMERAL_PORTS: (u16, u16) = (32768, 65535);
+
+/// Reads a port range written `LO-HI` (both between 1 and 65535, `LO` not above `HI`).
+fn port_range(text: &str) -> Option<(u16, u16)> {
+    let (lo, hi) = text.split_once('-')?;
+    let lo: u16 = lo.trim().parse().ok().filter(|p| *p > 0)?;
+    let hi: u16 = hi.trim().parse().ok()?;
+    (lo <= hi).then_some((lo, hi))
 }
 
 /// The policy in force: the default plus the user's files.
@@ -445,6 +462,19 @@ impl Policy {
                         ));
                     }
                 };
+                let ephemeral_ports = match &r.ephemeral_ports {
+                    None => DEFAULT_EPHEMERAL_PORTS,
+                    Some(text) => port_range(text.get_ref()).ok_or_else(|| {
+                        invalid(
+                            at(text.span(), &format!("expect.reachable[{i}].ephemeral_ports")),
+                            format!(
+                                "ephemeral_ports {:?} is not a port range LO-HI with 1 <= LO <= HI <= 65535 \
+                                 (for example \"1024-65535\")",
+                                text.get_ref()
+                            ),
+                        )
+                    })?,
+                };
                 let location = at(r.from.span(), &format!("expect.reachable[{i}]"));
                 let from: super::selector::Selector = r
                     .from
@@ -463,6 +493,7 @@ impl Policy {
                     to,
                     port,
                     protocol,
+                    ephemeral_ports,
                     location,
                 });
             }
@@ -523,6 +554,34 @@ mod tests {
         assert!(msg.contains("unknown finding kind"), "{msg}");
         let msg = error_of("not toml at all [");
         assert!(msg.starts_with("user.toml:1"), "{msg}");
+    }
+
+    const REACH: &str =
+        "[[expect.reachable]]\nfrom = \"ec2:subnet/subnet-1\"\nto = \"ec2:subnet/subnet-2\"\nport = 443\n";
+
+    #[test]
+    fn issue_12_ephemeral_ports_default_and_read() {
+        let mut policy = Policy::builtin();
+        policy.layer_text("user.toml", REACH).expect("valid");
+        assert_eq!(policy.expectations[0].ephemeral_ports, (32768, 65535));
+        let mut policy = Policy::builtin();
+        policy.layer_text("user.toml", &format!("{REACH}ephemeral_ports = \"1024-65535\"\n")).expect("valid");
+        assert_eq!(policy.expectations[0].ephemeral_ports, (1024, 65535));
+        let mut policy = Policy::builtin();
+        policy.layer_text("user.toml", &format!("{REACH}ephemeral_ports = \" 49152 - 65535 \"\n")).expect("valid");
+        assert_eq!(policy.expectations[0].ephemeral_ports, (49152, 65535));
+    }
+
+    #[test]
+    fn issue_12_bad_ephemeral_ports_name_file_line_and_key() {
+        for bad in ["\"65535-1024\"", "\"0-65535\"", "\"1024-70000\"", "\"1024\"", "\"ephemeral\"", "\"\""] {
+            let msg = error_of(&format!("{REACH}ephemeral_ports = {bad}\n"));
+            assert!(msg.starts_with("user.toml:5"), "{bad}: {msg}");
+            assert!(msg.contains("expect.reachable[0].ephemeral_ports"), "{bad}: {msg}");
+            assert!(msg.contains("LO-HI"), "{bad}: {msg}");
+        }
+        let msg = error_of(&format!("{REACH}ephemeral_ports = 1024\n"));
+        assert!(msg.starts_with("user.toml:5") && msg.contains("ephemeral_ports"), "{msg}");
     }
 
     #[test]

@@ -259,3 +259,112 @@ async fn an_expectation_that_matches_nothing_is_a_configuration_error() {
     assert!(out.stderr.contains("matches nothing"), "{}", out.stderr);
     assert!(out.stderr.contains("expect.toml:"), "{}", out.stderr);
 }
+
+/// Adds one network ACL entry for tcp `ports` from or to anywhere.
+async fn acl_entry(
+    ec2: &aws_sdk_ec2::Client,
+    acl: &str,
+    rule: i32,
+    action: RuleAction,
+    egress: bool,
+    ports: (i32, i32),
+) {
+    ec2.create_network_acl_entry()
+        .network_acl_id(acl)
+        .rule_number(rule)
+        .protocol("6")
+        .rule_action(action)
+        .egress(egress)
+        .cidr_block("0.0.0.0/0")
+        .port_range(aws_sdk_ec2::types::PortRange::builder().from(ports.0).to(ports.1).build())
+        .send()
+        .await
+        .unwrap();
+}
+
+fn unreachable_findings(out: &crate::support::Output) -> Vec<serde_json::Value> {
+    out.json()["findings"].as_array().unwrap().iter().filter(|f| f["kind"] == "unreachable").cloned().collect()
+}
+
+#[tokio::test]
+async fn issue_12_a_hardened_network_acl_leaves_a_working_path_reachable() {
+    let moto = Moto::start();
+    let p = peered(&moto.seeder(), 443).await;
+    let ec2 = moto.ec2("us-east-1").await;
+    let acls = ec2.describe_network_acls().filters(crate::support::seed::vpc_filter(&p.app_vpc)).send().await.unwrap();
+    let app_acl = acls.network_acls()[0].network_acl_id().unwrap().to_owned();
+    // Hardened both ways on both sides: RDP denied at 90, before the default allow-all at 100.
+    for acl in [&app_acl, &p.db_acl] {
+        for egress in [false, true] {
+            acl_entry(&ec2, acl, 90, RuleAction::Deny, egress, (3389, 3389)).await;
+        }
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let policy = policy(&dir, &format!("ec2:subnet/{}", p.app_subnet), "ec2:instance[tag:Role=db]", 443);
+    let scan = ["scan", "--policy", &policy, "--format", "json", "--fail-on", "unreachable"];
+    let out = moto.leftover().args(scan).run();
+    assert_eq!(unreachable(&out), Vec::<String>::new(), "{}", out.stdout);
+    out.assert_code(0);
+
+    // Part of the default ephemeral range denied on the way back: reachable, with a warning
+    // that names the ports and the rule.
+    acl_entry(&ec2, &p.db_acl, 50, RuleAction::Deny, true, (1024, 40000)).await;
+    let out = moto.leftover().args(scan).run();
+    let found = unreachable_findings(&out);
+    assert_eq!(found.len(), 1, "{}", out.stdout);
+    assert_eq!(found[0]["severity"], "warning", "{}", found[0]);
+    let reason = found[0]["reason"].as_str().unwrap();
+    assert!(
+        reason
+            .contains(&format!("return traffic on ports 32768-40000 is denied by rule 50 of network ACL {}", p.db_acl)),
+        "{reason}"
+    );
+    out.assert_code(1);
+    // A run that fails only on errors lets it pass.
+    moto.leftover().args(["scan", "--policy", &policy, "--fail-on", "error"]).run().assert_code(0);
+    // Clients that pick ports from 1024 up lose more of them.
+    let wide = dir.path().join("wide.toml");
+    std::fs::write(
+        &wide,
+        format!(
+            "[[expect.reachable]]\nfrom = \"ec2:subnet/{}\"\nto = \"ec2:instance[tag:Role=db]\"\nport = 443\nephemeral_ports = \"1024-65535\"\n",
+            p.app_subnet
+        ),
+    )
+    .unwrap();
+    let out = moto.leftover().args(["scan", "--policy", wide.to_str().unwrap(), "--format", "json"]).run();
+    let found = unreachable_findings(&out);
+    assert_eq!(found.len(), 1, "{}", out.stdout);
+    let reason = found[0]["reason"].as_str().unwrap();
+    // Rule 50 decides 3389 on the database side before rule 90 can; the client side's rule 90
+    // denies it on the way in as well.
+    assert!(
+        reason
+            .contains(&format!("return traffic on ports 1024-40000 is denied by rule 50 of network ACL {}", p.db_acl)),
+        "{reason}"
+    );
+    assert!(reason.contains(&format!("rule 90 of network ACL {app_acl}")), "{reason}");
+}
+
+#[tokio::test]
+async fn issue_12_a_denied_security_group_rule_listing_withholds_reachability() {
+    use crate::support::proxy::{Fate, FaultPlan, Match};
+    let moto = Moto::start();
+    let p = peered(&moto.seeder(), 5432).await;
+    let dir = tempfile::tempdir().unwrap();
+    let policy =
+        policy(&dir, &format!("ec2:subnet/{}", p.app_subnet), &format!("ec2:security-group/{}", p.db_sg), 5432);
+    let proxy = moto.proxy(FaultPlan::new(1).deny(Match::operation("ec2", "DescribeSecurityGroupRules")));
+    let out = proxy.leftover().args(["scan", "--policy", &policy, "--format", "json"]).run();
+    assert!(proxy.count(Fate::Denied) > 0);
+    out.assert_code(3);
+    let report = out.json();
+    assert!(
+        report["coverage"]["gaps"].as_array().unwrap().iter().any(|g| g["operation"] == "DescribeSecurityGroupRules"),
+        "{}",
+        report["coverage"]
+    );
+    // Without the rules every group would seem to allow nothing: no conclusion is drawn.
+    assert_eq!(unreachable(&out), Vec::<String>::new(), "{}", out.stdout);
+    assert!(report["summary"]["withheld"].as_u64().unwrap() >= 1, "{}", report["summary"]);
+}
