@@ -165,8 +165,9 @@ pub fn render(report: &Report, options: TableOptions) -> String {
     };
     let ignored = report.summary.get("ignored").map_or_else(String::new, |n| format!(" · {n} ignored by policy"));
     let withheld = report.summary.get("withheld").map_or_else(String::new, |n| format!(" · {n} withheld for the gaps"));
+    let links = report.links_note().map_or_else(String::new, |note| format!(" · {note}"));
     out.push_str(&format!(
-        "{} · scanned {}{ignored}{withheld} · {coverage}\n",
+        "{} · scanned {}{ignored}{withheld}{links} · {coverage}\n",
         report.counts_line(),
         report.scope_line()
     ));
