@@ -171,7 +171,10 @@ fn dangling_relations(graph: &Graph<'_>, outcome: &mut Outcome) {
                 | ("elasticache:subnet-group" | "eks:cluster" | "eks:nodegroup", R::InSubnet, "ec2:subnet")
                 | ("eks:cluster" | "elasticache:cluster", R::UsesSecurityGroup, "ec2:security-group")
         );
-        if !relevant || !listed(graph, &rel.target_kind, r) {
+        // A target of another account is judged only when that account was listed: a rule
+        // naming a group of an account leftover did not scan is not broken.
+        let account = rel.target_account(&r.account);
+        if !relevant || !graph.inventory.listed_completely(&rel.target_kind, account, &r.region) {
             continue;
         }
         let what = match rel.kind {
@@ -209,9 +212,13 @@ fn stale_state_references(graph: &Graph<'_>, outcome: &mut Outcome) {
             if !decl.is_managed() || gone {
                 continue;
             }
-            let (account, region) = graph.placement((f, r));
-            let (Some(account), Some(region)) = (account, region) else { continue };
+            let (own_account, own_region) = graph.placement((f, r));
             for (k, reference) in decl.references.iter().enumerate() {
+                // The target may be elsewhere (a peering with another account's VPC): it is
+                // judged where it is, and only if that account and region were listed.
+                let account = reference.account.clone().or_else(|| own_account.clone());
+                let region = reference.region.clone().or_else(|| own_region.clone());
+                let (Some(account), Some(region)) = (account, region) else { continue };
                 let created_by_it =
                     decl.inline.iter().any(|(kind, id)| *kind == reference.kind && *id == reference.target);
                 if graph.ref_targets[f][r][k] != RefTarget::Nowhere
@@ -234,13 +241,8 @@ fn stale_state_references(graph: &Graph<'_>, outcome: &mut Outcome) {
                     kinds::label(&reference.kind),
                     reference.target
                 );
-                let mut resource = ResourceRef::from_declared(
-                    &reference.kind,
-                    &reference.target,
-                    decl,
-                    Some(account.clone()),
-                    Some(region.clone()),
-                );
+                let mut resource =
+                    ResourceRef::from_declared(&reference.kind, &reference.target, decl, Some(account), Some(region));
                 resource.tags.clear();
                 outcome.findings.push(Finding {
                     kind: FindingKind::BrokenReference,

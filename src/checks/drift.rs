@@ -1,6 +1,7 @@
-//! drift: declared and live, but different. Tags (`tags_all` against live tags, `aws:`
-//! keys aside), the attributes the identity table lists as checked, and the routes and
-//! security group rules of managed tables and groups (what AWS made by itself aside).
+//! drift: declared and live, but different. Tags (`tags_all` and the tags `aws_ec2_tag`
+//! resources set, against live tags, `aws:` keys aside), the attributes the identity table
+//! lists as checked, and the routes and security group rules of managed tables and groups
+//! (what AWS made by itself aside).
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -38,12 +39,19 @@ pub fn check(graph: &Graph<'_>, outcome: &mut Outcome) {
         if !live.exists() || graph.ignored[i].is_some() || graph.declared_by[i].is_empty() {
             continue;
         }
-        for &d in &graph.declared_by[i] {
-            tags(graph, outcome, i, d);
-            attributes(graph, outcome, i, d);
-        }
         let mut decls = graph.declared_by[i].clone();
         decls.extend(part_decls.get(&i).into_iter().flatten().copied());
+        // Tags set by `aws_ec2_tag` resources are declared too, wherever they are declared.
+        let tag_decls: BTreeMap<String, String> = decls
+            .iter()
+            .map(|&d| graph.decl(d))
+            .filter(|decl| decl.tf_type == "aws_ec2_tag")
+            .flat_map(|decl| decl.tags.iter().map(|(k, v)| (k.clone(), v.clone())))
+            .collect();
+        for &d in &graph.declared_by[i] {
+            tags(graph, outcome, i, d, &tag_decls);
+            attributes(graph, outcome, i, d);
+        }
         match live.kind.as_str() {
             "ec2:route-table" => routes(graph, outcome, i, &decls),
             "ec2:security-group" => rules(graph, outcome, i, &decls),
@@ -79,7 +87,7 @@ fn push(
     });
 }
 
-fn tags(graph: &Graph<'_>, outcome: &mut Outcome, i: usize, d: DeclRef) {
+fn tags(graph: &Graph<'_>, outcome: &mut Outcome, i: usize, d: DeclRef, tag_decls: &BTreeMap<String, String>) {
     let decl = graph.decl(d);
     let live = &graph.live()[i];
     if !decl.tagged || graph.inventory.gaps.iter().any(|g| g.covers(&live.kind, &live.account, &live.region)) {
@@ -88,7 +96,8 @@ fn tags(graph: &Graph<'_>, outcome: &mut Outcome, i: usize, d: DeclRef) {
     let visible = |tags: &BTreeMap<String, String>| -> BTreeMap<String, String> {
         tags.iter().filter(|(k, _)| !k.starts_with("aws:")).map(|(k, v)| (k.clone(), v.clone())).collect()
     };
-    let declared = visible(&decl.tags);
+    let mut declared = visible(&decl.tags);
+    declared.extend(visible(tag_decls));
     let actual = visible(&live.tags);
     if declared == actual {
         return;

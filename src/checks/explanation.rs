@@ -28,7 +28,8 @@ pub struct Link {
     pub kind: String,
     pub id: String,
     pub detail: Option<String>,
-    /// `managed`, `unmanaged`, …, or `missing` when the other end does not exist.
+    /// `managed`, `unmanaged`, …, `missing` when the other end does not exist, or `in
+    /// account N, which was not scanned` when it is another account's.
     pub class: String,
 }
 
@@ -47,6 +48,9 @@ pub struct Explanation {
     /// Resources that go with it.
     pub owns: Vec<String>,
     pub findings: Vec<Finding>,
+    /// Plain links between states that concern it (normal layering: not findings of a
+    /// scan, reported by `check-destroy`).
+    pub links: Vec<Finding>,
     /// What must go before it can be destroyed, in order (for a managed resource).
     pub blocked_by: Vec<String>,
     /// What it is in the way of (for a resource outside Terraform).
@@ -96,9 +100,14 @@ fn link(
     id: &str,
     detail: Option<String>,
     target: Option<usize>,
+    account: Option<&str>,
 ) -> Link {
     let class = match target {
         Some(j) if graph.live()[j].exists() => graph.classes[j].name().to_owned(),
+        // The other end is in an account that was not listed: nothing is known of it.
+        None if account.is_some_and(|a| !graph.inventory.accounts.iter().any(|s| s == a)) => {
+            format!("in account {}, which was not scanned", account.unwrap_or_default())
+        }
         _ => "missing".to_owned(),
     };
     Link { relation, kind: kind.to_owned(), id: id.to_owned(), detail, class }
@@ -154,6 +163,7 @@ pub fn explain(graph: &Graph<'_>, outcome: &super::Outcome, query: &str, i: usiz
             &rel.target,
             rel.detail.clone(),
             target,
+            Some(rel.target_account(&r.account)),
         ));
     }
     let relations_in = graph.in_edges[i]
@@ -161,18 +171,16 @@ pub fn explain(graph: &Graph<'_>, outcome: &super::Outcome, query: &str, i: usiz
         .map(|e| {
             let from = &graph.live()[e.from];
             let detail = from.relations.get(e.index).and_then(|rel| rel.detail.clone());
-            link(graph, e.relation.as_str().to_owned(), &from.kind, &from.id, detail, Some(e.from))
+            link(graph, e.relation.as_str().to_owned(), &from.kind, &from.id, detail, Some(e.from), None)
         })
         .collect();
     let owns = graph.owned_by(i).into_iter().map(|j| graph.live()[j].id.clone()).collect();
-    let about: Vec<Finding> = findings
-        .iter()
-        .filter(|f| {
-            f.resource.arn.as_deref() == Some(r.arn.as_str())
-                || f.related.iter().any(|rel| rel.id == r.id && rel.kind.as_deref().is_none_or(|k| k == r.kind))
-        })
-        .cloned()
-        .collect();
+    let concerns = |f: &&Finding| {
+        f.resource.arn.as_deref() == Some(r.arn.as_str())
+            || f.related.iter().any(|rel| rel.id == r.id && rel.kind.as_deref().is_none_or(|k| k == r.kind))
+    };
+    let about: Vec<Finding> = findings.iter().filter(concerns).cloned().collect();
+    let links: Vec<Finding> = outcome.links.iter().filter(concerns).cloned().collect();
     let blocked_by = if graph.is_managed(i) {
         blockers_of(graph, i).into_iter().map(|j| format!("{} {}", graph.live()[j].kind, graph.live()[j].id)).collect()
     } else {
@@ -199,6 +207,7 @@ pub fn explain(graph: &Graph<'_>, outcome: &super::Outcome, query: &str, i: usiz
         relations_in,
         owns,
         findings: about,
+        links,
         blocked_by,
         blocks: blocks_list,
         paths: outcome.traces.iter().filter(|t| t.from_index == i || t.to_index == i).cloned().collect(),
@@ -283,6 +292,12 @@ pub fn render_text(e: &Explanation) -> String {
                 hop.id,
                 hop.detail
             ));
+        }
+    }
+    if !e.links.is_empty() {
+        out.push_str("\nlinks to other states (normal layering, not findings; check-destroy reports them):\n");
+        for f in &e.links {
+            out.push_str(&format!("  {}\n", f.reason));
         }
     }
     if e.findings.is_empty() {

@@ -28,6 +28,10 @@ pub struct Outcome {
     pub ignored: usize,
     /// Findings not drawn because a listing they depend on has a gap.
     pub withheld: usize,
+    /// Plain links between states (an app state's instance in a network state's subnet):
+    /// normal layering, not findings of a scan. `check-destroy` reports them, `explain`
+    /// shows them, and a scan's summary counts them (`cross-state-links`).
+    pub links: Vec<Finding>,
     /// Configuration errors found while checking (an expectation that matches nothing).
     pub errors: Vec<String>,
     /// Every path the connectivity expectations took.
@@ -47,6 +51,7 @@ pub fn run(graph: &Graph<'_>) -> Outcome {
     reachability::check(graph, &mut outcome);
     fold_leftovers(graph, &mut outcome.findings);
     finding::sort(&mut outcome.findings);
+    finding::sort(&mut outcome.links);
     outcome
 }
 

@@ -51,7 +51,9 @@ pub fn env_of_tags<'t>(graph: &Graph<'_>, tags: &'t BTreeMap<String, String>) ->
     graph.policy.env_tag_keys.iter().find_map(|k| tags.get(k)).map(String::as_str).filter(|v| !v.is_empty())
 }
 
-/// `Environment=qa, Name=web` for the tags that help a person place a resource.
+/// `Environment=qa, Name=web` for the tags that help a person place a resource; without
+/// either, the first tags (`Team=data, CostCenter=42 and 3 more`). `None` only when the
+/// resource has no tag at all: a tagged resource is never called untagged.
 pub fn tag_summary(graph: &Graph<'_>, tags: &BTreeMap<String, String>) -> Option<String> {
     let mut parts = Vec::new();
     if let Some(key) = graph.policy.env_tag_keys.iter().find(|k| tags.contains_key(*k)) {
@@ -59,6 +61,14 @@ pub fn tag_summary(graph: &Graph<'_>, tags: &BTreeMap<String, String>) -> Option
     }
     if let Some(name) = tags.get("Name") {
         parts.push(format!("Name={name}"));
+    }
+    if parts.is_empty() && !tags.is_empty() {
+        const SHOWN: usize = 2;
+        parts.extend(tags.iter().take(SHOWN).map(|(k, v)| format!("{k}={v}")));
+        if tags.len() > SHOWN {
+            let last = parts.pop().unwrap_or_default();
+            parts.push(format!("{last} and {} more", tags.len() - SHOWN));
+        }
     }
     (!parts.is_empty()).then(|| parts.join(", "))
 }

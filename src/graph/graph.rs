@@ -138,10 +138,11 @@ impl<'a> Graph<'a> {
         let live = &self.inventory.resources;
         for (from, r) in live.iter().enumerate() {
             for (index, rel) in r.relations.iter().enumerate() {
+                let account = rel.target_account(&r.account);
                 let found = if rel.kind == RelationKind::PeersWith {
-                    self.find_any(&rel.target_kind, &rel.target, &r.account, &r.region)
+                    self.find_any(&rel.target_kind, &rel.target, account, &r.region)
                 } else {
-                    self.find(&rel.target_kind, &rel.target, &r.account, &r.region)
+                    self.find(&rel.target_kind, &rel.target, account, &r.region)
                 };
                 match found {
                     Some(to) if to != from => {
@@ -161,7 +162,9 @@ impl<'a> Graph<'a> {
                     .references
                     .iter()
                     .map(|reference| {
-                        if let Some(i) = self.find_near(&reference.kind, &reference.target, decl) {
+                        let account = reference.account.as_deref().or(decl.account.as_deref());
+                        let region = reference.region.as_deref().or(decl.region.as_deref());
+                        if let Some(i) = self.find_placed(&reference.kind, &reference.target, account, region) {
                             RefTarget::Live(i)
                         } else if let Some(d) = self.declarations_of(&reference.kind, &reference.target).first() {
                             RefTarget::Declared(*d)
@@ -206,12 +209,17 @@ impl<'a> Graph<'a> {
     /// Finds a live resource by kind and id where `near` is placed: when its region or
     /// account is known, only a resource there matches (names repeat across regions).
     pub fn find_near(&self, kind: &str, id: &str, near: &StateResource) -> Option<usize> {
+        self.find_placed(kind, id, near.account.as_deref(), near.region.as_deref())
+    }
+
+    /// Finds a live resource by kind and id in `account` and `region`, each where known.
+    pub fn find_placed(&self, kind: &str, id: &str, account: Option<&str>, region: Option<&str>) -> Option<usize> {
         let candidates = self.candidates(kind, id)?;
         let live = &self.inventory.resources;
-        candidates.iter().copied().find(|&i| {
-            near.region.as_deref().is_none_or(|r| r == live[i].region)
-                && near.account.as_deref().is_none_or(|a| a == live[i].account)
-        })
+        candidates
+            .iter()
+            .copied()
+            .find(|&i| region.is_none_or(|r| r == live[i].region) && account.is_none_or(|a| a == live[i].account))
     }
 
     /// Finds a live resource by kind and id in `account` and `region`.

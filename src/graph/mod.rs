@@ -10,4 +10,6 @@ pub use graph::{DeclRef, Edge, Graph, RefTarget};
 pub use ownership::{Class, Owner};
 
 #[cfg(test)]
+mod issue_12_tests;
+#[cfg(test)]
 mod tests;

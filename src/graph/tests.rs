@@ -11,14 +11,14 @@ use crate::policy::Policy;
 use crate::state::extract::{RawInstance, extract};
 use crate::state::{Mode, StateFile, StateSet};
 
-const ACCOUNT: &str = "123456789012";
-const REGION: &str = "us-east-1";
+pub(super) const ACCOUNT: &str = "123456789012";
+pub(super) const REGION: &str = "us-east-1";
 
-fn live(kind: &str, id: &str) -> LiveResource {
+pub(super) fn live(kind: &str, id: &str) -> LiveResource {
     LiveResource::new(kind, id, ACCOUNT, REGION)
 }
 
-fn declare(source: &str, resources: &[(&str, &str, Value)]) -> StateFile {
+pub(super) fn declare(source: &str, resources: &[(&str, &str, Value)]) -> StateFile {
     let resources = resources
         .iter()
         .map(|(tf_type, name, attrs)| {
@@ -39,13 +39,13 @@ fn declare(source: &str, resources: &[(&str, &str, Value)]) -> StateFile {
     StateFile { source: source.to_owned(), version: 4, resources, ..StateFile::default() }
 }
 
-fn inventory(resources: Vec<LiveResource>) -> Inventory {
+pub(super) fn inventory(resources: Vec<LiveResource>) -> Inventory {
     let mut inv = Inventory::new("now".into(), vec![ACCOUNT.into()], vec![REGION.into()]);
     inv.resources = resources;
     inv
 }
 
-fn class_of<'a>(graph: &'a Graph<'_>, id: &str) -> &'a Class {
+pub(super) fn class_of<'a>(graph: &'a Graph<'_>, id: &str) -> &'a Class {
     let i = graph.live().iter().position(|r| r.id == id).expect("resource");
     &graph.classes[i]
 }

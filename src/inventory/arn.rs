@@ -45,8 +45,9 @@ impl<'a> Arn<'a> {
     pub fn kind_and_id(&self) -> (String, String) {
         let (arn_type, id) = self.type_and_id();
         if let Some(spec) = kinds::kind_for_arn_type(self.service, arn_type) {
-            // An EKS nodegroup ARN is nodegroup/CLUSTER/NAME/UUID; its id is CLUSTER:NAME.
-            if spec.kind == "eks:nodegroup" {
+            // EKS nodegroup, add-on and Fargate profile ARNs are TYPE/CLUSTER/NAME/UUID; the
+            // id is CLUSTER:NAME, as Terraform's `id` spells it.
+            if matches!(spec.kind, "eks:nodegroup" | "eks:addon" | "eks:fargate-profile") {
                 let mut parts = id.split('/');
                 if let (Some(cluster), Some(name)) = (parts.next(), parts.next()) {
                     return (spec.kind.to_owned(), format!("{cluster}:{name}"));
@@ -119,6 +120,19 @@ mod tests {
         assert_eq!(arn.kind_and_id(), ("eks:nodegroup".to_owned(), "dev:workers".to_owned()));
         assert!(Arn::parse("vpc-0abc").is_none());
         assert!(Arn::parse("arn:aws").is_none());
+    }
+
+    #[test]
+    fn issue_12_eks_add_on_and_fargate_profile_arns_name_cluster_and_name() {
+        let arn =
+            Arn::parse("arn:aws:eks:us-east-1:123456789012:addon/dev/vpc-cni/7ac8a4e2-1b2c-3d4e-5f60-718293a4b5c6")
+                .expect("arn");
+        assert_eq!(arn.kind_and_id(), ("eks:addon".to_owned(), "dev:vpc-cni".to_owned()));
+        let arn = Arn::parse(
+            "arn:aws:eks:us-east-1:123456789012:fargateprofile/dev/kube-system/5cc8a4e2-1b2c-3d4e-5f60-718293a4b5c6",
+        )
+        .expect("arn");
+        assert_eq!(arn.kind_and_id(), ("eks:fargate-profile".to_owned(), "dev:kube-system".to_owned()));
     }
 
     #[test]

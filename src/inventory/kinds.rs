@@ -134,6 +134,7 @@ pub const KINDS: &[KindSpec] = &[
     ),
     spec("eks:addon", "eks", "addon", None, None, &[], "EKS add-on"),
     spec("eks:cluster", "eks", "cluster", Some("DescribeCluster"), None, &["deleting"], "EKS cluster"),
+    spec("eks:fargate-profile", "eks", "fargateprofile", None, None, &[], "EKS Fargate profile"),
     spec("eks:nodegroup", "eks", "nodegroup", Some("DescribeNodegroup"), None, &["deleting"], "EKS nodegroup"),
     colon(spec(
         "elasticache:cluster",

@@ -124,6 +124,22 @@ impl LiveResource {
         }
     }
 
+    /// A relation to a target that may belong to another account (`target_account`).
+    pub fn relate_in(
+        &mut self,
+        kind: RelationKind,
+        target_kind: &str,
+        target: Option<&str>,
+        target_account: Option<&str>,
+        detail: impl Into<String>,
+    ) {
+        if let Some(target) = target.filter(|t| !t.is_empty()) {
+            let relation =
+                Relation::new(kind, target_kind, target).with_detail(detail).in_account(target_account, &self.account);
+            self.relations.push(relation);
+        }
+    }
+
     pub fn set_tags<'a>(&mut self, tags: impl IntoIterator<Item = (Option<&'a str>, Option<&'a str>)>) {
         for (key, value) in tags {
             if let Some(key) = key {

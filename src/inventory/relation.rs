@@ -80,17 +80,33 @@ pub struct Relation {
     /// What the edge carries, where it matters: the route's destination, the device name, `primary`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub detail: Option<String>,
+    /// The account the target belongs to, when it is not the holder's own (a rule naming
+    /// another account's group, a peering with another account's VPC).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub account: Option<String>,
 }
 
 impl Relation {
     pub fn new(kind: RelationKind, target_kind: &str, target: impl Into<String>) -> Self {
-        Self { kind, target_kind: target_kind.to_owned(), target: target.into(), detail: None }
+        Self { kind, target_kind: target_kind.to_owned(), target: target.into(), detail: None, account: None }
     }
 
     #[must_use]
     pub fn with_detail(mut self, detail: impl Into<String>) -> Self {
         self.detail = Some(detail.into());
         self
+    }
+
+    /// The target's account: `account` when it differs from `own`, the holder's.
+    #[must_use]
+    pub fn in_account(mut self, account: Option<&str>, own: &str) -> Self {
+        self.account = account.filter(|a| !a.is_empty() && *a != own).map(str::to_owned);
+        self
+    }
+
+    /// The account the target is in, given the holder's.
+    pub fn target_account<'a>(&'a self, own: &'a str) -> &'a str {
+        self.account.as_deref().unwrap_or(own)
     }
 }
 

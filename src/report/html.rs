@@ -395,6 +395,9 @@ fn footer(report: &Report) -> String {
     if let Some(n) = report.summary.get("ignored") {
         parts.push(format!("{n} ignored by policy"));
     }
+    if let Some(note) = report.links_note() {
+        parts.push(esc(&note));
+    }
     if let Some(cost) = &report.cost {
         parts.push(format!(
             "costs are estimated from the {} in {}, not a bill",

@@ -169,6 +169,9 @@ fn summary(report: &Report, out: &mut String) {
     if let Some(n) = report.summary.get("withheld") {
         out.push_str(&format!(" · **{n} withheld for the gaps**"));
     }
+    if let Some(note) = report.links_note() {
+        out.push_str(&format!(" · {}", text(&note)));
+    }
     out.push_str(&format!(" · {}\n\n", text(&report.generated_at)));
     if let Some(cost) = report.cost.as_ref().filter(|c| !c.is_empty()) {
         out.push_str(&format!("**Estimated cost of leftovers: {}/month**", cost.amount(cost.monthly)));

@@ -37,6 +37,7 @@ pub fn merge(reports: Vec<Report>) -> Result<Report, MergeError> {
     let mut seen = HashSet::new();
     let mut findings: Vec<ReportFinding> = Vec::new();
     let mut ignored = 0;
+    let mut links = 0;
     let mut shards: BTreeMap<u32, BTreeSet<u32>> = BTreeMap::new();
     let mut environment: Option<EnvCheck> = None;
     let mut prices: Option<(String, PriceSource)> = None;
@@ -57,6 +58,8 @@ pub fn merge(reports: Vec<Report>) -> Result<Report, MergeError> {
         }
         gaps.extend(report.coverage.gaps);
         ignored += report.summary.get("ignored").copied().unwrap_or(0);
+        // Every shard reads the same states and so sees the same links between them.
+        links = links.max(report.summary.get("cross-state-links").copied().unwrap_or(0));
         for finding in report.findings {
             if seen.insert(finding.fingerprint.clone()) {
                 findings.push(finding);
@@ -94,6 +97,9 @@ pub fn merge(reports: Vec<Report>) -> Result<Report, MergeError> {
     }
     if ignored > 0 {
         summary.insert("ignored".to_owned(), ignored);
+    }
+    if links > 0 {
+        summary.insert("cross-state-links".to_owned(), links);
     }
     // The shards priced their own findings; the total is summed again over the merged ones,
     // each resource once, the way a single run sums it.

@@ -6,6 +6,7 @@ pub mod html;
 pub mod json;
 pub mod markdown;
 pub mod merge;
+pub mod printable;
 #[allow(clippy::module_inception)]
 pub mod report;
 pub mod sections;

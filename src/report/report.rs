@@ -13,6 +13,10 @@ use crate::inventory::CoverageGap;
 /// The schema name of the JSON report.
 pub const REPORT_SCHEMA: &str = "leftover.report/v1";
 
+/// Summary entries that count something other than findings: resources a policy ignored,
+/// conclusions withheld for coverage gaps, and plain links between states.
+pub const COUNTS: [&str; 3] = ["ignored", "withheld", "cross-state-links"];
+
 /// One state the scan read.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct StateScope {
@@ -64,7 +68,9 @@ pub struct Report {
     pub scope: Scope,
     pub coverage: Coverage,
     /// Findings per kind (kinds with none are left out), plus `ignored` when a policy
-    /// ignored resources and `withheld` when a coverage gap kept conclusions from being drawn.
+    /// ignored resources, `withheld` when a coverage gap kept conclusions from being drawn,
+    /// and `cross-state-links` when states are tied by plain links (normal layering, not
+    /// findings: `check-destroy` reports them).
     pub summary: BTreeMap<String, usize>,
     pub findings: Vec<ReportFinding>,
     /// Findings of the baseline that no longer occur (only with `--baseline`).
@@ -96,6 +102,9 @@ impl Report {
         }
         if outcome.withheld > 0 {
             summary.insert("withheld".to_owned(), outcome.withheld);
+        }
+        if !outcome.links.is_empty() {
+            summary.insert("cross-state-links".to_owned(), outcome.links.len());
         }
         let findings = outcome
             .findings
@@ -163,6 +172,16 @@ impl Report {
             }
         }
         Some(line)
+    }
+
+    /// `· 12 plain links between states (check-destroy lists them)`, when there are any.
+    pub fn links_note(&self) -> Option<String> {
+        let n = *self.summary.get("cross-state-links")?;
+        Some(format!(
+            "{} between states (check-destroy lists {})",
+            if n == 1 { "1 plain link".to_owned() } else { format!("{n} plain links") },
+            if n == 1 { "it" } else { "them" }
+        ))
     }
 
     /// `2 regions, 1 account, 3 states`.

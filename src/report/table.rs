@@ -1,9 +1,11 @@
 //! table: the report for a terminal. Incomplete coverage comes first, then one table per
-//! finding kind, then a line with the counts and whether coverage was complete.
+//! finding kind, then a line with the counts and whether coverage was complete. Text from
+//! AWS or a state goes through `printable`: no control character reaches the terminal.
 
 use comfy_table::{Cell, Color, ContentArrangement, Table, presets};
 
 use super::plural;
+use super::printable::printable;
 use super::report::{Report, ReportFinding};
 use super::style::Style;
 use crate::checks::Severity;
@@ -20,9 +22,9 @@ pub struct TableOptions {
 
 fn resource_cell(f: &ReportFinding) -> String {
     let r = &f.finding.resource;
-    let mut text = format!("{}\n{}", r.kind, r.id);
+    let mut text = format!("{}\n{}", printable(&r.kind), printable(&r.id));
     if let Some(name) = r.tags.get("Name") {
-        text.push_str(&format!("\n({name})"));
+        text.push_str(&format!("\n({})", printable(name)));
     }
     text
 }
@@ -30,8 +32,8 @@ fn resource_cell(f: &ReportFinding) -> String {
 fn where_cell(f: &ReportFinding) -> String {
     let r = &f.finding.resource;
     match (&r.account, &r.region) {
-        (Some(a), Some(region)) => format!("{region}\n{a}"),
-        (None, Some(region)) => region.clone(),
+        (Some(a), Some(region)) => format!("{}\n{}", printable(region), printable(a)),
+        (None, Some(region)) => printable(region).into_owned(),
         _ => String::new(),
     }
 }
@@ -60,12 +62,12 @@ pub fn render(report: &Report, options: TableOptions) -> String {
         )));
         out.push('\n');
         for gap in &report.coverage.gaps {
-            out.push_str(&format!("  ! {}\n", gap.describe()));
+            out.push_str(&format!("  ! {}\n", printable(&gap.describe())));
         }
         out.push('\n');
     }
     for line in super::sections::destroy_lines(report).into_iter().chain(super::sections::environment_lines(report)) {
-        out.push_str(&style.bold(&line));
+        out.push_str(&style.bold(&printable(&line)));
         out.push('\n');
     }
     if report.destroy.is_some() || report.environment.is_some() {
@@ -115,13 +117,16 @@ pub fn render(report: &Report, options: TableOptions) -> String {
             let mut row = vec![
                 Cell::new(resource_cell(f)),
                 Cell::new(where_cell(f)),
-                Cell::new(f.finding.environment.as_deref().unwrap_or("-")),
+                Cell::new(printable(f.finding.environment.as_deref().unwrap_or("-"))),
                 severity_cell(f.finding.severity, style.color),
-                Cell::new(&f.finding.reason),
+                Cell::new(printable(&f.finding.reason)),
             ];
             if with_state {
                 row.push(Cell::new(
-                    f.finding.state.as_ref().map_or_else(String::new, |s| format!("{}\n{}", s.address, s.source)),
+                    f.finding
+                        .state
+                        .as_ref()
+                        .map_or_else(String::new, |s| format!("{}\n{}", printable(&s.address), printable(&s.source))),
                 ));
             }
             if with_cost {
@@ -144,7 +149,12 @@ pub fn render(report: &Report, options: TableOptions) -> String {
         out.push_str(&style.bold(&format!("resolved since the baseline ({})", resolved.len())));
         out.push('\n');
         for f in resolved {
-            out.push_str(&format!("  ✓ {} {} {}\n", f.finding.kind, f.finding.resource.kind, f.finding.resource.id));
+            out.push_str(&format!(
+                "  ✓ {} {} {}\n",
+                f.finding.kind,
+                printable(&f.finding.resource.kind),
+                printable(&f.finding.resource.id)
+            ));
         }
         out.push('\n');
     }
@@ -155,8 +165,9 @@ pub fn render(report: &Report, options: TableOptions) -> String {
     };
     let ignored = report.summary.get("ignored").map_or_else(String::new, |n| format!(" · {n} ignored by policy"));
     let withheld = report.summary.get("withheld").map_or_else(String::new, |n| format!(" · {n} withheld for the gaps"));
+    let links = report.links_note().map_or_else(String::new, |note| format!(" · {note}"));
     out.push_str(&format!(
-        "{} · scanned {}{ignored}{withheld} · {coverage}\n",
+        "{} · scanned {}{ignored}{withheld}{links} · {coverage}\n",
         report.counts_line(),
         report.scope_line()
     ));
@@ -198,7 +209,7 @@ fn cost_line(report: &Report) -> Option<String> {
         .environments
         .iter()
         .map(|e| {
-            let name = e.environment.as_deref().unwrap_or("(no environment)");
+            let name = printable(e.environment.as_deref().unwrap_or("(no environment)"));
             if e.unpriced > 0 {
                 format!("{name} {} (+{} without a price)", cost.amount(e.monthly), e.unpriced)
             } else {

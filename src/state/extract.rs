@@ -79,7 +79,7 @@ pub fn extract(raw: RawInstance<'_>) -> StateResource {
             .map(str::to_owned);
     }
 
-    let tags = tags_of(&attrs);
+    let tags = if raw.tf_type == "aws_ec2_tag" { declared_tag(&attrs) } else { tags_of(&attrs) };
     let tagged = attrs.get("tags").is_some() || attrs.get("tags_all").is_some();
     let mut inline = Vec::new();
     for (path, kind) in identity::inline_of(raw.tf_type) {
@@ -106,6 +106,15 @@ pub fn extract(raw: RawInstance<'_>) -> StateResource {
         _ => None,
     } {
         references.retain(|r| !(r.kind == kind && r.target == id));
+    }
+    for (tf_type, path, account_attr, region_attr) in identity::PLACED_REFERENCES {
+        if *tf_type != raw.tf_type {
+            continue;
+        }
+        for reference in references.iter_mut().filter(|r| r.path == *path) {
+            reference.account = str_at(&attrs, account_attr).map(str::to_owned);
+            reference.region = str_at(&attrs, region_attr).map(str::to_owned);
+        }
     }
 
     StateResource {
@@ -151,6 +160,16 @@ fn identity_of(tf_type: &str, mode: Mode, attrs: &Value, arn: Option<&str>) -> I
                 None => Identity::NoId,
             }
         }
+        Key::Arn => match arn.and_then(Arn::parse) {
+            Some(parsed) => {
+                let (kind, id) = parsed.kind_and_id();
+                Identity::Arn { kind, id, arn: arn.unwrap_or_default().to_owned() }
+            }
+            None => match str_at(attrs, "id") {
+                Some(id) => Identity::Live { kind: mapping.kind.to_owned(), id: id.to_owned() },
+                None => Identity::NoId,
+            },
+        },
         Key::Part { parent_kind, parent_attr, part } => {
             let Some(parent_id) = str_at(attrs, parent_attr) else { return Identity::NoId };
             let parent_kind = if parent_kind == "*" {
@@ -182,6 +201,15 @@ fn tags_of(attrs: &Value) -> BTreeMap<String, String> {
         .and_then(Value::as_object)
         .map(|map| map.iter().filter_map(|(k, v)| v.as_str().map(|v| (k.clone(), v.to_owned()))).collect())
         .unwrap_or_default()
+}
+
+/// The one tag an `aws_ec2_tag` sets on the resource it names (`key`, `value`): kept as
+/// the declaration's tags, so that drift counts it as declared on that resource.
+fn declared_tag(attrs: &Value) -> BTreeMap<String, String> {
+    match (str_at(attrs, "key"), attrs.get("value").and_then(Value::as_str)) {
+        (Some(key), Some(value)) => BTreeMap::from([(key.to_owned(), value.to_owned())]),
+        _ => BTreeMap::new(),
+    }
 }
 
 const ROUTE_TARGETS: &[&str] = &[
@@ -217,6 +245,15 @@ fn strings_at<'v>(value: &'v Value, name: &str) -> Vec<&'v str> {
     }
 }
 
+/// The group id of a rule's peer: another account's group is written `ACCOUNT/sg-…`, and
+/// listed as `sg-…` with the account apart.
+fn group_id(peer: &str) -> &str {
+    match peer.split_once('/') {
+        Some((account, group)) if account.len() == 12 && account.bytes().all(|b| b.is_ascii_digit()) => group,
+        _ => peer,
+    }
+}
+
 /// Expands a Terraform rule block (several CIDRs, groups, `self`) into single-peer rules.
 fn rules_from(block: &Value, egress: bool, own_group: Option<&str>, group_keys: &[&str]) -> Vec<SecurityGroupRule> {
     let protocol = str_at(block, "protocol").unwrap_or("-1").to_owned();
@@ -245,7 +282,7 @@ fn rules_from(block: &Value, egress: bool, own_group: Option<&str>, group_keys: 
     }
     for key in group_keys {
         for group in strings_at(block, key) {
-            out.push(SecurityGroupRule { group: Some(group.to_owned()), ..base.clone() });
+            out.push(SecurityGroupRule { group: Some(group_id(group).to_owned()), ..base.clone() });
         }
     }
     if block.get("self").and_then(Value::as_bool) == Some(true)
@@ -311,7 +348,7 @@ fn parts_of(tf_type: &str, attrs: &Value) -> SubResources {
                 cidr_ipv4: str_at(attrs, "cidr_ipv4").map(str::to_owned),
                 cidr_ipv6: str_at(attrs, "cidr_ipv6").map(str::to_owned),
                 prefix_list: str_at(attrs, "prefix_list_id").map(str::to_owned),
-                group: str_at(attrs, "referenced_security_group_id").map(str::to_owned),
+                group: str_at(attrs, "referenced_security_group_id").map(|g| group_id(g).to_owned()),
             });
         }
         "aws_network_acl" | "aws_default_network_acl" => {
@@ -340,15 +377,15 @@ fn collect_references(value: &Value, path: &mut String, out: &mut Vec<Reference>
     match value {
         Value::String(text) => {
             if let Some(spec) = kinds::kind_of_id(text) {
-                out.push(Reference { path: path.clone(), kind: spec.kind.to_owned(), target: text.clone() });
+                out.push(Reference::new(path, spec.kind, text));
             } else if text.starts_with("arn:")
                 && let Some(parsed) = Arn::parse(text)
             {
                 let (kind, id) = parsed.kind_and_id();
                 if kinds::spec_of(&kind).is_some() {
-                    out.push(Reference { path: path.clone(), kind, target: id });
+                    out.push(Reference::new(path, &kind, &id));
                 } else {
-                    out.push(Reference { path: path.clone(), kind, target: text.clone() });
+                    out.push(Reference::new(path, &kind, text));
                 }
             }
         }
@@ -472,6 +509,62 @@ mod tests {
         assert_eq!(r.identity, Identity::Unmapped);
         let r = run("random_id", json!({"id": "abc"}));
         assert_eq!(r.identity, Identity::Foreign);
+    }
+
+    #[test]
+    fn issue_12_eks_add_ons_and_fargate_profiles_join_by_arn() {
+        let arn = "arn:aws:eks:us-east-1:123456789012:addon/dev/vpc-cni/7ac8a4e2-1b2c-3d4e-5f60-718293a4b5c6";
+        let r = run(
+            "aws_eks_addon",
+            json!({"id": "dev:vpc-cni", "arn": arn, "cluster_name": "dev", "addon_name": "vpc-cni"}),
+        );
+        assert_eq!(r.identity, Identity::Arn { kind: "eks:addon".into(), id: "dev:vpc-cni".into(), arn: arn.into() });
+        let arn = "arn:aws:eks:us-east-1:123456789012:fargateprofile/dev/system/5cc8a4e2-1b2c-3d4e-5f60-718293a4b5c6";
+        let r = run("aws_eks_fargate_profile", json!({"id": "dev:system", "arn": arn, "cluster_name": "dev"}));
+        assert_eq!(
+            r.identity,
+            Identity::Arn { kind: "eks:fargate-profile".into(), id: "dev:system".into(), arn: arn.into() }
+        );
+        let r = run("aws_eks_addon", json!({"id": "dev:coredns", "cluster_name": "dev"}));
+        assert_eq!(r.identity, Identity::Live { kind: "eks:addon".into(), id: "dev:coredns".into() });
+    }
+
+    #[test]
+    fn issue_12_an_ec2_tag_declares_its_one_tag_on_the_resource_it_names() {
+        let r = run(
+            "aws_ec2_tag",
+            json!({"id": "subnet-0a1b2c3d4e5f60718,kubernetes.io/role/elb", "resource_id": "subnet-0a1b2c3d4e5f60718",
+                   "key": "kubernetes.io/role/elb", "value": "1"}),
+        );
+        assert_eq!(
+            r.identity,
+            Identity::Part {
+                parent_kind: "ec2:subnet".into(),
+                parent_id: "subnet-0a1b2c3d4e5f60718".into(),
+                part: "tag".into()
+            }
+        );
+        assert_eq!(r.tags, BTreeMap::from([("kubernetes.io/role/elb".to_owned(), "1".to_owned())]));
+        assert!(!r.tagged);
+    }
+
+    #[test]
+    fn issue_12_a_peering_with_another_account_places_its_peer_vpc_there() {
+        let r = run(
+            "aws_vpc_peering_connection",
+            json!({"id": "pcx-0a1b2c3d4e5f60718", "vpc_id": "vpc-0a1b2c3d4e5f60718", "peer_vpc_id": "vpc-0f1e2d3c4b5a69788",
+                   "peer_owner_id": "210987654321", "peer_region": "eu-west-1"}),
+        );
+        let own = r.references.iter().find(|x| x.path == "vpc_id").expect("vpc_id");
+        assert_eq!((own.account.as_deref(), own.region.as_deref()), (None, None));
+        let peer = r.references.iter().find(|x| x.path == "peer_vpc_id").expect("peer_vpc_id");
+        assert_eq!((peer.account.as_deref(), peer.region.as_deref()), (Some("210987654321"), Some("eu-west-1")));
+        let rule = run(
+            "aws_security_group_rule",
+            json!({"type": "ingress", "security_group_id": "sg-0a1b2c3d", "protocol": "tcp", "from_port": 443,
+                   "to_port": 443, "source_security_group_id": "210987654321/sg-0f1e2d3c"}),
+        );
+        assert_eq!(rule.parts.rules[0].group.as_deref(), Some("sg-0f1e2d3c"));
     }
 
     #[test]

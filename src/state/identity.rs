@@ -10,6 +10,10 @@ pub enum Key {
     Id,
     /// Another attribute is (`name`, `key_name`).
     Attr(&'static str),
+    /// The `arn` attribute, read as the tagging API names the resource (`id` when there is
+    /// no ARN): kinds leftover only knows through the tagging API (EKS add-ons and Fargate
+    /// profiles, which provider `default_tags` tag).
+    Arn,
     /// A part of a parent resource, matched inside it: the parent's kind (`*` to infer it
     /// from the id's prefix), the attribute holding the parent's id, and what the part is.
     Part { parent_kind: &'static str, parent_attr: &'static str, part: PartKind },
@@ -45,6 +49,10 @@ const fn id(tf_type: &'static str, kind: &'static str) -> TypeMapping {
     TypeMapping { tf_type, kind, key: Key::Id, adopts: false }
 }
 
+const fn by_arn(tf_type: &'static str, kind: &'static str) -> TypeMapping {
+    TypeMapping { tf_type, kind, key: Key::Arn, adopts: false }
+}
+
 const fn adopt(tf_type: &'static str, kind: &'static str) -> TypeMapping {
     TypeMapping { tf_type, kind, key: Key::Id, adopts: true }
 }
@@ -75,9 +83,9 @@ pub const TYPES: &[TypeMapping] = &[
     id("aws_ec2_transit_gateway", "ec2:transit-gateway"),
     id("aws_eip", "ec2:elastic-ip"),
     part("aws_eip_association", "ec2:elastic-ip", "allocation_id", PartKind::Other("association")),
-    part("aws_eks_addon", "eks:cluster", "cluster_name", PartKind::Other("add-on")),
+    by_arn("aws_eks_addon", "eks:addon"),
     id("aws_eks_cluster", "eks:cluster"),
-    part("aws_eks_fargate_profile", "eks:cluster", "cluster_name", PartKind::Other("Fargate profile")),
+    by_arn("aws_eks_fargate_profile", "eks:fargate-profile"),
     id("aws_eks_node_group", "eks:nodegroup"),
     id("aws_elasticache_cluster", "elasticache:cluster"),
     id("aws_elasticache_parameter_group", "elasticache:parameter-group"),
@@ -139,8 +147,9 @@ pub fn mapping(tf_type: &str) -> Option<&'static TypeMapping> {
 }
 
 /// Things a resource brings into being as it is created, declared inline by an attribute
-/// path (`*` steps into every list element): they are owned by the declaring resource.
-/// Sorted by type.
+/// path (`*` steps into every list element): they are owned by the declaring resource. An
+/// `aws_main_route_table_association` keeps the VPC's original main route table (it makes
+/// it main again when destroyed). Sorted by type.
 pub const INLINE: &[(&str, &str, &str)] = &[
     ("aws_eks_cluster", "vpc_config.*.cluster_security_group_id", "ec2:security-group"),
     ("aws_eks_node_group", "resources.*.remote_access_security_group_id", "ec2:security-group"),
@@ -148,6 +157,7 @@ pub const INLINE: &[(&str, &str, &str)] = &[
     ("aws_instance", "ebs_block_device.*.volume_id", "ec2:volume"),
     ("aws_instance", "primary_network_interface_id", "ec2:network-interface"),
     ("aws_instance", "root_block_device.*.volume_id", "ec2:volume"),
+    ("aws_main_route_table_association", "original_route_table_id", "ec2:route-table"),
     ("aws_nat_gateway", "network_interface_id", "ec2:network-interface"),
     ("aws_vpc", "default_network_acl_id", "ec2:network-acl"),
     ("aws_vpc", "default_route_table_id", "ec2:route-table"),
@@ -171,6 +181,13 @@ pub const CHECKED: &[(&str, &str, &str)] = &[
     ("aws_vpc", "cidr_block", "cidr_block"),
     ("aws_vpc_peering_connection", "peer_vpc_id", "accepter_vpc_id"),
     ("aws_vpc_peering_connection", "vpc_id", "requester_vpc_id"),
+];
+
+/// References that name a resource of another account or region, and the attributes that
+/// say which: (type, reference path, account attribute, region attribute). Sorted by type.
+pub const PLACED_REFERENCES: &[(&str, &str, &str, &str)] = &[
+    ("aws_vpc_peering_connection", "peer_vpc_id", "peer_owner_id", "peer_region"),
+    ("aws_vpc_peering_connection_accepter", "peer_vpc_id", "peer_owner_id", "peer_region"),
 ];
 
 /// The inline declarations of a type.
@@ -201,6 +218,9 @@ mod tests {
             assert!(pair[0] <= pair[1], "{pair:?}");
         }
         for pair in CHECKED.windows(2) {
+            assert!(pair[0] <= pair[1], "{pair:?}");
+        }
+        for pair in PLACED_REFERENCES.windows(2) {
             assert!(pair[0] <= pair[1], "{pair:?}");
         }
     }

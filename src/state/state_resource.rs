@@ -43,6 +43,19 @@ pub struct Reference {
     pub kind: String,
     /// The native id (or, for ARNs of unknown kinds, the ARN).
     pub target: String,
+    /// Where the target is, when the resource says it is elsewhere than itself (a peering's
+    /// `peer_owner_id` and `peer_region`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub account: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub region: Option<String>,
+}
+
+impl Reference {
+    /// A reference to `target` of `kind`, placed where the resource that holds it is.
+    pub fn new(path: &str, kind: &str, target: &str) -> Self {
+        Self { path: path.to_owned(), kind: kind.to_owned(), target: target.to_owned(), account: None, region: None }
+    }
 }
 
 /// An attribute drift compares.

@@ -10,6 +10,7 @@ mod support;
 mod bad_input;
 mod dependencies;
 mod environments;
+mod false_positives;
 mod faults;
 mod foundation;
 mod incident;

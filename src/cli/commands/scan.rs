@@ -53,8 +53,17 @@ pub fn analyze(
     let mut destroy = None;
     match view {
         View::All => {}
-        View::Env(env) => env_check = Some(checks::env_check::apply(&graph, env, &mut outcome.findings)),
-        View::Destroy(targets) => destroy = Some(checks::destroy_check::apply(&graph, targets, &mut outcome.findings)),
+        View::Env(env) => {
+            // The environment checked counts as deleted, so its ties are findings; the plain
+            // links left are between other environments.
+            outcome.links.clear();
+            env_check = Some(checks::env_check::apply(&graph, env, &mut outcome.findings));
+        }
+        View::Destroy(targets) => {
+            // Before a destroy, every state that relies on the target matters.
+            outcome.findings.append(&mut outcome.links);
+            destroy = Some(checks::destroy_check::apply(&graph, targets, &mut outcome.findings));
+        }
     }
     checks::finding::sort(&mut outcome.findings);
     let scope = Scope {
@@ -82,7 +91,7 @@ pub fn analyze(
 /// Leaves out findings below `min`.
 pub fn apply_min_severity(report: &mut Report, min: Severity) {
     report.findings.retain(|f| f.finding.severity >= min);
-    let kept: Vec<(String, usize)> = ["ignored", "withheld"]
+    let kept: Vec<(String, usize)> = crate::report::report::COUNTS
         .into_iter()
         .filter_map(|key| report.summary.get(key).map(|n| (key.to_owned(), *n)))
         .collect();

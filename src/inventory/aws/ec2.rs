@@ -271,6 +271,8 @@ pub async fn security_groups(client: Client, ctx: Ctx) -> Listing {
     });
     // Rules come from their own listing, which gives each its `sgr-` id.
     let mut rules: std::collections::HashMap<String, Vec<SecurityGroupRule>> = std::collections::HashMap::new();
+    // The account of each group a rule names, when it is another account's.
+    let mut peer_accounts: std::collections::HashMap<String, String> = std::collections::HashMap::new();
     pages!(
         out,
         client.describe_security_group_rules(),
@@ -279,6 +281,12 @@ pub async fn security_groups(client: Client, ctx: Ctx) -> Listing {
         |page| {
             for rule in page.security_group_rules() {
                 let Some(group) = rule.group_id() else { continue };
+                if let Some(peer) = rule.referenced_group_info()
+                    && let (Some(peer_group), Some(owner)) = (peer.group_id(), peer.user_id())
+                    && owner != ctx.account
+                {
+                    peer_accounts.insert(peer_group.to_owned(), owner.to_owned());
+                }
                 rules.entry(group.to_owned()).or_default().push(SecurityGroupRule {
                     id: rule.security_group_rule_id().map(str::to_owned),
                     egress: rule.is_egress().unwrap_or(false),
@@ -298,7 +306,8 @@ pub async fn security_groups(client: Client, ctx: Ctx) -> Listing {
             group_rules.sort_by_key(SecurityGroupRule::key);
             for rule in &group_rules {
                 if let Some(peer) = &rule.group {
-                    r.relate_detail(R::References, "ec2:security-group", Some(peer), rule.describe());
+                    let account = peer_accounts.get(peer).map(String::as_str);
+                    r.relate_in(R::References, "ec2:security-group", Some(peer), account, rule.describe());
                 }
             }
             r.parts.rules = group_rules;
@@ -354,7 +363,7 @@ pub async fn peering_connections(client: Client, ctx: Ctx) -> Listing {
                 r.set_attr_opt("status_message", pcx.status().and_then(|s| s.message()));
                 for (side, info) in [("requester", pcx.requester_vpc_info()), ("accepter", pcx.accepter_vpc_info())] {
                     let Some(info) = info else { continue };
-                    r.relate_detail(R::PeersWith, "ec2:vpc", info.vpc_id(), side);
+                    r.relate_in(R::PeersWith, "ec2:vpc", info.vpc_id(), info.owner_id(), side);
                     r.set_attr_opt(&format!("{side}_vpc_id"), info.vpc_id());
                     r.set_attr_opt(&format!("{side}_owner_id"), info.owner_id());
                     r.set_attr_opt(&format!("{side}_region"), info.region());
