@@ -19,3 +19,4 @@ mod reports;
 mod safe_output;
 mod scale;
 mod scenario;
+mod scope;
