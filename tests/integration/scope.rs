@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use serde_json::{Value, json};
 
-use crate::support::{Leftover, Moto, TfState};
+use crate::support::{ACCOUNT, Leftover, Moto, TfState};
 
 const A: &str = "111111111111";
 const B: &str = "222222222222";
@@ -114,4 +114,71 @@ async fn issue_12_a_one_region_run_does_not_resolve_the_other_regions_findings()
     let table = moto.leftover().args(["scan", "--region", "us-east-1", "--baseline", baseline.to_str().unwrap()]).run();
     assert!(table.stdout.contains("1 resolved since the baseline"), "{}", table.stdout);
     assert!(table.stdout.contains("2 of its findings lie outside this run's scope"), "{}", table.stdout);
+}
+
+#[tokio::test]
+async fn issue_12_explain_says_what_is_gone_where_it_is_declared_and_what_points_at_it() {
+    let moto = Moto::start();
+    moto.bucket("tfstate-x").await;
+    let ec2 = moto.ec2("us-east-1").await;
+    let vpc = ec2.create_vpc().cidr_block("10.9.0.0/16").send().await.unwrap().vpc.unwrap().vpc_id.unwrap();
+    let table =
+        ec2.create_route_table().vpc_id(&vpc).send().await.unwrap().route_table.unwrap().route_table_id.unwrap();
+    let igw =
+        ec2.create_internet_gateway().send().await.unwrap().internet_gateway.unwrap().internet_gateway_id.unwrap();
+    ec2.attach_internet_gateway().internet_gateway_id(&igw).vpc_id(&vpc).send().await.unwrap();
+    ec2.create_route()
+        .route_table_id(&table)
+        .destination_cidr_block("0.0.0.0/0")
+        .gateway_id(&igw)
+        .send()
+        .await
+        .unwrap();
+    let arn = |kind: &str, id: &str| format!("arn:aws:ec2:us-east-1:{ACCOUNT}:{kind}/{id}");
+    let network = TfState::new()
+        .managed("aws_vpc", "main", json!({"id": vpc, "arn": arn("vpc", &vpc), "cidr_block": "10.9.0.0/16"}))
+        .module(Some("module.edge"))
+        .managed_each(
+            "aws_internet_gateway",
+            "this",
+            vec![(json!("a"), json!({"id": igw, "arn": arn("internet-gateway", &igw), "vpc_id": vpc}))],
+        );
+    let app = TfState::new().managed(
+        "aws_route_table",
+        "public",
+        json!({"id": table, "vpc_id": vpc, "route": [{"cidr_block": "0.0.0.0/0", "gateway_id": igw}]}),
+    );
+    moto.put_state("tfstate-x", "network.tfstate", &network).await;
+    moto.put_state("tfstate-x", "app.tfstate", &app).await;
+    // Deleted out of band: detached and deleted by hand; the route still names it.
+    ec2.detach_internet_gateway().internet_gateway_id(&igw).vpc_id(&vpc).send().await.unwrap();
+    ec2.delete_internet_gateway().internet_gateway_id(&igw).send().await.unwrap();
+
+    let address = "module.edge.aws_internet_gateway.this[\"a\"]";
+    for query in [igw.as_str(), address] {
+        let out = moto.leftover().args(["explain", query, "--state", "s3://tfstate-x", "--format", "json"]).run();
+        out.assert_code(0);
+        let e = out.json();
+        assert_eq!(e["class"], "missing", "{e}");
+        assert_eq!(e["resource"]["id"], igw.as_str());
+        assert_eq!(e["resource"]["kind"], "ec2:internet-gateway");
+        assert_eq!(e["declared_by"][0]["source"], "s3://tfstate-x/network.tfstate");
+        assert_eq!(e["declared_by"][0]["address"], address);
+        let pointing: Vec<(&str, &str)> = e["relations_in"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|l| (l["relation"].as_str().unwrap(), l["id"].as_str().unwrap()))
+            .collect();
+        assert_eq!(pointing, [("routes-to", table.as_str())], "{e}");
+        assert_eq!(e["referenced_in_states"][0]["address"], "aws_route_table.public", "{e}");
+        assert_eq!(e["referenced_in_states"][0]["source"], "s3://tfstate-x/app.tfstate");
+        assert!(e["findings"].as_array().unwrap().iter().any(|f| f["kind"] == "missing"), "{e}");
+    }
+    let text = moto.leftover().args(["explain", address, "--state", "s3://tfstate-x"]).run();
+    text.assert_code(0);
+    assert!(text.stdout.contains("class: missing"), "{}", text.stdout);
+    assert!(text.stdout.contains(&format!("{address} in s3://tfstate-x/network.tfstate")), "{}", text.stdout);
+    assert!(text.stdout.contains(&format!("routes-to            ec2:route-table {table}")), "{}", text.stdout);
+    assert!(text.stdout.contains("aws_route_table.public (route.0.gateway_id) in s3://tfstate-x/app.tfstate"));
 }
