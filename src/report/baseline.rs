@@ -180,7 +180,7 @@ mod tests {
         }
     }
 
-    /// A scan of us-east-1 of 123456789012 and of the state s3://b/dev.tfstate.
+    /// A scan of us-east-1 of 123456789012 and of the state `s3://b/dev.tfstate`.
     fn report(findings: Vec<Finding>, gaps: Vec<CoverageGap>) -> Report {
         let scope = Scope {
             accounts: vec!["123456789012".into()],
