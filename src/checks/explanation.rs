@@ -1,13 +1,16 @@
 //! explanation: everything known about one resource, for `leftover explain`: what it is,
 //! its class and why, the states that declare it, its relations both ways, the findings
-//! about it, and for a blocked or blocking resource the dependency chain. Pure.
+//! about it, and for a blocked or blocking resource the dependency chain. A declared
+//! resource that nothing live matches is explained too: gone (or, where the scan did not
+//! list its kind completely, not known), where it is declared, and what still points at it.
+//! Pure.
 
 use serde::Serialize;
 
 use super::blocking::{blockers_of, outside_terraform};
 use super::finding::{Finding, ResourceRef};
 use crate::graph::order::blocks;
-use crate::graph::{Class, Graph, Owner};
+use crate::graph::{Class, DeclRef, Graph, Owner, RefTarget};
 use crate::inventory::kinds;
 
 /// A declaration of the resource.
@@ -57,6 +60,19 @@ pub struct Explanation {
     pub blocks: Vec<String>,
     /// Connectivity expectations that start or end here, hop by hop.
     pub paths: Vec<super::reachability::Trace>,
+    /// For a declared resource that is not live: the state resources whose attributes
+    /// still name it.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub referenced_in_states: Vec<StateMention>,
+}
+
+/// A state attribute that names a resource.
+#[derive(Clone, Debug, Serialize)]
+pub struct StateMention {
+    pub source: String,
+    pub address: String,
+    /// The attribute path, `route.0.gateway_id`.
+    pub path: String,
 }
 
 fn class_text(graph: &Graph<'_>, i: usize) -> (String, String) {
@@ -113,6 +129,12 @@ fn link(
     Link { relation, kind: kind.to_owned(), id: id.to_owned(), detail, class }
 }
 
+/// Whether a query names a state address: the instance's own, or the resource's without
+/// its index (`aws_subnet.private` names every `aws_subnet.private[…]`).
+fn names_address(query: &str, address: &str) -> bool {
+    address == query || address.strip_prefix(query).is_some_and(|rest| rest.starts_with('['))
+}
+
 /// The live resources a query names: a native id, an ARN, or a state address.
 pub fn lookup(graph: &Graph<'_>, query: &str) -> Vec<usize> {
     if let Some(i) = graph.find_arn(query) {
@@ -123,7 +145,7 @@ pub fn lookup(graph: &Graph<'_>, query: &str) -> Vec<usize> {
     if found.is_empty() {
         for (f, file) in graph.states.files.iter().enumerate() {
             for (r, decl) in file.resources.iter().enumerate() {
-                if decl.address == query {
+                if names_address(query, &decl.address) {
                     found.extend(graph.matches[f][r]);
                 }
             }
@@ -132,6 +154,171 @@ pub fn lookup(graph: &Graph<'_>, query: &str) -> Vec<usize> {
     found.sort_unstable();
     found.dedup();
     found
+}
+
+/// The declared whole resources a query names (native id, ARN or state address) that no
+/// live resource matches, one per kind and id (the first declaration).
+pub fn lookup_gone(graph: &Graph<'_>, query: &str) -> Vec<DeclRef> {
+    let mut found: Vec<DeclRef> = Vec::new();
+    let mut seen = std::collections::HashSet::new();
+    for (f, file) in graph.states.files.iter().enumerate() {
+        for (r, decl) in file.resources.iter().enumerate() {
+            let Some((kind, id)) = decl.live_key() else { continue };
+            if !decl.is_managed() || graph.matches[f][r].is_some() {
+                continue;
+            }
+            let arn = || {
+                let (account, region) = graph.placement((f, r));
+                ResourceRef::from_declared(kind, id, decl, account, region).arn
+            };
+            let named = id == query
+                || names_address(query, &decl.address)
+                || (query.starts_with("arn:") && arn().as_deref() == Some(query));
+            if named && seen.insert((kind, id)) {
+                found.push((f, r));
+            }
+        }
+    }
+    found
+}
+
+/// Explains declared resource `at`, which no live resource matches.
+pub fn explain_gone(graph: &Graph<'_>, outcome: &super::Outcome, query: &str, at: DeclRef) -> Explanation {
+    let decl = graph.decl(at);
+    let (kind, id) = decl.live_key().unwrap_or((decl.tf_type.as_str(), decl.address.as_str()));
+    let (account, region) = graph.placement(at);
+    let label = kinds::label(kind);
+    let declared: Vec<DeclRef> = {
+        let mut all = graph.declarations_of(kind, id).to_vec();
+        if !all.contains(&at) {
+            all.insert(0, at);
+        }
+        all
+    };
+    let places: Vec<String> =
+        declared.iter().map(|&d| format!("{} in {}", graph.decl(d).address, graph.decl(d).source)).collect();
+    let place = format!("{} {}", account.as_deref().unwrap_or("?"), region.as_deref().unwrap_or("?"));
+    let (class, why) = match (account.as_deref(), region.as_deref()) {
+        (Some(a), Some(r)) if graph.inventory.listed_completely(kind, a, r) => (
+            "missing",
+            format!(
+                "declared as {}, but no {label} {id} exists in {place}: deleted outside Terraform?",
+                places.join(", ")
+            ),
+        ),
+        (Some(a), Some(r)) if !graph.inventory.listed.contains(a, r) => (
+            "unknown",
+            format!(
+                "declared as {}; region {r} of account {a} was not listed in this run, so whether it exists is not known",
+                places.join(", ")
+            ),
+        ),
+        (Some(_), Some(_)) => (
+            "unknown",
+            format!(
+                "declared as {}; the listing of {label}s in {place} is incomplete (a coverage gap or a kind leftover does not list), so whether it exists is not known",
+                places.join(", ")
+            ),
+        ),
+        _ => (
+            "unknown",
+            format!(
+                "declared as {}; neither the state nor a live resource says which account and region it is in, so whether it exists is not known",
+                places.join(", ")
+            ),
+        ),
+    };
+    let declared_by = declared
+        .iter()
+        .map(|&d| {
+            let decl = graph.decl(d);
+            Declaration {
+                source: decl.source.clone(),
+                address: decl.address.clone(),
+                tf_type: decl.tf_type.clone(),
+                environment: graph.env_of_decl(d),
+                attributes: decl.attributes.clone(),
+            }
+        })
+        .collect();
+    // What it named in its state, and whether that is there.
+    let relations_out = decl
+        .references
+        .iter()
+        .enumerate()
+        .map(|(k, reference)| {
+            let target = match graph.ref_targets[at.0][at.1].get(k) {
+                Some(RefTarget::Live(j)) => Some(*j),
+                _ => None,
+            };
+            link(
+                graph,
+                "references".to_owned(),
+                &reference.kind,
+                &reference.target,
+                Some(reference.path.clone()),
+                target,
+            )
+        })
+        .collect();
+    // Live resources that still point at it.
+    let mut relations_in = Vec::new();
+    for (j, from) in graph.live().iter().enumerate() {
+        for rel in &from.relations {
+            if rel.target == id && rel.target_kind == kind {
+                relations_in.push(link(
+                    graph,
+                    rel.kind.as_str().to_owned(),
+                    &from.kind,
+                    &from.id,
+                    rel.detail.clone(),
+                    Some(j),
+                ));
+            }
+        }
+    }
+    // State resources whose attributes still name it.
+    let mut referenced_in_states = Vec::new();
+    for file in &graph.states.files {
+        for other in &file.resources {
+            for reference in other.references.iter().filter(|rf| rf.target == id && rf.kind == kind) {
+                if declared.iter().any(|&d| std::ptr::eq(graph.decl(d), other)) {
+                    continue;
+                }
+                referenced_in_states.push(StateMention {
+                    source: other.source.clone(),
+                    address: other.address.clone(),
+                    path: reference.path.clone(),
+                });
+            }
+        }
+    }
+    let findings = outcome
+        .findings
+        .iter()
+        .filter(|f| {
+            (f.resource.kind == kind && f.resource.id == id)
+                || f.related.iter().any(|rel| rel.id == id && rel.kind.as_deref().is_none_or(|k| k == kind))
+        })
+        .cloned()
+        .collect();
+    Explanation {
+        query: query.to_owned(),
+        resource: ResourceRef::from_declared(kind, id, decl, account, region),
+        status: None,
+        class: class.to_owned(),
+        why,
+        environment: graph.env_of_decl(at),
+        declared_by,
+        relations_out,
+        relations_in,
+        owns: Vec::new(),
+        findings,
+        blocked_by: Vec::new(),
+        blocks: Vec::new(),
+        paths: Vec::new(),
+        referenced_in_states,
+    }
 }
 
 /// Explains live resource `i`.
@@ -211,6 +398,7 @@ pub fn explain(graph: &Graph<'_>, outcome: &super::Outcome, query: &str, i: usiz
         blocked_by,
         blocks: blocks_list,
         paths: outcome.traces.iter().filter(|t| t.from_index == i || t.to_index == i).cloned().collect(),
+        referenced_in_states: Vec::new(),
     }
 }
 
@@ -254,6 +442,12 @@ pub fn render_text(e: &Explanation) -> String {
     };
     links("relations", &e.relations_out, &mut out);
     links("pointed at by", &e.relations_in, &mut out);
+    if !e.referenced_in_states.is_empty() {
+        out.push_str("\nnamed in states by:\n");
+        for m in &e.referenced_in_states {
+            out.push_str(&format!("  {} ({}) in {}\n", m.address, m.path, m.source));
+        }
+    }
     if !e.owns.is_empty() {
         out.push_str(&format!("\ngoes with it: {}\n", e.owns.join(", ")));
     }
@@ -309,4 +503,104 @@ pub fn render_text(e: &Explanation) -> String {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+    use crate::inventory::{Inventory, LiveResource, RelationKind};
+    use crate::policy::Policy;
+    use crate::state::extract::{RawInstance, extract};
+    use crate::state::{Mode, StateFile, StateSet};
+
+    const ACCOUNT: &str = "123456789012";
+
+    fn decl(source: &str, address: &str, tf_type: &str, attributes: serde_json::Value) -> crate::state::StateResource {
+        extract(RawInstance {
+            source,
+            address: address.to_owned(),
+            tf_type,
+            mode: Mode::Managed,
+            provider: "provider[\"registry.terraform.io/hashicorp/aws\"]",
+            attributes,
+            sensitive: &serde_json::Value::Null,
+            tainted: false,
+            deposed: None,
+            keep_attributes: false,
+        })
+    }
+
+    #[test]
+    fn issue_12_a_declared_resource_that_is_gone_is_explained() {
+        let mut table = LiveResource::new("ec2:route-table", "rtb-0b1b2c3d", ACCOUNT, "us-east-1");
+        table.relate_detail(RelationKind::RoutesTo, "ec2:internet-gateway", Some("igw-0a1b2c3d"), "0.0.0.0/0");
+        let mut inventory = Inventory::new("now".into(), vec![ACCOUNT.into()], vec!["us-east-1".into()]);
+        inventory.resources.push(table);
+        let arn = format!("arn:aws:ec2:us-east-1:{ACCOUNT}:internet-gateway/igw-0a1b2c3d");
+        let net = "s3://b/net.tfstate";
+        let app = "s3://b/app.tfstate";
+        let address = "module.edge.aws_internet_gateway.this[\"a\"]";
+        let states = StateSet {
+            files: vec![
+                StateFile {
+                    source: net.into(),
+                    version: 4,
+                    resources: vec![decl(
+                        net,
+                        address,
+                        "aws_internet_gateway",
+                        json!({"id": "igw-0a1b2c3d", "arn": arn}),
+                    )],
+                    ..StateFile::default()
+                },
+                StateFile {
+                    source: app.into(),
+                    version: 4,
+                    resources: vec![decl(
+                        app,
+                        "aws_route_table.public",
+                        "aws_route_table",
+                        json!({"id": "rtb-0b1b2c3d", "route": [{"cidr_block": "0.0.0.0/0", "gateway_id": "igw-0a1b2c3d"}]}),
+                    )],
+                    ..StateFile::default()
+                },
+            ],
+            ..StateSet::default()
+        };
+        let policy = Policy::builtin();
+        let graph = Graph::build(&inventory, &states, &policy);
+        let outcome = crate::checks::run(&graph);
+        for query in ["igw-0a1b2c3d", address, "module.edge.aws_internet_gateway.this", arn.as_str()] {
+            assert!(lookup(&graph, query).is_empty(), "{query}: nothing live");
+            assert_eq!(lookup_gone(&graph, query), [(0, 0)], "{query}");
+        }
+        assert!(lookup_gone(&graph, "igw-0f0f0f0f").is_empty());
+        let e = explain_gone(&graph, &outcome, address, (0, 0));
+        assert_eq!(e.class, "missing");
+        assert!(e.why.contains(address) && e.why.contains(net), "{}", e.why);
+        assert_eq!((e.resource.kind.as_str(), e.resource.id.as_str()), ("ec2:internet-gateway", "igw-0a1b2c3d"));
+        assert_eq!(e.declared_by.len(), 1);
+        assert_eq!(e.declared_by[0].address, address);
+        let pointing: Vec<(&str, &str)> = e.relations_in.iter().map(|l| (l.relation.as_str(), l.id.as_str())).collect();
+        assert_eq!(pointing, [("routes-to", "rtb-0b1b2c3d")]);
+        assert_eq!(e.referenced_in_states.len(), 1);
+        assert_eq!(e.referenced_in_states[0].address, "aws_route_table.public");
+        assert_eq!(e.referenced_in_states[0].source, app);
+        assert!(e.findings.iter().any(|f| f.kind == crate::checks::FindingKind::Missing), "{:?}", e.findings);
+        let text = render_text(&e);
+        assert!(
+            text.contains("class: missing") && text.contains("aws_route_table.public (route.0.gateway_id)"),
+            "{text}"
+        );
+
+        // Where the region was not listed, whether it exists is not known.
+        let elsewhere = Inventory::new("now".into(), vec![ACCOUNT.into()], vec!["eu-west-1".into()]);
+        let graph = Graph::build(&elsewhere, &states, &policy);
+        let outcome = crate::checks::run(&graph);
+        let e = explain_gone(&graph, &outcome, "igw-0a1b2c3d", (0, 0));
+        assert_eq!(e.class, "unknown");
+        assert!(e.why.contains("was not listed"), "{}", e.why);
+    }
 }

@@ -200,3 +200,78 @@ fn push(
         remains: None,
     });
 }
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use crate::checks::{self, FindingKind};
+    use crate::graph::Graph;
+    use crate::inventory::{Inventory, LiveResource};
+    use crate::policy::Policy;
+    use crate::state::extract::{RawInstance, extract};
+    use crate::state::{Mode, StateFile, StateSet};
+
+    const A: &str = "111111111111";
+    const B: &str = "222222222222";
+
+    fn vpc(name: &str, account: &str, region: &str, id: &str) -> (String, serde_json::Value) {
+        (name.to_owned(), json!({"id": id, "arn": format!("arn:aws:ec2:{region}:{account}:vpc/{id}")}))
+    }
+
+    /// `scan --inventory A --inventory B`: A lists us-east-1 of 111…, B eu-west-1 of 222….
+    #[test]
+    fn issue_12_an_unlisted_pair_of_two_inventories_is_not_reported_missing() {
+        let mut inventory = Inventory::new("now".into(), vec![A.into()], vec!["us-east-1".into()]);
+        inventory.resources.push(LiveResource::new("ec2:vpc", "vpc-a-live", A, "us-east-1"));
+        let mut other = Inventory::new("now".into(), vec![B.into()], vec!["eu-west-1".into()]);
+        other.resources.push(LiveResource::new("ec2:vpc", "vpc-b-live", B, "eu-west-1"));
+        inventory.absorb(other);
+        inventory.normalize();
+        assert_eq!(inventory.accounts, [A, B]);
+        assert_eq!(inventory.regions, ["eu-west-1", "us-east-1"]);
+
+        let declared = [
+            vpc("a_live", A, "us-east-1", "vpc-a-live"),
+            vpc("b_live", B, "eu-west-1", "vpc-b-live"),
+            vpc("a_gone", A, "us-east-1", "vpc-a-gone"),
+            vpc("b_gone", B, "eu-west-1", "vpc-b-gone"),
+            // Never listed: neither inventory scanned eu-west-1 of 111… or us-east-1 of 222….
+            vpc("a_west", A, "eu-west-1", "vpc-a-west"),
+            vpc("b_east", B, "us-east-1", "vpc-b-east"),
+        ];
+        let source = "s3://b/net.tfstate";
+        let resources = declared
+            .iter()
+            .map(|(name, attrs)| {
+                extract(RawInstance {
+                    source,
+                    address: format!("aws_vpc.{name}"),
+                    tf_type: "aws_vpc",
+                    mode: Mode::Managed,
+                    provider: "provider[\"registry.terraform.io/hashicorp/aws\"]",
+                    attributes: attrs.clone(),
+                    sensitive: &serde_json::Value::Null,
+                    tainted: false,
+                    deposed: None,
+                    keep_attributes: false,
+                })
+            })
+            .collect();
+        let states = StateSet {
+            files: vec![StateFile { source: source.to_owned(), version: 4, resources, ..StateFile::default() }],
+            ..StateSet::default()
+        };
+        let policy = Policy::builtin();
+        let graph = Graph::build(&inventory, &states, &policy);
+        let outcome = checks::run(&graph);
+        let mut missing: Vec<&str> = outcome
+            .findings
+            .iter()
+            .filter(|f| f.kind == FindingKind::Missing)
+            .map(|f| f.resource.id.as_str())
+            .collect();
+        missing.sort_unstable();
+        assert_eq!(missing, ["vpc-a-gone", "vpc-b-gone"]);
+    }
+}

@@ -181,7 +181,7 @@ fn default_vpc_parts_and_tagged_tools_are_not_leftovers() {
 fn names_repeat_across_regions_without_being_joined() {
     let east = LiveResource::new("eks:cluster", "dev", ACCOUNT, "us-east-1");
     let mut inv = inventory(vec![east]);
-    inv.regions.push("eu-west-1".into());
+    inv.add_listed(ACCOUNT, "eu-west-1");
     let states = StateSet {
         files: vec![declare(
             "s3://b/eu.tfstate",

@@ -41,12 +41,8 @@ pub async fn collect<C: Collector>(
     generated_at: String,
     progress: Arc<dyn Progress>,
 ) -> Inventory {
-    let mut accounts: Vec<String> = scopes.iter().map(|s| s.account.clone()).collect();
-    accounts.dedup();
-    let mut regions: Vec<String> = scopes.iter().map(|s| s.region.clone()).collect();
-    regions.sort();
-    regions.dedup();
-    let mut merged = Inventory::new(generated_at, accounts, regions);
+    // Every scope is in the inventory's scope, listed or not: a listing that fails is a gap.
+    let mut merged = Inventory::of_scopes(generated_at, &scopes);
     progress.planned(scopes.len() * collector.listings_per_region());
     let limit = Arc::new(tokio::sync::Semaphore::new(SCOPES_AT_ONCE));
     let mut tasks = Bounded::new();
@@ -108,6 +104,7 @@ mod tests {
         let inv = collect(Arc::new(Fake), scopes, "now".into(), Arc::new(Silent)).await;
         assert_eq!(inv.generated_at, "now");
         assert_eq!(inv.regions, vec!["eu-west-1", "us-west-2"]);
+        assert!(inv.listed.contains("1", "eu-west-1") && !inv.listed.contains("2", "eu-west-1"));
         let ids: Vec<&str> = inv.resources.iter().map(|r| r.id.as_str()).collect();
         assert_eq!(ids, vec!["vpc-eu-west-1", "vpc-us-west-2"]);
     }

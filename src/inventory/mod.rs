@@ -8,6 +8,7 @@ pub mod collector;
 pub mod coverage_gap;
 pub mod kinds;
 pub mod link;
+pub mod listed;
 pub mod live_resource;
 pub mod relation;
 pub mod subresource;
@@ -19,6 +20,7 @@ use serde::{Deserialize, Serialize};
 
 pub use collector::{Collector, RegionScope, collect};
 pub use coverage_gap::{CoverageGap, GapCause};
+pub use listed::Listed;
 pub use live_resource::{LiveResource, Origin};
 pub use relation::{Relation, RelationKind};
 
@@ -30,8 +32,15 @@ pub const INVENTORY_SCHEMA: &str = "leftover.inventory/v1";
 pub struct Inventory {
     pub schema: String,
     pub generated_at: String,
+    /// Every account in scope, listed or not (one whose role could not be assumed, with
+    /// the gap that says so).
     pub accounts: Vec<String>,
+    /// Every region listed in some account.
     pub regions: Vec<String>,
+    /// The regions listed in each account: the scope checks trust, never `accounts` ×
+    /// `regions`. A file written before it was recorded lists every region of every account.
+    #[serde(default)]
+    pub listed: Listed,
     pub resources: Vec<LiveResource>,
     #[serde(default)]
     pub gaps: Vec<CoverageGap>,
@@ -60,20 +69,51 @@ pub enum InventoryFileError {
 }
 
 impl Inventory {
-    /// An empty inventory for the given scope.
+    /// An empty inventory of every given region of every given account.
     pub fn new(generated_at: String, accounts: Vec<String>, regions: Vec<String>) -> Self {
-        Self { schema: INVENTORY_SCHEMA.to_owned(), generated_at, accounts, regions, ..Self::default() }
+        let listed = Listed::product(&accounts, &regions);
+        Self { schema: INVENTORY_SCHEMA.to_owned(), generated_at, accounts, regions, listed, ..Self::default() }
+    }
+
+    /// An empty inventory of exactly these regions of these accounts.
+    pub fn of_scopes(generated_at: String, scopes: &[RegionScope]) -> Self {
+        let mut inventory = Self::new(generated_at, Vec::new(), Vec::new());
+        for scope in scopes {
+            inventory.add_listed(&scope.account, &scope.region);
+        }
+        inventory.normalize();
+        inventory
+    }
+
+    /// Records that `region` of `account` is listed.
+    pub fn add_listed(&mut self, account: &str, region: &str) {
+        self.listed.insert(account, region);
+        if !self.accounts.iter().any(|a| a == account) {
+            self.accounts.push(account.to_owned());
+        }
+        if !self.regions.iter().any(|r| r == region) {
+            self.regions.push(region.to_owned());
+        }
     }
 
     /// Reads an inventory written by `leftover inventory --output`.
     pub fn load(path: &Path) -> Result<Self, InventoryFileError> {
+        /// Whether a file records its pairs (an empty record stays empty).
+        #[derive(Deserialize)]
+        struct Recorded {
+            listed: Option<serde::de::IgnoredAny>,
+        }
         let display = path.display().to_string();
         let text = std::fs::read_to_string(path)
             .map_err(|source| InventoryFileError::Read { path: display.clone(), source })?;
-        let inventory: Self = serde_json::from_str(&text)
+        let mut inventory: Self = serde_json::from_str(&text)
             .map_err(|source| InventoryFileError::Parse { path: display.clone(), source })?;
+        let recorded = serde_json::from_str::<Recorded>(&text).is_ok_and(|r| r.listed.is_some());
         if inventory.schema != INVENTORY_SCHEMA {
             return Err(InventoryFileError::Schema { path: display, found: inventory.schema });
+        }
+        if !recorded {
+            inventory.listed = Listed::product(&inventory.accounts, &inventory.regions);
         }
         Ok(inventory)
     }
@@ -101,6 +141,7 @@ impl Inventory {
     /// that name no account stay.
     pub fn retain_accounts(&mut self, keep: impl Fn(&str) -> bool) {
         self.accounts.retain(|a| keep(a));
+        self.listed.retain_accounts(&keep);
         self.resources.retain(|r| keep(&r.account));
         self.gaps.retain(|g| g.account.as_deref().is_none_or(&keep));
     }
@@ -117,6 +158,7 @@ impl Inventory {
                 self.regions.push(region);
             }
         }
+        self.listed.extend(other.listed);
         self.resources.extend(other.resources);
         self.gaps.extend(other.gaps);
         for (op, n) in other.api_calls {
@@ -142,11 +184,56 @@ impl Inventory {
     }
 
     /// Whether the listing of `kind` in `account`/`region` is complete and authoritative:
-    /// leftover lists the kind itself, the region was scanned, and no gap covers it.
+    /// leftover lists the kind itself, that region of that account was listed, and no gap
+    /// covers it.
     pub fn listed_completely(&self, kind: &str, account: &str, region: &str) -> bool {
         kinds::spec_of(kind).is_some_and(|s| s.listed_by.is_some())
-            && self.accounts.iter().any(|a| a == account)
-            && self.regions.iter().any(|r| r == region)
+            && self.listed.contains(account, region)
             && !self.gaps.iter().any(|g| g.covers(kind, account, region))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn file(dir: &Path, name: &str, json: &serde_json::Value) -> std::path::PathBuf {
+        let path = dir.join(name);
+        std::fs::write(&path, json.to_string()).expect("write");
+        path
+    }
+
+    #[test]
+    fn issue_12_inventories_read_together_list_only_their_own_pairs() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let a = Inventory::new("2026-11-25T02:00:00Z".into(), vec!["111111111111".into()], vec!["us-east-1".into()]);
+        let b = Inventory::new("2026-11-25T03:00:00Z".into(), vec!["222222222222".into()], vec!["eu-west-1".into()]);
+        let a = file(dir.path(), "a.json", &serde_json::to_value(&a).expect("json"));
+        let b = file(dir.path(), "b.json", &serde_json::to_value(&b).expect("json"));
+        let both = Inventory::load_all(&[a, b]).expect("loads");
+        assert_eq!(both.accounts, ["111111111111", "222222222222"]);
+        assert_eq!(both.regions, ["eu-west-1", "us-east-1"]);
+        assert!(both.listed_completely("ec2:vpc", "111111111111", "us-east-1"));
+        assert!(both.listed_completely("ec2:vpc", "222222222222", "eu-west-1"));
+        assert!(!both.listed_completely("ec2:vpc", "111111111111", "eu-west-1"));
+        assert!(!both.listed_completely("ec2:vpc", "222222222222", "us-east-1"));
+    }
+
+    #[test]
+    fn a_file_written_before_the_pairs_were_recorded_lists_every_region_of_every_account() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let old = serde_json::json!({
+            "schema": INVENTORY_SCHEMA, "generated_at": "2026-11-25T02:00:00Z",
+            "accounts": ["111111111111"], "regions": ["eu-west-1", "us-east-1"], "resources": []
+        });
+        let old = Inventory::load(&file(dir.path(), "old.json", &old)).expect("loads");
+        assert!(old.listed.contains("111111111111", "eu-west-1") && old.listed.contains("111111111111", "us-east-1"));
+        // A file that records no pairs listed none.
+        let none = serde_json::json!({
+            "schema": INVENTORY_SCHEMA, "generated_at": "2026-11-25T02:00:00Z",
+            "accounts": ["111111111111"], "regions": ["us-east-1"], "listed": {}, "resources": []
+        });
+        let none = Inventory::load(&file(dir.path(), "none.json", &none)).expect("loads");
+        assert!(none.listed.is_empty());
     }
 }

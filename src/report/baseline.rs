@@ -1,7 +1,9 @@
 //! baseline: compares a report with a previous one (`--baseline PREVIOUS.json`). Each
 //! finding becomes `new` or `unchanged` by its fingerprint, and the baseline's findings that
 //! no longer occur are listed as resolved. A baseline finding this scan could not recheck
-//! (a coverage gap covers it) is not called resolved. Pure apart from reading the file.
+//! (a coverage gap covers it) or did not look at (outside its scope: a region of an account
+//! it did not list, a state it did not read, another environment than its `--env`, an
+//! account of another shard) is not called resolved. Pure apart from reading the file.
 
 use std::collections::BTreeSet;
 use std::path::Path;
@@ -21,6 +23,10 @@ pub struct BaselineInfo {
     /// Its findings this scan could not recheck (coverage gaps): neither resolved nor current.
     #[serde(default, skip_serializing_if = "is_zero")]
     pub unknown: usize,
+    /// Its findings outside this scan's scope (a region, account, state or environment this
+    /// scan did not look at): neither resolved nor current.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub out_of_scope: usize,
 }
 
 #[allow(clippy::trivially_copy_pass_by_ref)] // serde's skip_serializing_if passes a reference
@@ -68,11 +74,14 @@ pub fn compare(report: &mut Report, baseline: &Report, min_severity: Option<Seve
     let before: BTreeSet<&str> = baseline.findings.iter().map(|f| f.fingerprint.as_str()).collect();
     let mut resolved = Vec::new();
     let mut unknown = 0;
+    let mut out_of_scope = 0;
     for old in &baseline.findings {
         if current.contains(old.fingerprint.as_str()) || min_severity.is_some_and(|min| old.finding.severity < min) {
             continue;
         }
-        if rechecked(report, old) {
+        if !in_scope(report, old) {
+            out_of_scope += 1;
+        } else if rechecked(report, old) {
             let mut old = old.clone();
             old.status = Some("resolved".to_owned());
             old.cost = None;
@@ -86,8 +95,41 @@ pub fn compare(report: &mut Report, baseline: &Report, min_severity: Option<Seve
         f.status = Some(status.to_owned());
     }
     report.resolved = Some(resolved);
-    report.baseline =
-        Some(BaselineInfo { generated_at: baseline.generated_at.clone(), findings: baseline.findings.len(), unknown });
+    report.baseline = Some(BaselineInfo {
+        generated_at: baseline.generated_at.clone(),
+        findings: baseline.findings.len(),
+        unknown,
+        out_of_scope,
+    });
+}
+
+/// Whether this scan looked where a baseline finding was: it listed the finding's region
+/// of its account, in its shard, read every state the finding names, and, for `scan --env`,
+/// the finding belongs to that environment (as `scan --env` keeps findings).
+fn in_scope(report: &Report, old: &super::ReportFinding) -> bool {
+    let f = &old.finding;
+    let r = &f.resource;
+    if let (Some(account), Some(region)) = (r.account.as_deref(), r.region.as_deref())
+        && !report.scope.was_listed(account, region)
+    {
+        return false;
+    }
+    if let (Some(shard), Some(account)) = (report.scope.shard, r.account.as_deref())
+        && !shard.contains(account)
+    {
+        return false;
+    }
+    let read = |source: &str| report.scope.states.iter().any(|s| s.source == source);
+    if f.state.iter().chain(f.related.iter().filter_map(|rel| rel.state.as_ref())).any(|s| !read(&s.source)) {
+        return false;
+    }
+    match &report.environment {
+        Some(check) => {
+            f.environment.as_deref().is_some_and(|e| e.eq_ignore_ascii_case(&check.environment))
+                || f.state.as_ref().is_some_and(|s| check.states.contains(&s.source))
+        }
+        None => true,
+    }
 }
 
 /// Whether this scan looked where a baseline finding was: no gap covers its resource's
@@ -112,7 +154,7 @@ mod tests {
     use crate::checks::finding::{ResourceRef, StateRef};
     use crate::checks::{Finding, FindingKind, Outcome};
     use crate::inventory::{CoverageGap, GapCause};
-    use crate::report::Scope;
+    use crate::report::{Scope, StateScope};
 
     fn finding(kind: FindingKind, id: &str, severity: Severity) -> Finding {
         Finding {
@@ -138,8 +180,22 @@ mod tests {
         }
     }
 
+    /// A scan of us-east-1 of 123456789012 and of the state `s3://b/dev.tfstate`.
     fn report(findings: Vec<Finding>, gaps: Vec<CoverageGap>) -> Report {
-        Report::new("2026-11-26T02:00:00Z".into(), Scope::default(), gaps, Outcome { findings, ..Outcome::default() })
+        let scope = Scope {
+            accounts: vec!["123456789012".into()],
+            regions: vec!["us-east-1".into()],
+            listed: None,
+            states: vec![StateScope { source: "s3://b/dev.tfstate".into(), resources: 1, environment: None }],
+            shard: None,
+        };
+        Report::new("2026-11-26T02:00:00Z".into(), scope, gaps, Outcome { findings, ..Outcome::default() })
+    }
+
+    fn in_region(mut f: Finding, account: &str, region: &str) -> Finding {
+        f.resource.account = Some(account.into());
+        f.resource.region = Some(region.into());
+        f
     }
 
     fn statuses(report: &Report) -> Vec<(String, String)> {
@@ -201,6 +257,58 @@ mod tests {
         let resolved: Vec<&str> =
             now.resolved.as_ref().expect("resolved").iter().map(|f| f.finding.resource.id.as_str()).collect();
         assert_eq!(resolved, ["vol-a", "vol-i"], "the unreadable state hides vol-m");
+    }
+
+    /// A baseline of two regions and two states; tonight's run is narrower in each way.
+    #[test]
+    fn issue_12_what_a_narrower_run_did_not_look_at_is_not_resolved() {
+        let east = finding(FindingKind::Unmanaged, "vol-east", Severity::Warning);
+        let west =
+            in_region(finding(FindingKind::Unmanaged, "vol-west", Severity::Warning), "123456789012", "eu-west-1");
+        let other_account =
+            in_region(finding(FindingKind::Unmanaged, "vol-other", Severity::Warning), "210987654321", "us-east-1");
+        let mut other_state = finding(FindingKind::Missing, "vol-app", Severity::Error);
+        other_state.state =
+            Some(StateRef { source: "s3://b/app.tfstate".into(), address: "aws_ebs_volume.app".into() });
+        let mut qa = finding(FindingKind::DeletedEnv, "vol-qa", Severity::Error);
+        qa.environment = Some("qa".into());
+        let before = report(vec![east, west, other_account, other_state, qa.clone()], vec![]);
+
+        // `--region us-east-1`, one state: only vol-east and vol-qa were looked at again.
+        let mut now = report(vec![], vec![]);
+        compare(&mut now, &before, None);
+        let resolved: Vec<&str> =
+            now.resolved.as_ref().expect("resolved").iter().map(|f| f.finding.resource.id.as_str()).collect();
+        assert_eq!(resolved, ["vol-east", "vol-qa"]);
+        assert_eq!(now.baseline.as_ref().map(|b| (b.out_of_scope, b.unknown)), Some((3, 0)));
+        let line = now.baseline_line().expect("a line");
+        assert!(line.contains("3 of its findings lie outside this run's scope"), "{line}");
+
+        // The pairs listed decide, not every region of every account named.
+        let mut now = report(vec![], vec![]);
+        let mut listed = crate::inventory::Listed::default();
+        listed.insert("123456789012", "us-east-1");
+        listed.insert("210987654321", "eu-west-1");
+        now.scope.accounts.push("210987654321".into());
+        now.scope.regions.push("eu-west-1".into());
+        now.scope.listed = Some(listed);
+        compare(&mut now, &before, None);
+        assert_eq!(now.baseline.as_ref().map(|b| b.out_of_scope), Some(3), "vol-west, vol-other, vol-app");
+
+        // `--env dev`: the qa finding is another environment's.
+        let mut now = report(vec![], vec![]);
+        now.environment = Some(crate::checks::env_check::EnvCheck { environment: "dev".into(), ..Default::default() });
+        compare(&mut now, &before, None);
+        let resolved: Vec<&str> =
+            now.resolved.as_ref().expect("resolved").iter().map(|f| f.finding.resource.id.as_str()).collect();
+        assert_eq!(resolved, Vec::<&str>::new(), "vol-east has no environment, vol-qa is qa's");
+
+        // `--shard`: an account of another shard is not this run's.
+        let mut now = report(vec![], vec![]);
+        let shard = (0..4).map(|index| crate::shard::Shard { index, count: 4 }).find(|s| !s.contains("123456789012"));
+        now.scope.shard = shard;
+        compare(&mut now, &before, None);
+        assert_eq!(now.resolved.as_ref().map(Vec::len), Some(0));
     }
 
     #[test]

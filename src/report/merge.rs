@@ -7,7 +7,7 @@ use std::collections::{BTreeMap, BTreeSet, HashSet};
 use super::report::{Coverage, REPORT_SCHEMA, Report, ReportFinding, Scope, StateScope};
 use crate::checks::env_check::EnvCheck;
 use crate::cost::{CostSummary, PriceSource, PriceTable};
-use crate::inventory::{CoverageGap, GapCause, kinds};
+use crate::inventory::{CoverageGap, GapCause, Listed, kinds};
 
 /// Reports that cannot be combined.
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
@@ -32,12 +32,14 @@ pub fn merge(reports: Vec<Report>) -> Result<Report, MergeError> {
     let generated_at = reports.iter().map(|r| r.generated_at.clone()).max().unwrap_or_default();
     let mut accounts = BTreeSet::new();
     let mut regions = BTreeSet::new();
+    let mut listed = Listed::default();
     let mut states: BTreeMap<String, StateScope> = BTreeMap::new();
     let mut gaps: Vec<CoverageGap> = Vec::new();
     let mut seen = HashSet::new();
     let mut findings: Vec<ReportFinding> = Vec::new();
     let mut ignored = 0;
     let mut links = 0;
+    let mut withheld = 0;
     let mut shards: BTreeMap<u32, BTreeSet<u32>> = BTreeMap::new();
     let mut environment: Option<EnvCheck> = None;
     let mut prices: Option<(String, PriceSource)> = None;
@@ -45,6 +47,7 @@ pub fn merge(reports: Vec<Report>) -> Result<Report, MergeError> {
         if prices.is_none() {
             prices = report.cost.as_ref().map(|c| (c.currency.clone(), c.prices.clone()));
         }
+        listed.extend(report.scope.listed());
         accounts.extend(report.scope.accounts);
         regions.extend(report.scope.regions);
         for state in report.scope.states {
@@ -60,6 +63,7 @@ pub fn merge(reports: Vec<Report>) -> Result<Report, MergeError> {
         ignored += report.summary.get("ignored").copied().unwrap_or(0);
         // Every shard reads the same states and so sees the same links between them.
         links = links.max(report.summary.get("cross-state-links").copied().unwrap_or(0));
+        withheld += report.summary.get("withheld").copied().unwrap_or(0);
         for finding in report.findings {
             if seen.insert(finding.fingerprint.clone()) {
                 findings.push(finding);
@@ -101,6 +105,11 @@ pub fn merge(reports: Vec<Report>) -> Result<Report, MergeError> {
     if links > 0 {
         summary.insert("cross-state-links".to_owned(), links);
     }
+    // Each shard withheld what its own gaps could change; the merged report still has
+    // those gaps, so it withholds the same.
+    if withheld > 0 {
+        summary.insert("withheld".to_owned(), withheld);
+    }
     // The shards priced their own findings; the total is summed again over the merged ones,
     // each resource once, the way a single run sums it.
     let cost = prices.map(|(currency, source)| {
@@ -119,6 +128,7 @@ pub fn merge(reports: Vec<Report>) -> Result<Report, MergeError> {
         scope: Scope {
             accounts: accounts.into_iter().collect(),
             regions: regions.into_iter().collect(),
+            listed: Some(listed),
             states: states.into_values().collect(),
             shard: None,
         },
@@ -232,6 +242,7 @@ mod tests {
         let scope = Scope {
             accounts: vec![account.into()],
             regions: vec!["us-east-1".into()],
+            listed: None,
             states: vec![StateScope { source: "s3://b/k".into(), resources: 3, environment: None }],
             shard,
         };
@@ -278,6 +289,22 @@ mod tests {
         assert_eq!(merged.coverage.gaps, vec![gap("222222222222")]);
         let kinds: Vec<FindingKind> = merged.findings.iter().map(|f| f.finding.kind).collect();
         assert_eq!(kinds, vec![FindingKind::Unmanaged, FindingKind::Missing, FindingKind::CrossState]);
+    }
+
+    #[test]
+    fn issue_12_merge_keeps_what_the_shards_withheld_and_the_pairs_they_listed() {
+        let mut a = report("111111111111", Some(Shard { index: 0, count: 2 }), vec![], vec![gap("111111111111")]);
+        a.summary.insert("withheld".into(), 3);
+        let mut b = report("222222222222", Some(Shard { index: 1, count: 2 }), vec![], vec![gap("222222222222")]);
+        b.summary.insert("withheld".into(), 4);
+        b.scope.regions = vec!["eu-west-1".into()];
+        let merged = merge(vec![a, b]).expect("merges");
+        assert_eq!(merged.summary.get("withheld"), Some(&7));
+        assert_eq!(merged.scope.regions, vec!["eu-west-1", "us-east-1"]);
+        assert!(merged.scope.was_listed("111111111111", "us-east-1"));
+        assert!(merged.scope.was_listed("222222222222", "eu-west-1"));
+        assert!(!merged.scope.was_listed("111111111111", "eu-west-1"), "not every region of every account");
+        assert!(!merged.scope.was_listed("222222222222", "us-east-1"));
     }
 
     #[test]

@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use super::baseline::BaselineInfo;
 use crate::checks::{Finding, FindingKind, Outcome};
 use crate::cost::{CostSummary, Estimate};
-use crate::inventory::CoverageGap;
+use crate::inventory::{CoverageGap, Listed};
 
 /// The schema name of the JSON report.
 pub const REPORT_SCHEMA: &str = "leftover.report/v1";
@@ -31,10 +31,29 @@ pub struct StateScope {
 pub struct Scope {
     pub accounts: Vec<String>,
     pub regions: Vec<String>,
+    /// The regions listed in each account (not every region of every account). An addition
+    /// to v1; a report without it listed every region of every account.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub listed: Option<Listed>,
     pub states: Vec<StateScope>,
     /// The shard of the accounts this report covers (`scan --shard`), for `leftover merge`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub shard: Option<crate::shard::Shard>,
+}
+
+impl Scope {
+    /// The regions listed in each account.
+    pub fn listed(&self) -> Listed {
+        self.listed.clone().unwrap_or_else(|| Listed::product(&self.accounts, &self.regions))
+    }
+
+    /// Whether the scan listed `region` of `account`.
+    pub fn was_listed(&self, account: &str, region: &str) -> bool {
+        match &self.listed {
+            Some(listed) => listed.contains(account, region),
+            None => self.accounts.iter().any(|a| a == account) && self.regions.iter().any(|r| r == region),
+        }
+    }
 }
 
 /// Whether everything could be read, and what could not.
@@ -169,6 +188,12 @@ impl Report {
             line.push_str(&format!(" of {}", info.generated_at));
             if info.unknown > 0 {
                 line.push_str(&format!(" ({} of its findings could not be rechecked: coverage gaps)", info.unknown));
+            }
+            if info.out_of_scope > 0 {
+                line.push_str(&format!(
+                    " ({} of its findings lie outside this run's scope: not rechecked)",
+                    info.out_of_scope
+                ));
             }
         }
         Some(line)

@@ -359,7 +359,9 @@ async fn the_json_report_keeps_its_v1_shape() {
         without(keys(&report), &["cost", "baseline", "resolved", "environment", "destroy"]),
         ["coverage", "findings", "generated_at", "schema", "scope", "summary"]
     );
-    assert_eq!(keys(&report["scope"]), ["accounts", "regions", "states"]);
+    // `listed` (the regions listed in each account) is an addition to v1.
+    assert_eq!(without(keys(&report["scope"]), &["listed"]), ["accounts", "regions", "states"]);
+    assert_eq!(report["scope"]["listed"], json!({ACCOUNT: ["us-east-1"]}));
     assert_eq!(keys(&report["scope"]["states"][0]), ["environment", "resources", "source"]);
     assert_eq!(keys(&report["coverage"]), ["complete", "gaps"]);
     assert_eq!(report["scope"]["accounts"], json!([ACCOUNT]));

@@ -20,4 +20,5 @@ mod reports;
 mod safe_output;
 mod scale;
 mod scenario;
+mod scope;
 mod trust;

@@ -3,7 +3,7 @@
 use anyhow::{Context, Result};
 
 use crate::checks;
-use crate::checks::explanation::{explain, lookup, render_text};
+use crate::checks::explanation::{explain, explain_gone, lookup, lookup_gone, render_text};
 use crate::cli::args::{ExplainArgs, Format};
 use crate::cli::exit::Exit;
 use crate::cli::pipeline::{Connect, Run};
@@ -26,10 +26,18 @@ pub async fn run<C: Connect>(settings: &Settings, args: &ExplainArgs, connect: &
         anyhow::bail!("{}", outcome.errors.join("\n"));
     }
     let found = lookup(&graph, &args.id);
-    if found.is_empty() {
-        anyhow::bail!("no live resource matches {:?} (give a native id, an ARN, or a state address)", args.id);
+    let explanations: Vec<_> = if found.is_empty() {
+        // Declared, but nothing live matches: say what is known of it.
+        lookup_gone(&graph, &args.id).into_iter().map(|at| explain_gone(&graph, &outcome, &args.id, at)).collect()
+    } else {
+        found.iter().map(|&i| explain(&graph, &outcome, &args.id, i)).collect()
+    };
+    if explanations.is_empty() {
+        anyhow::bail!(
+            "nothing live or declared in a state matches {:?} (give a native id, an ARN, or a state address)",
+            args.id
+        );
     }
-    let explanations: Vec<_> = found.iter().map(|&i| explain(&graph, &outcome, &args.id, i)).collect();
     let text = match args.format {
         Format::Json => {
             let value = if explanations.len() == 1 {

@@ -69,6 +69,7 @@ pub fn analyze(
     let scope = Scope {
         accounts: inventory.accounts.clone(),
         regions: inventory.regions.clone(),
+        listed: Some(inventory.listed.clone()),
         states: states
             .files
             .iter()
