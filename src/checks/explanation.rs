@@ -258,6 +258,7 @@ pub fn explain_gone(graph: &Graph<'_>, outcome: &super::Outcome, query: &str, at
                 &reference.target,
                 Some(reference.path.clone()),
                 target,
+                reference.account.as_deref(),
             )
         })
         .collect();
@@ -273,6 +274,7 @@ pub fn explain_gone(graph: &Graph<'_>, outcome: &super::Outcome, query: &str, at
                     &from.id,
                     rel.detail.clone(),
                     Some(j),
+                    None,
                 ));
             }
         }
@@ -293,15 +295,12 @@ pub fn explain_gone(graph: &Graph<'_>, outcome: &super::Outcome, query: &str, at
             }
         }
     }
-    let findings = outcome
-        .findings
-        .iter()
-        .filter(|f| {
-            (f.resource.kind == kind && f.resource.id == id)
-                || f.related.iter().any(|rel| rel.id == id && rel.kind.as_deref().is_none_or(|k| k == kind))
-        })
-        .cloned()
-        .collect();
+    let concerns = |f: &&Finding| {
+        (f.resource.kind == kind && f.resource.id == id)
+            || f.related.iter().any(|rel| rel.id == id && rel.kind.as_deref().is_none_or(|k| k == kind))
+    };
+    let findings = outcome.findings.iter().filter(concerns).cloned().collect();
+    let links = outcome.links.iter().filter(concerns).cloned().collect();
     Explanation {
         query: query.to_owned(),
         resource: ResourceRef::from_declared(kind, id, decl, account, region),
@@ -317,6 +316,7 @@ pub fn explain_gone(graph: &Graph<'_>, outcome: &super::Outcome, query: &str, at
         blocked_by: Vec::new(),
         blocks: Vec::new(),
         paths: Vec::new(),
+        links,
         referenced_in_states,
     }
 }
