@@ -9,6 +9,8 @@ async fn the_incident_scan_finds_the_staging_leftovers_and_the_stale_peering() {
     let seeded = incident::seed(&moto.seeder()).await;
     let out = moto.leftover().args(["scan", "--state", &format!("s3://{BUCKET}"), "--format", "json"]).run();
     eprintln!("{}", out.stdout);
+    // Issue 12: each leftover once, by its most specific kind.
+    crate::trust::assert_each_resource_reported_once(&out);
     let report = out.json();
     let unmanaged: Vec<String> = report["findings"]
         .as_array()

@@ -242,3 +242,97 @@ async fn issue_12_a_leftover_of_a_deleted_environment_in_the_way_of_a_destroy_is
         assert!(blocks.iter().any(|r| r["id"] == dev.subnet.as_str()), "carries what it blocks: {blocks:?}");
     }
 }
+
+/// A small deterministic generator, so that a failing account can be made again.
+struct Lcg(u64);
+
+impl Lcg {
+    fn below(&mut self, n: usize) -> usize {
+        self.0 = self.0.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
+        usize::try_from(self.0 >> 33).unwrap() % n
+    }
+}
+
+#[tokio::test]
+async fn issue_12_a_generated_account_reports_every_stray_once_and_nothing_declared() {
+    let moto = Moto::start();
+    moto.bucket(BUCKET).await;
+    let ec2 = moto.ec2("us-east-1").await;
+    let mut rng = Lcg(12);
+    // Three environments: dev (states record tags), prod (tags only live), staging (its
+    // state is empty: destroyed). Strays of every environment, and of one no state names,
+    // land in random subnets, some in managed groups, some as loose volumes.
+    let dev = Network::seed(&moto.seeder(), "us-east-1", "10.1", "dev").await;
+    let prod = Network::seed(&moto.seeder(), "us-east-1", "10.2", "prod").await;
+    moto.put_state(BUCKET, "dev/network.tfstate", &dev.declare(TfState::new(), None, "dev")).await;
+    moto.put_state(BUCKET, "platform/prod.tfstate", &prod.declare_tagged(TfState::new(), None, None)).await;
+    moto.put_state(BUCKET, "staging/app.tfstate", &TfState::new()).await;
+    let networks = [&dev, &prod];
+    let envs = ["dev", "prod", "staging", "qa", ""];
+    let mut strays = Vec::new();
+    for n in 0..10 {
+        // Every environment twice; where and what at random.
+        let env = envs[n % envs.len()];
+        let name = format!("stray-{n}");
+        let tags: Vec<(&str, &str)> =
+            if env.is_empty() { vec![("Name", &name)] } else { vec![("Environment", env), ("Name", &name)] };
+        let net = networks[rng.below(networks.len())];
+        let id = match rng.below(3) {
+            0 => {
+                let mut run = ec2
+                    .run_instances()
+                    .image_id(AMI)
+                    .min_count(1)
+                    .max_count(1)
+                    .subnet_id(&net.subnet)
+                    .tag_specifications(tag_spec(ResourceType::Instance, &tags));
+                if rng.below(2) == 0 {
+                    run = run.security_group_ids(&net.sg);
+                }
+                run.send().await.unwrap().instances()[0].instance_id().unwrap().to_owned()
+            }
+            1 => {
+                let create = ec2.create_volume().availability_zone("us-east-1a").size(8);
+                create
+                    .tag_specifications(tag_spec(ResourceType::Volume, &tags))
+                    .send()
+                    .await
+                    .unwrap()
+                    .volume_id()
+                    .unwrap()
+                    .to_owned()
+            }
+            _ => {
+                let create = ec2.create_security_group().group_name(&name).description("by hand").vpc_id(&net.vpc);
+                let create = create.tag_specifications(tag_spec(ResourceType::SecurityGroup, &tags));
+                create.send().await.unwrap().group_id().unwrap().to_owned()
+            }
+        };
+        strays.push((id, env));
+    }
+
+    let out =
+        moto.leftover().args(["scan", "--state", "s3://tfstate", "--region", "us-east-1", "--format", "json"]).run();
+    out.assert_code(1);
+    assert_each_resource_reported_once(&out);
+    let report = out.json();
+    for (stray, env) in &strays {
+        let leftover: Vec<&Value> = findings_of(&report, stray)
+            .into_iter()
+            .filter(|f| LEFTOVER_KINDS.contains(&f["kind"].as_str().unwrap()))
+            .collect();
+        assert_eq!(leftover.len(), 1, "{stray} (tagged {env:?}) is one leftover: {}", out.stdout);
+        // Only staging is deleted on evidence; dev and prod are alive (prod by live tags).
+        let expected_deleted = *env == "staging";
+        assert_eq!(leftover[0]["kind"] == "deleted-env", expected_deleted, "{stray} ({env}): {}", leftover[0]);
+    }
+    for net in networks {
+        for id in [&net.vpc, &net.subnet, &net.sg, &net.instance, &net.root_volume, &net.primary_eni] {
+            let leftover: Vec<&Value> = findings_of(&report, id)
+                .into_iter()
+                .filter(|f| LEFTOVER_KINDS.contains(&f["kind"].as_str().unwrap()))
+                .collect();
+            assert!(leftover.is_empty(), "{id} is declared: {leftover:?}");
+        }
+    }
+}
