@@ -6,6 +6,7 @@
 //! the knowledge and the user's rules, and [`cli`] wires it together. Only `inventory` and
 //! `state` talk to AWS or the disk; everything from `graph` on is pure and synchronous.
 
+pub mod aws;
 pub mod bounded;
 pub mod checks;
 pub mod cli;
@@ -13,6 +14,7 @@ pub mod cost;
 pub mod env;
 pub mod graph;
 pub mod inventory;
+pub mod model;
 pub mod policy;
 pub mod progress;
 pub mod report;

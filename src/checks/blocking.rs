@@ -6,10 +6,10 @@
 use std::collections::BTreeSet;
 
 use super::Outcome;
-use super::finding::{Finding, FindingKind, Related, ResourceRef, StateRef};
 use super::resource_ref::first_declaration;
 use crate::graph::order::{blocks, deletion_order, dependents};
 use crate::graph::{Class, Graph, Owner};
+use crate::model::finding::{Finding, FindingKind, Related, ResourceRef, StateRef};
 
 /// Whether a live resource is outside Terraform: unmanaged or managed by another tool, or
 /// owned by such a resource.
@@ -66,7 +66,7 @@ pub fn blocks_clause(related: &[Related], through: Option<&str>, order: &[String
         .iter()
         .filter(|r| r.relation == "blocks")
         .map(|r| {
-            let label = r.kind.as_deref().map_or("resource", crate::inventory::kinds::label);
+            let label = r.kind.as_deref().map_or("resource", crate::model::kinds::label);
             match &r.state {
                 Some(s) => format!("{label} {} ({})", r.id, s.address),
                 None => format!("{label} {}", r.id),

@@ -3,9 +3,10 @@
 //! marks a route into a deleted peering `blackhole` only after a while, emulators never).
 
 use super::Outcome;
-use super::finding::{Finding, FindingKind, Related, ResourceRef, StateRef};
 use crate::graph::{Graph, RefTarget};
-use crate::inventory::{LiveResource, RelationKind as R, kinds};
+use crate::inventory::{LiveResource, RelationKind as R};
+use crate::model::finding::{Finding, FindingKind, Related, ResourceRef, StateRef};
+use crate::model::kinds;
 
 /// Kinds whose listing covers everything a reference may name. Images and snapshots are
 /// listed only when the account owns them, so a reference to a public AMI is not stale.

@@ -11,9 +11,9 @@
 use std::collections::BTreeMap;
 
 use super::Outcome;
-use super::finding::{Finding, FindingKind, Related, ResourceRef, Severity, StateRef};
 use crate::graph::{DeclRef, Graph, RefTarget};
-use crate::inventory::kinds;
+use crate::model::finding::{Finding, FindingKind, Related, ResourceRef, Severity, StateRef};
+use crate::model::kinds;
 use crate::state::{Identity, identity};
 
 pub fn check(graph: &Graph<'_>, outcome: &mut Outcome) {

@@ -2,10 +2,10 @@
 //! service, whether or not a state still declares them.
 
 use super::Outcome;
-use super::environment::Deletion;
-use super::finding::{Finding, FindingKind, ResourceRef, Severity, StateRef};
 use super::resource_ref::{placement_summary, related_with_owned};
+use crate::graph::environment::Deletion;
 use crate::graph::{Class, Graph};
+use crate::model::finding::{Finding, FindingKind, ResourceRef, Severity, StateRef};
 
 pub fn check(graph: &Graph<'_>, outcome: &mut Outcome) {
     for (i, r) in graph.live().iter().enumerate() {
@@ -59,7 +59,7 @@ pub fn why_it_remains(graph: &Graph<'_>, i: usize) -> String {
     }
 }
 
-fn finding(graph: &Graph<'_>, i: usize, env: &str, deletion: &crate::checks::environment::Deletion) -> Finding {
+fn finding(graph: &Graph<'_>, i: usize, env: &str, deletion: &crate::graph::environment::Deletion) -> Finding {
     let r = &graph.live()[i];
     let how = match graph.envs.env_of_tags(&r.tags) {
         Some(_) => {

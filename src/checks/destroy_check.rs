@@ -7,8 +7,8 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde::{Deserialize, Serialize};
 
-use super::finding::{Finding, FindingKind, ResourceRef, StateRef};
 use crate::graph::Graph;
+use crate::model::finding::{Finding, FindingKind, ResourceRef, StateRef};
 use crate::state::Identity;
 
 /// One resource the destroy would remove.
@@ -79,7 +79,7 @@ pub fn apply(graph: &Graph<'_>, targets: &BTreeSet<String>, findings: &mut Vec<F
                         reason: format!(
                             "destroying {} (environment {target}) would delete {} {id}, which is tagged for {env}: is this the right state?",
                             file.source,
-                            crate::inventory::kinds::label(&kind)
+                            crate::model::kinds::label(&kind)
                         ),
                         state: Some(StateRef::of(decl)),
                         subject: None,

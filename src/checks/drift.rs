@@ -8,10 +8,10 @@ use std::collections::{BTreeMap, HashMap};
 use serde_json::Value;
 
 use super::Outcome;
-use super::finding::{DriftDetail, Finding, FindingKind, ResourceRef, StateRef};
 use crate::graph::{DeclRef, Graph};
 use crate::inventory::LiveResource;
 use crate::inventory::subresource::{Route, SecurityGroupRule};
+use crate::model::finding::{DriftDetail, Finding, FindingKind, ResourceRef, StateRef};
 use crate::state::Identity;
 
 fn text(value: &Value) -> String {

@@ -7,9 +7,9 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde::{Deserialize, Serialize};
 
 use super::blocking::outside_terraform;
-use super::finding::{Finding, FindingKind};
 use crate::graph::order::deletion_order;
 use crate::graph::{Class, Graph};
+use crate::model::finding::{Finding, FindingKind};
 
 /// What remains of an environment.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]

@@ -3,10 +3,11 @@
 //! the kind in that account and region is complete.
 
 use super::Outcome;
-use super::finding::{Finding, FindingKind, ResourceRef, StateRef};
 use crate::graph::{DeclRef, Graph};
+use crate::inventory::LiveResource;
 use crate::inventory::subresource::{NetworkAclEntry, Route, SecurityGroupRule, SubResources};
-use crate::inventory::{LiveResource, kinds};
+use crate::model::finding::{Finding, FindingKind, ResourceRef, StateRef};
+use crate::model::kinds;
 use crate::state::{Identity, StateResource};
 
 pub fn check(graph: &Graph<'_>, outcome: &mut Outcome) {

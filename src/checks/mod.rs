@@ -8,15 +8,13 @@ pub mod deleted_env;
 pub mod destroy_check;
 pub mod drift;
 pub mod env_check;
-pub mod environment;
 pub mod explanation;
-pub mod finding;
 pub mod missing;
 pub mod reachability;
 pub mod resource_ref;
 pub mod unmanaged;
 
-pub use finding::{Finding, FindingKind, Severity};
+pub use crate::model::finding::{Finding, FindingKind, Severity};
 
 use crate::graph::Graph;
 
@@ -50,8 +48,8 @@ pub fn run(graph: &Graph<'_>) -> Outcome {
     drift::check(graph, &mut outcome);
     reachability::check(graph, &mut outcome);
     fold_leftovers(graph, &mut outcome.findings);
-    finding::sort(&mut outcome.findings);
-    finding::sort(&mut outcome.links);
+    crate::model::finding::sort(&mut outcome.findings);
+    crate::model::finding::sort(&mut outcome.links);
     outcome
 }
 
@@ -89,7 +87,7 @@ fn fold_leftovers(graph: &Graph<'_>, findings: &mut Vec<Finding>) {
                 .environment
                 .as_deref()
                 .and_then(|env| graph.envs.deletion(env))
-                .is_some_and(environment::Deletion::inferred)
+                .is_some_and(crate::graph::environment::Deletion::inferred)
         });
         let keep = match (deleted, blocking, unmanaged) {
             (Some(d), _, _) if !inferred => d,
@@ -119,7 +117,8 @@ fn absorb(kept: &mut Finding, folded: Finding) {
     kept.severity = kept.severity.max(folded.severity);
     match folded.kind {
         FindingKind::BlockingDependency => {
-            let blocks: Vec<finding::Related> = folded.related.into_iter().filter(|r| r.relation == "blocks").collect();
+            let blocks: Vec<crate::model::Related> =
+                folded.related.into_iter().filter(|r| r.relation == "blocks").collect();
             kept.reason.push_str(&format!("; {}", blocking::blocks_clause(&blocks, None, &folded.order)));
             for r in blocks {
                 if !kept.related.contains(&r) {

@@ -11,10 +11,11 @@ use std::fmt;
 use serde::Serialize;
 
 use super::Outcome;
-use super::finding::{Finding, FindingKind, Related, ResourceRef, Severity};
 use crate::graph::Graph;
 use crate::inventory::subresource::{NetworkAclEntry, SecurityGroupRule, normalize_protocol};
-use crate::inventory::{LiveResource, RelationKind as R, kinds};
+use crate::inventory::{LiveResource, RelationKind as R};
+use crate::model::finding::{Finding, FindingKind, Related, ResourceRef, Severity};
+use crate::model::kinds;
 use crate::policy::Expectation;
 use crate::policy::selector::Selector;
 
@@ -188,7 +189,13 @@ fn resolve(graph: &Graph<'_>, i: usize) -> End {
 }
 
 fn select(graph: &Graph<'_>, selector: &Selector) -> Vec<usize> {
-    graph.live().iter().enumerate().filter(|(_, r)| r.exists() && selector.selects(r)).map(|(i, _)| i).collect()
+    graph
+        .live()
+        .iter()
+        .enumerate()
+        .filter(|(_, r)| r.exists() && selector.selects(&r.kind, &r.id, &r.arn, &r.tags))
+        .map(|(i, _)| i)
+        .collect()
 }
 
 fn subnet_cidr(graph: &Graph<'_>, subnet: usize) -> Option<Cidr> {
@@ -789,7 +796,7 @@ fn finding(
             "{} (port {}/{}): from {} to {}: {problem}",
             exp.name, exp.port, exp.protocol, trace.from_subnet, trace.to_subnet
         ),
-        state: graph.accounting(trace.from_index).first().map(|&d| super::finding::StateRef::of(graph.decl(d))),
+        state: graph.accounting(trace.from_index).first().map(|&d| crate::model::finding::StateRef::of(graph.decl(d))),
         subject: Some(exp.name.clone()),
         related,
         drift: None,

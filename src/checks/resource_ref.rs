@@ -3,9 +3,10 @@
 
 use std::collections::BTreeMap;
 
-use super::finding::{Related, ResourceRef, StateRef};
 use crate::graph::{DeclRef, Graph};
-use crate::inventory::{LiveResource, kinds};
+use crate::inventory::LiveResource;
+use crate::model::finding::{Related, ResourceRef, StateRef};
+use crate::model::kinds;
 use crate::state::StateResource;
 
 impl ResourceRef {
@@ -30,9 +31,7 @@ impl ResourceRef {
         let arn = match &decl.identity {
             crate::state::Identity::Arn { arn, .. } => Some(arn.clone()),
             _ => match (&account, &region) {
-                (Some(a), Some(r)) if kinds::spec_of(kind).is_some() => {
-                    Some(crate::inventory::arn::build(kind, r, a, id))
-                }
+                (Some(a), Some(r)) if kinds::spec_of(kind).is_some() => Some(crate::model::arn::build(kind, r, a, id)),
                 _ => None,
             },
         };

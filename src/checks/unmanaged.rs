@@ -2,9 +2,9 @@
 //! or AWS itself accounts for. What such a resource owns is reported with it.
 
 use super::Outcome;
-use super::finding::{Finding, FindingKind, ResourceRef};
 use super::resource_ref::{placement_summary, related_with_owned, tag_summary};
 use crate::graph::{Class, Graph};
+use crate::model::finding::{Finding, FindingKind, ResourceRef};
 
 pub fn check(graph: &Graph<'_>, outcome: &mut Outcome) {
     let severity = graph.policy.severity(FindingKind::Unmanaged);

@@ -3,6 +3,7 @@
 
 use std::path::PathBuf;
 
+pub use crate::report::Format;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 /// Finds AWS resources no Terraform state owns, declared resources that are gone,
@@ -94,14 +95,6 @@ pub enum ColorChoice {
     Auto,
     Always,
     Never,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum Format {
-    Table,
-    Json,
-    Markdown,
-    Html,
 }
 
 #[derive(Debug, Subcommand)]

@@ -8,7 +8,8 @@ use std::sync::Arc;
 use anyhow::{Context, Result, bail};
 
 use super::settings::Settings;
-use crate::inventory::aws::{ApiStats, AwsCollector, AwsOptions, AwsSession, accounts};
+use crate::aws::{ApiStats, AwsOptions, AwsSession, accounts};
+use crate::inventory::aws::AwsCollector;
 use crate::inventory::{CoverageGap, Inventory, RegionScope};
 use crate::progress::{Progress, Silent, TerminalProgress};
 use crate::shard::Shard;
@@ -72,7 +73,7 @@ impl<'s> Run<'s> {
         let identity = sts.get_caller_identity().send().await.map_err(|err| {
             anyhow::anyhow!(
                 "cannot find which AWS account to scan: sts:GetCallerIdentity failed: {}",
-                crate::inventory::aws::failure::describe(&err).1
+                crate::aws::failure::describe(&err).1
             )
         })?;
         identity.account().map(str::to_owned).context("sts:GetCallerIdentity returned no account id")
@@ -93,7 +94,7 @@ impl<'s> Run<'s> {
             let out = session.ec2(&home).describe_regions().send().await.map_err(|err| {
                 anyhow::anyhow!(
                     "--all-regions: ec2:DescribeRegions failed in {home}: {}",
-                    crate::inventory::aws::failure::describe(&err).1
+                    crate::aws::failure::describe(&err).1
                 )
             })?;
             return Ok(accounts::enabled_regions(out.regions()));
@@ -301,7 +302,7 @@ impl<'s> Run<'s> {
             eprint!("{text}");
         }
         if let Some(path) = &self.settings.stats_json {
-            let file = crate::inventory::aws::stats_file::StatsFile::new(&snapshot);
+            let file = crate::aws::stats_file::StatsFile::new(&snapshot);
             if let Err(err) = crate::report::write::to_file(path, &file.to_json()) {
                 // The scan itself is done and its result stands; only the counters are lost.
                 eprintln!("leftover: warning: cannot write --stats-json {}: {err}", path.display());

@@ -6,10 +6,10 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use super::args::{ColorChoice, GlobalArgs, OutputArgs};
+use crate::aws::AwsOptions;
+use crate::aws::accounts::{self, AccountPlan};
 use crate::checks::{FindingKind, Severity};
 use crate::env;
-use crate::inventory::aws::AwsOptions;
-use crate::inventory::aws::accounts::{self, AccountPlan};
 use crate::policy::Policy;
 use crate::report::Style;
 use crate::state::StateSource;

@@ -7,8 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use super::estimate::Estimate;
 use super::money;
-use super::price_table::PriceTable;
-use crate::checks::Finding;
+use crate::model::Finding;
 
 /// The price table a report's estimates come from.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -49,7 +48,12 @@ pub struct CostSummary {
 
 impl CostSummary {
     /// Sums the estimates of `findings` (pairs of finding and estimate).
-    pub fn of<'a>(findings: impl IntoIterator<Item = (&'a Finding, &'a Estimate)>, table: &PriceTable) -> Self {
+    /// Sums the estimates of `findings` (each resource once) in `currency`, priced from `prices`.
+    pub fn of<'a>(
+        findings: impl IntoIterator<Item = (&'a Finding, &'a Estimate)>,
+        currency: &str,
+        prices: PriceSource,
+    ) -> Self {
         let mut seen = BTreeSet::new();
         let mut per_env: BTreeMap<Option<String>, EnvironmentCost> = BTreeMap::new();
         for (finding, estimate) in findings {
@@ -84,8 +88,8 @@ impl CostSummary {
         });
         Self {
             estimate: true,
-            currency: table.currency.clone(),
-            prices: PriceSource { source: table.source.clone(), date: table.date.clone(), note: table.note.clone() },
+            currency: currency.to_owned(),
+            prices,
             monthly: money::round_cents(environments.iter().map(|e| e.monthly).sum()),
             priced: environments.iter().map(|e| e.priced).sum(),
             unpriced: environments.iter().map(|e| e.unpriced).sum(),

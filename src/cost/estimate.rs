@@ -43,7 +43,7 @@ pub fn estimate(resource: &LiveResource, owned: &[&LiveResource], table: &PriceT
             total += amount;
             parts.push(basis);
         }
-        Charge::Free => parts.push(format!("{}: no charge", crate::inventory::kinds::label(&resource.kind))),
+        Charge::Free => parts.push(format!("{}: no charge", crate::model::kinds::label(&resource.kind))),
         Charge::Unpriced(what) => return Estimate { monthly: None, basis: what },
     }
     for child in owned {
@@ -186,7 +186,7 @@ fn charge(r: &LiveResource, table: &PriceTable) -> Charge {
             }
         }
         kind if table.free.contains(kind) => Charge::Free,
-        kind => Charge::Unpriced(format!("no price for {}", crate::inventory::kinds::label(kind))),
+        kind => Charge::Unpriced(format!("no price for {}", crate::model::kinds::label(kind))),
     }
 }
 

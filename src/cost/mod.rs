@@ -16,43 +16,44 @@ pub use estimate::{Estimate, estimate};
 pub use price_error::PriceError;
 pub use price_table::PriceTable;
 
-use crate::checks::FindingKind;
 use crate::inventory::{Inventory, LiveResource};
-use crate::report::Report;
+use crate::model::{Finding, FindingKind};
 
-/// Kinds of findings about resources that are live and should not be: what they cost is
-/// money spent on leftovers.
-pub const PRICED_KINDS: [FindingKind; 2] = [FindingKind::Unmanaged, FindingKind::DeletedEnv];
+/// Kinds of findings about resources that are live and should not be (the leftover kinds):
+/// what they cost is money spent on leftovers.
+pub const PRICED_KINDS: [FindingKind; 3] =
+    [FindingKind::Unmanaged, FindingKind::DeletedEnv, FindingKind::BlockingDependency];
 
-/// Prices the report's findings of [`PRICED_KINDS`] from the live resources of `inventory`
-/// and sums them in `report.cost`.
-pub fn apply(report: &mut Report, inventory: &Inventory, table: &PriceTable) {
+/// The estimate of each finding, in order: `Some` for a finding of [`PRICED_KINDS`] about a
+/// resource still live in `inventory` (with what it owns), `None` otherwise. The report
+/// keeps them and sums them with [`CostSummary::of`].
+pub fn estimates<'f>(
+    findings: impl IntoIterator<Item = &'f Finding>,
+    inventory: &Inventory,
+    table: &PriceTable,
+) -> Vec<Option<Estimate>> {
     let index: HashMap<(&str, &str, &str, &str), &LiveResource> = inventory
         .resources
         .iter()
         .map(|r| ((r.kind.as_str(), r.id.as_str(), r.account.as_str(), r.region.as_str()), r))
         .collect();
-    for f in &mut report.findings {
-        f.cost = None;
-        if !PRICED_KINDS.contains(&f.finding.kind) {
-            continue;
-        }
-        let r = &f.finding.resource;
-        let account = r.account.as_deref().unwrap_or_default();
-        let region = r.region.as_deref().unwrap_or_default();
-        let Some(live) = index.get(&(r.kind.as_str(), r.id.as_str(), account, region)) else { continue };
-        if !live.exists() {
-            continue;
-        }
-        let owned: Vec<&LiveResource> = f
-            .finding
-            .related
-            .iter()
-            .filter(|rel| rel.relation == "owns")
-            .filter_map(|rel| index.get(&(rel.kind.as_deref()?, rel.id.as_str(), account, region)).copied())
-            .collect();
-        f.cost = Some(estimate(live, &owned, table));
-    }
-    let priced = report.findings.iter().filter_map(|f| Some((&f.finding, f.cost.as_ref()?)));
-    report.cost = Some(CostSummary::of(priced, table));
+    findings
+        .into_iter()
+        .map(|finding| {
+            if !PRICED_KINDS.contains(&finding.kind) {
+                return None;
+            }
+            let r = &finding.resource;
+            let account = r.account.as_deref().unwrap_or_default();
+            let region = r.region.as_deref().unwrap_or_default();
+            let live = index.get(&(r.kind.as_str(), r.id.as_str(), account, region)).filter(|live| live.exists())?;
+            let owned: Vec<&LiveResource> = finding
+                .related
+                .iter()
+                .filter(|rel| rel.relation == "owns")
+                .filter_map(|rel| index.get(&(rel.kind.as_deref()?, rel.id.as_str(), account, region)).copied())
+                .collect();
+            Some(estimate(live, &owned, table))
+        })
+        .collect()
 }

@@ -1,7 +1,7 @@
 //! `price_error`: a price table that cannot be used. Every variant names the file, and
 //! where it can, the line and the key (the same form as policy errors).
 
-use crate::policy::policy_error::Location;
+use crate::model::Location;
 
 #[derive(Debug, thiserror::Error)]
 pub enum PriceError {

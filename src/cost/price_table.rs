@@ -10,7 +10,7 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use super::price_error::PriceError;
-use crate::policy::policy_error::Location;
+use crate::model::Location;
 
 /// The compiled-in price table.
 pub const DEFAULT_PRICES: &str = include_str!("../../policies/prices.toml");
@@ -118,6 +118,11 @@ pub struct PriceTable {
 }
 
 impl PriceTable {
+    /// Where its prices come from, as a report names it.
+    pub fn source(&self) -> super::PriceSource {
+        super::PriceSource { source: self.source.clone(), date: self.date.clone(), note: self.note.clone() }
+    }
+
     /// The compiled-in table.
     ///
     /// # Panics

@@ -4,8 +4,9 @@
 use std::collections::{HashMap, HashSet};
 
 use super::ownership::{self, Class, Owner};
-use crate::checks::environment::Environments;
-use crate::inventory::{Inventory, LiveResource, RelationKind, kinds};
+use crate::graph::environment::Environments;
+use crate::inventory::{Inventory, LiveResource, RelationKind};
+use crate::model::kinds;
 use crate::policy::{OwnershipClass, Policy};
 use crate::state::{Identity, StateResource, StateSet};
 

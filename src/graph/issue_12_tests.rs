@@ -100,7 +100,7 @@ fn issue_12_a_rule_naming_another_accounts_group_is_not_a_broken_reference() {
         outcome.findings
     );
     let explained = checks::explanation::explain(&graph, &outcome, "sg-0a1b2c3d4e5f60718", 0);
-    let text = checks::explanation::render_text(&explained);
+    let text = crate::report::explanation::render_text(&explained);
     assert!(text.contains("sg-0f1e2d3c4b5a69788 (in account 210987654321, which was not scanned)"), "{text}");
 }
 
@@ -137,7 +137,7 @@ fn issue_12_a_peering_with_another_accounts_vpc_is_not_a_broken_reference() {
     let outcome = checks::run(&graph);
     assert!(outcome.findings.is_empty(), "{:#?}", outcome.findings);
     let i = graph.live().iter().position(|r| r.id == "pcx-0a1b2c3d4e5f60718").expect("pcx");
-    let text = checks::explanation::render_text(&checks::explanation::explain(&graph, &outcome, "pcx", i));
+    let text = crate::report::explanation::render_text(&checks::explanation::explain(&graph, &outcome, "pcx", i));
     assert!(text.contains("vpc-0f1e2d3c4b5a69788 (in account 210987654321, which was not scanned)"), "{text}");
 }
 

@@ -1,6 +1,8 @@
 //! graph: the join of live resources and declared state resources, and the ownership of
-//! every live resource. Pure: it never calls AWS and never reads files.
+//! every live resource, and the environments of states and resources (inferred once the
+//! join is known). Pure: it never calls AWS and never reads files.
 
+pub mod environment;
 #[allow(clippy::module_inception)]
 pub mod graph;
 pub mod order;

@@ -4,8 +4,9 @@
 
 use std::collections::HashMap;
 
-use super::relation::RelationKind as R;
-use super::{LiveResource, Origin, Relation, kinds};
+use super::{LiveResource, Origin, Relation};
+use crate::model::kinds;
+use crate::model::relation::RelationKind as R;
 
 /// Links one region's resources and returns them.
 pub fn link_region(resources: Vec<LiveResource>) -> Vec<LiveResource> {

@@ -4,9 +4,9 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use super::relation::{Relation, RelationKind};
 use super::subresource::SubResources;
-use super::{arn, kinds};
+use crate::model::relation::{Relation, RelationKind};
+use crate::model::{arn, kinds};
 
 /// Where a live record came from.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]

@@ -2,15 +2,11 @@
 //! module (with `state`'s S3 reader) that talks to AWS; it never calls anything that
 //! changes an account (see `aws::guard`).
 
-pub mod arn;
 pub mod aws;
 pub mod collector;
-pub mod coverage_gap;
-pub mod kinds;
 pub mod link;
 pub mod listed;
 pub mod live_resource;
-pub mod relation;
 pub mod subresource;
 
 use std::collections::BTreeMap;
@@ -18,11 +14,11 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
+pub use crate::model::coverage_gap::{CoverageGap, GapCause};
+pub use crate::model::relation::{Relation, RelationKind};
 pub use collector::{Collector, RegionScope, collect};
-pub use coverage_gap::{CoverageGap, GapCause};
 pub use listed::Listed;
 pub use live_resource::{LiveResource, Origin};
-pub use relation::{Relation, RelationKind};
 
 /// The schema name of a saved inventory file.
 pub const INVENTORY_SCHEMA: &str = "leftover.inventory/v1";
@@ -187,7 +183,7 @@ impl Inventory {
     /// leftover lists the kind itself, that region of that account was listed, and no gap
     /// covers it.
     pub fn listed_completely(&self, kind: &str, account: &str, region: &str) -> bool {
-        kinds::spec_of(kind).is_some_and(|s| s.listed_by.is_some())
+        crate::model::kinds::spec_of(kind).is_some_and(|s| s.listed_by.is_some())
             && self.listed.contains(account, region)
             && !self.gaps.iter().any(|g| g.covers(kind, account, region))
     }

@@ -10,9 +10,10 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use super::glob::Glob;
-use super::policy_error::{Location, PolicyError};
-use crate::checks::finding::{FindingKind, Severity};
-use crate::inventory::RelationKind;
+use super::policy_error::PolicyError;
+use crate::model::Location;
+use crate::model::RelationKind;
+use crate::model::finding::{FindingKind, Severity};
 
 /// The compiled-in default policy.
 pub const DEFAULT_POLICY: &str = include_str!("../../policies/default.toml");

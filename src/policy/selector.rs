@@ -27,11 +27,12 @@ impl Selector {
         }
     }
 
-    /// Whether a live resource is selected.
-    pub fn selects(&self, r: &crate::inventory::LiveResource) -> bool {
+    /// Whether the live resource of kind `kind`, native id `id`, ARN `arn` and tags `tags`
+    /// is selected.
+    pub fn selects(&self, kind: &str, id: &str, arn: &str, tags: &std::collections::BTreeMap<String, String>) -> bool {
         match self {
-            Self::Id { kind, id } => r.kind == *kind && (r.id == *id || r.arn == *id),
-            Self::Tag { kind, key, value } => r.kind == *kind && r.tags.get(key).is_some_and(|v| v == value),
+            Self::Id { kind: k, id: want } => kind == k && (id == want || arn == want),
+            Self::Tag { kind: k, key, value } => kind == k && tags.get(key).is_some_and(|v| v == value),
         }
     }
 }

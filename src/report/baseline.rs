@@ -151,9 +151,9 @@ mod tests {
     use std::collections::BTreeMap;
 
     use super::*;
-    use crate::checks::finding::{ResourceRef, StateRef};
     use crate::checks::{Finding, FindingKind, Outcome};
     use crate::inventory::{CoverageGap, GapCause};
+    use crate::model::finding::{ResourceRef, StateRef};
     use crate::report::{Scope, StateScope};
 
     fn finding(kind: FindingKind, id: &str, severity: Severity) -> Finding {

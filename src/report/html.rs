@@ -251,7 +251,7 @@ fn resource_cell(f: &ReportFinding) -> String {
     let mut out = format!(
         "<div class=\"id\">{}</div><div class=\"sub\">{}",
         esc(&r.id),
-        esc(crate::inventory::kinds::label(&r.kind))
+        esc(crate::model::kinds::label(&r.kind))
     );
     if let Some(name) = r.tags.get("Name").filter(|n| !n.is_empty()) {
         out.push_str(&format!(" · <span class=\"name\">{}</span>", esc(name)));
@@ -379,7 +379,7 @@ fn resolved(report: &Report) -> String {
             kind_color(f.finding.kind),
             f.finding.kind,
             esc(&f.finding.resource.id),
-            esc(crate::inventory::kinds::label(&f.finding.resource.kind)),
+            esc(crate::model::kinds::label(&f.finding.resource.kind)),
             esc(&f.finding.reason)
         ));
     }

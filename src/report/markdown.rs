@@ -53,7 +53,7 @@ fn named(names: &[String], one: &str, many: &str) -> String {
 
 fn resource_cell(f: &ReportFinding) -> String {
     let r = &f.finding.resource;
-    let mut cell = format!("{} {}", code(&r.id), text(crate::inventory::kinds::label(&r.kind)));
+    let mut cell = format!("{} {}", code(&r.id), text(crate::model::kinds::label(&r.kind)));
     if let Some(name) = r.tags.get("Name").filter(|n| !n.is_empty()) {
         cell.push_str(&format!(" “{}”", text(name)));
     }
@@ -191,7 +191,7 @@ fn summary(report: &Report, out: &mut String) {
                 .map(|f| {
                     let r = &f.finding.resource;
                     let name = r.tags.get("Name").filter(|n| !n.is_empty()).map_or_else(|| code(&r.id), |n| text(n));
-                    let label = text(crate::inventory::kinds::label(&r.kind));
+                    let label = text(crate::model::kinds::label(&r.kind));
                     format!("{name} ({label}) {}", cost.amount(monthly(f)))
                 })
                 .collect();

@@ -6,8 +6,9 @@ use std::collections::{BTreeMap, BTreeSet, HashSet};
 
 use super::report::{Coverage, REPORT_SCHEMA, Report, ReportFinding, Scope, StateScope};
 use crate::checks::env_check::EnvCheck;
-use crate::cost::{CostSummary, PriceSource, PriceTable};
-use crate::inventory::{CoverageGap, GapCause, Listed, kinds};
+use crate::cost::{CostSummary, PriceSource};
+use crate::inventory::{CoverageGap, GapCause, Listed};
+use crate::model::kinds;
 
 /// Reports that cannot be combined.
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
@@ -113,14 +114,7 @@ pub fn merge(reports: Vec<Report>) -> Result<Report, MergeError> {
     // The shards priced their own findings; the total is summed again over the merged ones,
     // each resource once, the way a single run sums it.
     let cost = prices.map(|(currency, source)| {
-        let table = PriceTable {
-            currency,
-            source: source.source,
-            date: source.date,
-            note: source.note,
-            ..PriceTable::builtin()
-        };
-        CostSummary::of(findings.iter().filter_map(|f| Some((&f.finding, f.cost.as_ref()?))), &table)
+        CostSummary::of(findings.iter().filter_map(|f| Some((&f.finding, f.cost.as_ref()?))), &currency, source)
     });
     Ok(Report {
         schema: REPORT_SCHEMA.to_owned(),
@@ -211,8 +205,8 @@ fn sort_gaps(gaps: &mut [CoverageGap]) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::checks::finding::{Finding, ResourceRef};
     use crate::checks::{FindingKind, Outcome};
+    use crate::model::finding::{Finding, ResourceRef};
     use crate::shard::Shard;
 
     fn finding(kind: FindingKind, id: &str, account: &str) -> Finding {

@@ -2,6 +2,8 @@
 //! module that writes results; everything else returns data.
 
 pub mod baseline;
+pub mod explanation;
+pub mod format;
 pub mod html;
 pub mod json;
 pub mod markdown;
@@ -10,14 +12,14 @@ pub mod printable;
 #[allow(clippy::module_inception)]
 pub mod report;
 pub mod sections;
+pub mod states;
 pub mod style;
 pub mod table;
 pub mod write;
 
+pub use format::Format;
 pub use report::{Coverage, Report, ReportFinding, Scope, StateScope};
 pub use style::Style;
-
-use crate::cli::args::Format;
 
 /// How to render, per format.
 #[derive(Clone, Copy, Debug, Default)]

@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use super::baseline::BaselineInfo;
 use crate::checks::{Finding, FindingKind, Outcome};
-use crate::cost::{CostSummary, Estimate};
+use crate::cost::{CostSummary, Estimate, PriceSource};
 use crate::inventory::{CoverageGap, Listed};
 
 /// The schema name of the JSON report.
@@ -110,6 +110,16 @@ pub struct Report {
 }
 
 impl Report {
+    /// Gives each finding its estimate (`estimates` in the findings' order, from
+    /// `cost::estimates`) and sums them, each resource once, in `currency`.
+    pub fn price(&mut self, costs: Vec<Option<Estimate>>, currency: &str, source: PriceSource) {
+        for (finding, cost) in self.findings.iter_mut().zip(costs) {
+            finding.cost = cost;
+        }
+        let priced = self.findings.iter().filter_map(|f| Some((&f.finding, f.cost.as_ref()?)));
+        self.cost = Some(CostSummary::of(priced, currency, source));
+    }
+
     /// Builds the report of a scan.
     pub fn new(generated_at: String, scope: Scope, gaps: Vec<CoverageGap>, outcome: Outcome) -> Self {
         let mut summary: BTreeMap<String, usize> = BTreeMap::new();

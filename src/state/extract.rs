@@ -9,9 +9,9 @@ use serde_json::Value;
 use super::identity::{self, Key, PartKind};
 use super::secrets;
 use super::state_resource::{Checked, Identity, Mode, Reference, StateResource};
-use crate::inventory::arn::Arn;
-use crate::inventory::kinds;
 use crate::inventory::subresource::{NetworkAclEntry, Route, SecurityGroupRule, SubResources};
+use crate::model::arn::Arn;
+use crate::model::kinds;
 
 /// The parts of a raw instance extraction needs.
 pub struct RawInstance<'a> {

@@ -229,11 +229,11 @@ mod tests {
     fn every_mapped_kind_is_known() {
         for m in TYPES {
             if m.kind != "*" {
-                assert!(crate::inventory::kinds::spec_of(m.kind).is_some(), "{} maps to unknown {}", m.tf_type, m.kind);
+                assert!(crate::model::kinds::spec_of(m.kind).is_some(), "{} maps to unknown {}", m.tf_type, m.kind);
             }
         }
         for (_, _, kind) in INLINE {
-            assert!(crate::inventory::kinds::spec_of(kind).is_some(), "{kind}");
+            assert!(crate::model::kinds::spec_of(kind).is_some(), "{kind}");
         }
     }
 

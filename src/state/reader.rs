@@ -13,9 +13,9 @@ use super::parse::{self, ParseOptions, Parsed};
 use super::source::{NameClass, StateSource, classify, workspace_of};
 use super::state_error::StateError;
 use super::state_file::StateFile;
+use crate::aws::AwsSession;
+use crate::aws::failure;
 use crate::bounded::Bounded;
-use crate::inventory::aws::AwsSession;
-use crate::inventory::aws::failure;
 use crate::inventory::{CoverageGap, GapCause};
 use crate::progress::Progress;
 

@@ -5,7 +5,7 @@
 use std::collections::BTreeSet;
 use std::time::{Duration, Instant};
 
-use leftover::inventory::aws::stats_file::StatsFile;
+use leftover::aws::stats_file::StatsFile;
 use serde_json::Value;
 
 use crate::support::incident::{self, BUCKET};

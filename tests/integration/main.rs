@@ -14,6 +14,7 @@ mod false_positives;
 mod faults;
 mod foundation;
 mod incident;
+mod layers;
 mod reachability;
 mod readonly;
 mod reports;

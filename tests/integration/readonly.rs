@@ -6,9 +6,9 @@ use std::path::Path;
 use std::sync::Arc;
 
 use aws_config::{BehaviorVersion, Region};
-use leftover::inventory::aws::guard::WriteRefused;
-use leftover::inventory::aws::stats_file::StatsFile;
-use leftover::inventory::aws::{ApiStats, AwsSession};
+use leftover::aws::guard::WriteRefused;
+use leftover::aws::stats_file::StatsFile;
+use leftover::aws::{ApiStats, AwsSession};
 
 use crate::support::proxy::{Fate, FaultPlan};
 use crate::support::{Moto, Network, TfState, recorded_calls_dir};

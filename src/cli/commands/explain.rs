@@ -3,12 +3,13 @@
 use anyhow::{Context, Result};
 
 use crate::checks;
-use crate::checks::explanation::{explain, explain_gone, lookup, lookup_gone, render_text};
+use crate::checks::explanation::{explain, explain_gone, lookup, lookup_gone};
 use crate::cli::args::{ExplainArgs, Format};
 use crate::cli::exit::Exit;
 use crate::cli::pipeline::{Connect, Run};
 use crate::cli::settings::{self, Settings};
 use crate::graph::Graph;
+use crate::report::explanation::render_text;
 use crate::report::write;
 
 pub async fn run<C: Connect>(settings: &Settings, args: &ExplainArgs, connect: &C) -> Result<Exit> {

@@ -65,7 +65,7 @@ pub fn analyze(
             destroy = Some(checks::destroy_check::apply(&graph, targets, &mut outcome.findings));
         }
     }
-    checks::finding::sort(&mut outcome.findings);
+    crate::model::finding::sort(&mut outcome.findings);
     let scope = Scope {
         accounts: inventory.accounts.clone(),
         regions: inventory.regions.clone(),
@@ -151,7 +151,8 @@ pub async fn run<C: Connect>(settings: &Settings, args: &ScanArgs, connect: &C) 
     if let Some(min) = min_severity {
         apply_min_severity(&mut report, min);
     }
-    cost::apply(&mut report, &inventory, &prices);
+    let estimates = cost::estimates(report.findings.iter().map(|f| &f.finding), &inventory, &prices);
+    report.price(estimates, &prices.currency, prices.source());
     if let Some(baseline) = &baseline {
         report::baseline::compare(&mut report, baseline, min_severity);
     }

@@ -3,11 +3,12 @@
 use aws_sdk_ec2::Client;
 use aws_sdk_ec2::types::Tag;
 
-use super::failure::failure;
 use super::{Ctx, Listing};
-use crate::inventory::relation::RelationKind as R;
+use crate::aws::failure::failure;
+use crate::inventory::LiveResource;
 use crate::inventory::subresource::{NetworkAclEntry, Route, SecurityGroupRule};
-use crate::inventory::{LiveResource, kinds};
+use crate::model::kinds;
+use crate::model::relation::RelationKind as R;
 
 fn tags(tags: &[Tag]) -> impl Iterator<Item = (Option<&str>, Option<&str>)> {
     tags.iter().map(|t| (t.key(), t.value()))

@@ -4,11 +4,11 @@
 
 use aws_sdk_eks::Client;
 
-use super::failure::failure;
 use super::{Ctx, Listing};
+use crate::aws::failure::failure;
 use crate::bounded::Bounded;
 use crate::inventory::LiveResource;
-use crate::inventory::relation::RelationKind as R;
+use crate::model::relation::RelationKind as R;
 
 const CLUSTER_KINDS: &[&str] = &["eks:cluster", "eks:nodegroup"];
 
@@ -40,7 +40,7 @@ pub async fn clusters(client: Client, ctx: Ctx) -> Listing {
                 out.resources.extend(part.resources);
                 out.failures.extend(part.failures);
             }
-            Err(lost) => out.failures.push(super::Failure {
+            Err(lost) => out.failures.push(crate::aws::Failure {
                 service: "eks",
                 operation: "DescribeCluster",
                 cause: crate::inventory::GapCause::Failed,

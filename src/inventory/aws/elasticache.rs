@@ -4,10 +4,10 @@
 
 use aws_sdk_elasticache::Client;
 
-use super::failure::failure;
 use super::{Ctx, Listing};
+use crate::aws::failure::failure;
 use crate::inventory::LiveResource;
-use crate::inventory::relation::RelationKind as R;
+use crate::model::relation::RelationKind as R;
 
 fn with_arn(mut r: LiveResource, arn: Option<&str>) -> LiveResource {
     if let Some(arn) = arn {

@@ -2,15 +2,9 @@
 //! concurrently, bounded per service, each under the scan's deadline; a listing that fails
 //! becomes a coverage gap and the rest go on.
 
-pub mod accounts;
 pub mod ec2;
 pub mod eks;
 pub mod elasticache;
-pub mod failure;
-pub mod guard;
-pub mod iam;
-pub mod session;
-pub mod stats_file;
 pub mod tagging;
 
 use std::collections::BTreeMap;
@@ -21,9 +15,7 @@ use std::sync::Arc;
 use tokio::sync::Semaphore;
 use tokio::time::Instant;
 
-pub use failure::Failure;
-pub use guard::{ApiStats, ReadOnlyGuard};
-pub use session::{AwsOptions, AwsSession};
+use crate::aws::{AwsSession, Failure};
 
 use super::collector::{Collector, Progress, RegionScope};
 use super::{GapCause, Inventory, LiveResource, link};

@@ -4,10 +4,10 @@
 
 use aws_sdk_resourcegroupstagging::Client;
 
-use super::failure::failure;
 use super::{Ctx, Listing};
-use crate::inventory::arn::Arn;
+use crate::aws::failure::failure;
 use crate::inventory::{LiveResource, Origin};
+use crate::model::arn::Arn;
 
 /// The kind a gap in this listing leaves incomplete: every kind known only through it.
 pub const TAGGED_KIND: &str = "*tagged";

@@ -4,7 +4,7 @@
 use aws_smithy_runtime_api::client::result::SdkError;
 use aws_smithy_types::error::metadata::ProvideErrorMetadata;
 
-use crate::inventory::{CoverageGap, GapCause};
+use crate::model::{CoverageGap, GapCause};
 
 /// One listing call that failed.
 #[derive(Clone, Debug, PartialEq, Eq)]

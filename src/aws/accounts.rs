@@ -16,7 +16,7 @@ use tokio::sync::{Mutex, Semaphore};
 use super::failure::{self, Failure};
 use super::session::AwsSession;
 use crate::bounded::Bounded;
-use crate::inventory::{CoverageGap, GapCause, kinds};
+use crate::model::{CoverageGap, GapCause, kinds};
 use crate::shard::Shard;
 
 /// The session name leftover's assumed-role sessions carry (visible in `CloudTrail`).
@@ -304,7 +304,7 @@ pub async fn account_regions(session: &AwsSession, home: &str) -> Result<Vec<Str
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::inventory::aws::ApiStats;
+    use crate::aws::ApiStats;
 
     #[test]
     fn role_arns_are_read_strictly() {

@@ -1,0 +1,15 @@
+//! aws: the one way to AWS. Sessions (credentials, regions, endpoints, retries), the
+//! read-only guard every client carries and the call statistics it keeps, failures turned
+//! into coverage gaps, and the accounts a scan reaches through roles. Used by `inventory`
+//! (listings) and `state` (S3); knows nothing of either.
+
+pub mod accounts;
+pub mod failure;
+pub mod guard;
+pub mod iam;
+pub mod session;
+pub mod stats_file;
+
+pub use failure::Failure;
+pub use guard::{ApiStats, ReadOnlyGuard};
+pub use session::{AwsOptions, AwsSession};
