@@ -12,6 +12,7 @@ pub mod iam;
 pub mod session;
 pub mod stats_file;
 pub mod tagging;
+pub mod whole_answer;
 
 use std::collections::BTreeMap;
 use std::future::Future;
