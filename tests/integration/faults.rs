@@ -459,3 +459,50 @@ async fn issue_17_throttles_and_malformed_answers_are_counted_apart() {
     assert!(throttled > 0 && malformed > 0, "{file:?}");
     eprintln!("{malformed} malformed and {throttled} throttled attempts counted apart; exit 1");
 }
+
+#[tokio::test]
+async fn issue_17_a_state_cut_short_without_a_checksum_never_reads_as_a_smaller_state() {
+    let moto = Moto::start();
+    incident::seed(&moto.seeder()).await;
+    // The same state stored without a checksum (as older uploaders leave them): nothing but
+    // the document itself can tell that a download was cut.
+    let key = "shared/redis.tfstate";
+    let s3 = moto.seeder().s3().await;
+    let object = s3.get_object().bucket(BUCKET).key(key).send().await.unwrap();
+    let bytes = object.body.collect().await.unwrap().into_bytes();
+    s3.put_object()
+        .bucket(BUCKET)
+        .key(key)
+        .body(bytes.into())
+        .customize()
+        .config_override(
+            aws_sdk_s3::config::Builder::default()
+                .request_checksum_calculation(aws_sdk_s3::config::RequestChecksumCalculation::WhenRequired),
+        )
+        .send()
+        .await
+        .unwrap();
+    let clean = moto.leftover().args(SCAN).run();
+    clean.assert_code(1);
+    let baseline = conclusions(&clean.json());
+    let state = Match { path_prefix: Some(format!("/{BUCKET}/{key}")), ..Match::operation("s3", "GetObject") };
+
+    let proxy = moto.proxy(FaultPlan::new(1).cut(state.clone()));
+    let out = proxy.leftover().args(SCAN).run();
+    out.assert_code(3);
+    assert_eq!(proxy.count(Fate::Cut), 3);
+    let report = out.json();
+    let gaps = gaps_of(&report);
+    assert_eq!(gaps.len(), 1, "{gaps:?}");
+    assert_eq!(gaps[0]["object"], format!("s3://{BUCKET}/{key}"));
+    assert!(gaps[0]["error"].as_str().unwrap().contains("EOF while parsing"), "{}", gaps[0]);
+    let invented: Vec<_> =
+        without_address(&conclusions(&report)).difference(&without_address(&baseline)).cloned().collect();
+    assert!(invented.is_empty(), "{invented:?}");
+
+    let proxy = moto.proxy(FaultPlan::new(1).cut_once(state));
+    let out = proxy.leftover().args(SCAN).run();
+    out.assert_code(1);
+    assert_eq!(proxy.count(Fate::Cut), 1);
+    assert_eq!(timeless(&out), timeless(&clean), "stderr:\n{}", out.stderr);
+}
