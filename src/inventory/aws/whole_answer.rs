@@ -301,6 +301,28 @@ mod tests {
         assert_eq!(check_body(Some("application/octet-stream"), b"\x00\x01"), Ok(()));
     }
 
+    fn response(status: u16, content_type: &'static str, body: &'static [u8]) -> HttpResponse {
+        let status = aws_smithy_runtime_api::http::StatusCode::try_from(status).expect("status");
+        let mut response = HttpResponse::new(status, aws_smithy_types::body::SdkBody::from(body));
+        response.headers_mut().insert("content-type", content_type);
+        response
+    }
+
+    #[test]
+    fn issue_17_throttles_are_told_by_their_code_not_by_their_status() {
+        let ec2 = b"<Response><Errors><Error><Code>RequestLimitExceeded</Code></Error></Errors></Response>";
+        assert!(is_throttle(&response(503, "text/xml", ec2), ec2));
+        let unavailable = b"<Response><Errors><Error><Code>Unavailable</Code></Error></Errors></Response>";
+        assert!(!is_throttle(&response(503, "text/xml", unavailable), unavailable));
+        let s3 = b"<Error><Code>SlowDown</Code><Message>reduce</Message></Error>";
+        assert!(is_throttle(&response(503, "application/xml", s3), s3));
+        let tagging = br#"{"__type":"com.amazonaws#ThrottlingException","Message":"Rate exceeded"}"#;
+        assert!(is_throttle(&response(400, "application/x-amz-json-1.1", tagging), tagging));
+        let denied = br#"{"__type":"AccessDeniedException","Message":"no"}"#;
+        assert!(!is_throttle(&response(400, "application/x-amz-json-1.1", denied), denied));
+        assert!(is_throttle(&response(429, "application/json", b"{}"), b"{}"));
+    }
+
     #[test]
     fn issue_17_the_malformed_error_is_found_through_its_causes() {
         #[derive(Debug, thiserror::Error)]
