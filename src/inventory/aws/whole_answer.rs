@@ -259,6 +259,8 @@ mod tests {
         assert_eq!(check_body(Some("application/xml"), LISTING.as_bytes()), Ok(()));
         assert_eq!(check_body(None, b"<a/>"), Ok(()));
         assert_eq!(check_body(Some("text/xml"), b"<!-- c --><a><b>x &amp; y</b></a>\n<!-- end -->"), Ok(()));
+        // A byte-order mark before the declaration is allowed.
+        assert_eq!(check_body(Some("text/xml"), b"\xef\xbb\xbf<?xml version=\"1.0\"?><a/>"), Ok(()));
     }
 
     #[test]
