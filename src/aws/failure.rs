@@ -72,8 +72,13 @@ pub fn cause_of_code(code: &str) -> GapCause {
 pub fn describe<E, R>(err: &SdkError<E, R>) -> (GapCause, String)
 where
     E: ProvideErrorMetadata + std::error::Error + 'static,
-    R: std::fmt::Debug,
+    R: std::fmt::Debug + 'static,
 {
+    if let Some(malformed) = super::whole_answer::malformed_in(err) {
+        // Retried like a throttle; still cut short on the last attempt.
+        let text = format!("every attempt was answered with an incomplete or malformed body: {}", malformed.detail);
+        return (GapCause::Failed, first_line(&text));
+    }
     match err {
         SdkError::TimeoutError(_) => (GapCause::Timeout, "timed out".to_owned()),
         SdkError::DispatchFailure(failure) => {
@@ -126,7 +131,7 @@ fn first_line(text: &str) -> String {
 pub fn failure<E, R>(service: &'static str, operation: &'static str, kinds: &[&str], err: &SdkError<E, R>) -> Failure
 where
     E: ProvideErrorMetadata + std::error::Error + 'static,
-    R: std::fmt::Debug,
+    R: std::fmt::Debug + 'static,
 {
     let (cause, message) = describe(err);
     Failure { service, operation, cause, message, kinds: kinds.iter().map(|k| (*k).to_owned()).collect() }

@@ -41,6 +41,11 @@ pub struct OperationStats {
     /// HTTP attempts, retries included.
     pub attempts: u64,
     pub errors: u64,
+    /// Attempts answered with a throttling error (each one retried while attempts remain).
+    pub throttled: u64,
+    /// Attempts answered with an incomplete or malformed body (each one retried while
+    /// attempts remain).
+    pub malformed: u64,
     /// Total and slowest execution time, in milliseconds.
     pub total_ms: u64,
     pub max_ms: u64,
@@ -53,7 +58,7 @@ pub struct ApiStats {
 }
 
 impl ApiStats {
-    fn update(&self, key: String, f: impl FnOnce(&mut OperationStats)) {
+    pub(super) fn update(&self, key: String, f: impl FnOnce(&mut OperationStats)) {
         // A poisoned lock only means another thread panicked mid-update; counters stay usable.
         let mut map = self.inner.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
         f(map.entry(key).or_default());

@@ -1,5 +1,6 @@
 //! session: the AWS configuration of one account and the clients built from it. Every
-//! client carries the read-only guard; this is the only place clients are made.
+//! client carries the read-only guard and the whole-answer check (with its retry
+//! classifier); this is the only place clients are made.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -9,6 +10,7 @@ use aws_smithy_types::retry::RetryConfig;
 use aws_smithy_types::timeout::TimeoutConfig;
 
 use super::guard::{ApiStats, ReadOnlyGuard};
+use super::whole_answer::{MalformedIsTransient, WholeAnswer};
 use crate::env;
 
 /// How clients retry and time out.
@@ -46,6 +48,8 @@ impl Default for AwsOptions {
 pub struct AwsSession {
     pub config: SdkConfig,
     guard: ReadOnlyGuard,
+    /// Checks every answer is whole; shares the guard's counters.
+    whole: WholeAnswer,
     path_style: bool,
 }
 
@@ -84,7 +88,8 @@ impl AwsSession {
         let path_style = config.endpoint_url().is_some()
             || std::env::var_os(env::AWS_ENDPOINT_URL_S3).is_some()
             || std::env::var_os(env::AWS_ENDPOINT_URL).is_some();
-        Self { config, guard: ReadOnlyGuard::new(stats), path_style }
+        let whole = WholeAnswer::new(stats.clone());
+        Self { config, guard: ReadOnlyGuard::new(stats), whole, path_style }
     }
 
     pub fn guard(&self) -> &ReadOnlyGuard {
@@ -100,6 +105,8 @@ impl AwsSession {
         let conf = aws_sdk_ec2::config::Builder::from(&self.config)
             .region(Region::new(region.to_owned()))
             .interceptor(self.guard.clone())
+            .interceptor(self.whole.clone())
+            .retry_classifier(MalformedIsTransient)
             .build();
         aws_sdk_ec2::Client::from_conf(conf)
     }
@@ -108,6 +115,8 @@ impl AwsSession {
         let conf = aws_sdk_eks::config::Builder::from(&self.config)
             .region(Region::new(region.to_owned()))
             .interceptor(self.guard.clone())
+            .interceptor(self.whole.clone())
+            .retry_classifier(MalformedIsTransient)
             .build();
         aws_sdk_eks::Client::from_conf(conf)
     }
@@ -116,6 +125,8 @@ impl AwsSession {
         let conf = aws_sdk_elasticache::config::Builder::from(&self.config)
             .region(Region::new(region.to_owned()))
             .interceptor(self.guard.clone())
+            .interceptor(self.whole.clone())
+            .retry_classifier(MalformedIsTransient)
             .build();
         aws_sdk_elasticache::Client::from_conf(conf)
     }
@@ -124,6 +135,8 @@ impl AwsSession {
         let conf = aws_sdk_resourcegroupstagging::config::Builder::from(&self.config)
             .region(Region::new(region.to_owned()))
             .interceptor(self.guard.clone())
+            .interceptor(self.whole.clone())
+            .retry_classifier(MalformedIsTransient)
             .build();
         aws_sdk_resourcegroupstagging::Client::from_conf(conf)
     }
@@ -133,17 +146,27 @@ impl AwsSession {
             .region(Region::new(region.to_owned()))
             .force_path_style(self.path_style)
             .interceptor(self.guard.clone())
+            .interceptor(self.whole.clone())
+            .retry_classifier(MalformedIsTransient)
             .build();
         aws_sdk_s3::Client::from_conf(conf)
     }
 
     pub fn sts(&self) -> aws_sdk_sts::Client {
-        let conf = aws_sdk_sts::config::Builder::from(&self.config).interceptor(self.guard.clone()).build();
+        let conf = aws_sdk_sts::config::Builder::from(&self.config)
+            .interceptor(self.guard.clone())
+            .interceptor(self.whole.clone())
+            .retry_classifier(MalformedIsTransient)
+            .build();
         aws_sdk_sts::Client::from_conf(conf)
     }
 
     pub fn organizations(&self) -> aws_sdk_organizations::Client {
-        let conf = aws_sdk_organizations::config::Builder::from(&self.config).interceptor(self.guard.clone()).build();
+        let conf = aws_sdk_organizations::config::Builder::from(&self.config)
+            .interceptor(self.guard.clone())
+            .interceptor(self.whole.clone())
+            .retry_classifier(MalformedIsTransient)
+            .build();
         aws_sdk_organizations::Client::from_conf(conf)
     }
 
@@ -152,6 +175,8 @@ impl AwsSession {
         let conf = aws_sdk_sts::config::Builder::from(&self.config)
             .region(Region::new(region.to_owned()))
             .interceptor(self.guard.clone())
+            .interceptor(self.whole.clone())
+            .retry_classifier(MalformedIsTransient)
             .build();
         aws_sdk_sts::Client::from_conf(conf)
     }
@@ -161,6 +186,6 @@ impl AwsSession {
     #[must_use]
     pub fn with_credentials(&self, provider: aws_credential_types::provider::SharedCredentialsProvider) -> Self {
         let config = self.config.clone().into_builder().credentials_provider(provider).build();
-        Self { config, guard: self.guard.clone(), path_style: self.path_style }
+        Self { config, guard: self.guard.clone(), whole: self.whole.clone(), path_style: self.path_style }
     }
 }

@@ -23,6 +23,12 @@ pub struct OperationRecord {
     pub calls: u64,
     pub attempts: u64,
     pub errors: u64,
+    /// Attempts answered with a throttling error.
+    #[serde(default)]
+    pub throttled: u64,
+    /// Attempts answered with an incomplete or malformed body.
+    #[serde(default)]
+    pub malformed: u64,
     pub total_ms: u64,
     pub max_ms: u64,
 }
@@ -50,6 +56,8 @@ impl StatsFile {
                     calls: s.calls,
                     attempts: s.attempts,
                     errors: s.errors,
+                    throttled: s.throttled,
+                    malformed: s.malformed,
                     total_ms: s.total_ms,
                     max_ms: s.max_ms,
                 }

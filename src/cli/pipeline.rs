@@ -289,13 +289,13 @@ impl<'s> Run<'s> {
         if self.settings.stats {
             let mut text = String::from("AWS calls per operation:\n");
             text.push_str(&format!(
-                "  {:<48} {:>7} {:>8} {:>7} {:>10} {:>8}\n",
-                "OPERATION", "CALLS", "ATTEMPTS", "ERRORS", "TOTAL ms", "MAX ms"
+                "  {:<48} {:>7} {:>8} {:>9} {:>9} {:>7} {:>10} {:>8}\n",
+                "OPERATION", "CALLS", "ATTEMPTS", "THROTTLED", "MALFORMED", "ERRORS", "TOTAL ms", "MAX ms"
             ));
             for (op, s) in &snapshot {
                 text.push_str(&format!(
-                    "  {op:<48} {:>7} {:>8} {:>7} {:>10} {:>8}\n",
-                    s.calls, s.attempts, s.errors, s.total_ms, s.max_ms
+                    "  {op:<48} {:>7} {:>8} {:>9} {:>9} {:>7} {:>10} {:>8}\n",
+                    s.calls, s.attempts, s.throttled, s.malformed, s.errors, s.total_ms, s.max_ms
                 ));
             }
             text.push_str(&format!("  {:<48} {calls:>7}\n", "total"));

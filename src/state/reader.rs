@@ -270,6 +270,22 @@ impl Read for ChunkReader {
     }
 }
 
+/// An error and its causes, each by its message, on one line.
+fn error_chain(err: &(dyn std::error::Error + 'static)) -> String {
+    let mut text = err.to_string();
+    let mut cause = err.source();
+    while let Some(next) = cause {
+        text.push_str(": ");
+        text.push_str(&next.to_string());
+        cause = next.source();
+    }
+    text
+}
+
+/// Attempts at a state object whose download ended early or whose JSON ended before the
+/// document did: a cut answer is transient, retried as the SDK retries a malformed listing.
+const STATE_ATTEMPTS: u32 = 3;
+
 async fn fetch_and_parse(
     client: &aws_sdk_s3::Client,
     bucket: &str,
@@ -278,10 +294,51 @@ async fn fetch_and_parse(
     options: &ParseOptions,
     certain: bool,
 ) -> Result<Parsed, StateError> {
+    let mut attempt = 1;
+    loop {
+        let result = fetch_once(client, bucket, key, name, options, certain).await;
+        let cut_short = match &result {
+            Err(Fetch::Short(_)) => true,
+            Err(Fetch::Failed(StateError::Json { error, .. })) => error.classify() == serde_json::error::Category::Eof,
+            _ => false,
+        };
+        if !cut_short || attempt >= STATE_ATTEMPTS {
+            return result.map_err(Fetch::into_error);
+        }
+        tracing::debug!(object = name, attempt, "state download cut short; retrying");
+        tokio::time::sleep(std::time::Duration::from_millis(200 * u64::from(attempt))).await;
+        attempt += 1;
+    }
+}
+
+/// Why one download of a state failed.
+enum Fetch {
+    /// Fewer bytes arrived than the answer's `Content-Length` promised.
+    Short(StateError),
+    Failed(StateError),
+}
+
+impl Fetch {
+    fn into_error(self) -> StateError {
+        match self {
+            Self::Short(error) | Self::Failed(error) => error,
+        }
+    }
+}
+
+async fn fetch_once(
+    client: &aws_sdk_s3::Client,
+    bucket: &str,
+    key: &str,
+    name: &str,
+    options: &ParseOptions,
+    certain: bool,
+) -> Result<Parsed, Fetch> {
     let response = client.get_object().bucket(bucket).key(key).send().await.map_err(|err| {
         let (cause, detail) = failure::describe(&err);
-        StateError::Read { source_name: name.to_owned(), detail, cause }
+        Fetch::Failed(StateError::Read { source_name: name.to_owned(), detail, cause })
     })?;
+    let promised = response.content_length().and_then(|n| u64::try_from(n).ok());
     let mut body = response.body;
     let (tx, rx) = tokio::sync::mpsc::channel::<Result<Vec<u8>, String>>(8);
     let parse_name = name.to_owned();
@@ -290,8 +347,19 @@ async fn fetch_and_parse(
         let reader = ChunkReader { rx, current: std::io::Cursor::new(Vec::new()) };
         parse::parse_candidate(&parse_name, reader, &parse_options, certain)
     });
-    while let Some(chunk) = body.next().await {
-        let message = chunk.map(|bytes| bytes.to_vec()).map_err(|err| err.to_string());
+    let mut received: u64 = 0;
+    let mut ended = false;
+    let mut broken: Option<String> = None;
+    loop {
+        let Some(chunk) = body.next().await else {
+            ended = true;
+            break;
+        };
+        let message = chunk.map(|bytes| bytes.to_vec()).map_err(|err| error_chain(&err));
+        match &message {
+            Ok(bytes) => received += bytes.len() as u64,
+            Err(err) => broken = Some(err.clone()),
+        }
         let failed = message.is_err();
         // The parser stops reading once it has failed or finished: stop fetching then.
         if tx.send(message).await.is_err() || failed {
@@ -299,7 +367,18 @@ async fn fetch_and_parse(
         }
     }
     drop(tx);
-    parser.await.map_err(|err| StateError::failed(name, err))?
+    let parsed = parser.await.map_err(|err| Fetch::Failed(StateError::failed(name, err)))?;
+    // A body that ended before its promised length is never used, whatever it parsed as:
+    // a cut state must not read as a smaller one.
+    if let Some(err) = broken {
+        let detail = format!("the download broke off after {received} bytes: {err}");
+        return Err(Fetch::Short(StateError::failed(name, detail)));
+    }
+    if ended && let Some(promised) = promised.filter(|p| received < *p) {
+        let detail = format!("the download ended after {received} of {promised} bytes");
+        return Err(Fetch::Short(StateError::failed(name, detail)));
+    }
+    parsed.map_err(Fetch::Failed)
 }
 
 fn walk(dir: &Path, out: &mut Vec<PathBuf>, errors: &mut Vec<(PathBuf, std::io::Error)>) {

@@ -320,3 +320,189 @@ async fn all_regions_are_listed_and_a_service_denied_everywhere_is_a_gap_in_each
     assert_eq!(gap_regions, regions);
     assert!(out.stderr.contains("coverage gap: eks 123456789012 eu-west-1 ListClusters"), "{}", out.stderr);
 }
+
+/// The operations whose answer issue 17 cuts in half, with the request to match: the
+/// state listing, one state object, three EC2 listings and a tagging API page.
+fn issue_17_cuts() -> Vec<(&'static str, &'static str, Match)> {
+    let state =
+        Match { path_prefix: Some(format!("/{BUCKET}/shared/redis.tfstate")), ..Match::operation("s3", "GetObject") };
+    vec![
+        ("s3", "ListObjectsV2", Match::operation("s3", "ListObjectsV2")),
+        ("s3", "GetObject", state),
+        ("ec2", "DescribeSecurityGroups", Match::operation("ec2", "DescribeSecurityGroups")),
+        ("ec2", "DescribeVolumes", Match::operation("ec2", "DescribeVolumes")),
+        ("ec2", "DescribeInstances", Match::operation("ec2", "DescribeInstances")),
+        ("tagging", "GetResources", Match::operation("tagging", "GetResources")),
+    ]
+}
+
+#[tokio::test]
+async fn issue_17_an_answer_cut_in_half_is_retried_then_a_gap_never_a_shorter_list() {
+    let moto = Moto::start();
+    incident::seed(&moto.seeder()).await;
+    let clean = moto.leftover().args(SCAN).run();
+    clean.assert_code(1);
+    let baseline = conclusions(&clean.json());
+
+    let results: Vec<((&str, &str), Output, usize)> = std::thread::scope(|scope| {
+        let running: Vec<_> = issue_17_cuts()
+            .into_iter()
+            .map(|(service, operation, what)| {
+                let moto = &moto;
+                scope.spawn(move || {
+                    let proxy = moto.proxy(FaultPlan::new(1).cut(what));
+                    let out = proxy.leftover().args(SCAN).run();
+                    ((service, operation), out, proxy.count(Fate::Cut))
+                })
+            })
+            .collect();
+        running.into_iter().map(|handle| handle.join().unwrap()).collect()
+    });
+
+    for ((service, operation), out, cut) in &results {
+        let context = format!("{service}:{operation} cut\nstdout:\n{}\nstderr:\n{}", out.stdout, out.stderr);
+        // Retried like a throttle: every attempt was cut, the default six of them (the
+        // state reader makes three attempts at one object).
+        let attempts = if *operation == "GetObject" { 3 } else { 6 };
+        assert_eq!(*cut, attempts, "{context}");
+        assert_eq!(out.code, 3, "{context}");
+        let report = out.json();
+        assert_eq!(report["coverage"]["complete"], false, "{context}");
+        let gaps = gaps_of(&report);
+        assert_eq!(gaps.len(), 1, "{gaps:?}\n{context}");
+        let gap = &gaps[0];
+        assert_eq!((gap["service"].as_str(), gap["operation"].as_str()), (Some(*service), Some(*operation)), "{gap}");
+        match *operation {
+            "ListObjectsV2" => {
+                assert_eq!(gap["object"], format!("s3://{BUCKET}"), "{gap}");
+                assert_eq!(gap["region"], incident::REGION, "{gap}");
+            }
+            "GetObject" => {
+                assert_eq!(gap["object"], format!("s3://{BUCKET}/shared/redis.tfstate"), "{gap}");
+            }
+            _ => {
+                assert_eq!(gap["region"], incident::REGION, "{gap}");
+                assert_eq!(gap["account"], "123456789012", "{gap}");
+                assert!(gap["error"].as_str().unwrap().contains("incomplete or malformed"), "{gap}");
+            }
+        }
+        let (drawn, expected) = if *service == "s3" {
+            (without_address(&conclusions(&report)), without_address(&baseline))
+        } else {
+            (conclusions(&report), baseline.clone())
+        };
+        let invented: Vec<_> = drawn.difference(&expected).collect();
+        assert!(invented.is_empty(), "concluded only because an answer was cut: {invented:?}\n{context}");
+        eprintln!(
+            "{service}:{operation} cut on every attempt: exit 3, gap `{}`, {} of {} findings kept, {} withheld",
+            gap["error"].as_str().unwrap(),
+            drawn.len(),
+            baseline.len(),
+            report["summary"]["withheld"].as_u64().unwrap_or(0)
+        );
+    }
+}
+
+#[tokio::test]
+async fn issue_17_an_answer_cut_only_once_is_retried_and_the_report_is_unchanged() {
+    let moto = Moto::start();
+    incident::seed(&moto.seeder()).await;
+    let clean = moto.leftover().args(SCAN).run();
+    clean.assert_code(1);
+    let expected = timeless(&clean);
+
+    let plan = issue_17_cuts().into_iter().fold(FaultPlan::new(1), |plan, (.., what)| plan.cut_once(what));
+    let proxy = moto.proxy(plan);
+    let dir = tempfile::tempdir().unwrap();
+    let calls = dir.path().join("calls.json");
+    let out = proxy.leftover().args(SCAN).args(["--stats", "--stats-json", calls.to_str().unwrap()]).run();
+    out.assert_code(1);
+    assert_eq!(timeless(&out), expected, "a cut answer changed the report\nstderr:\n{}", out.stderr);
+    eprintln!("{} answers cut once, each retried: report identical to the full scan", proxy.count(Fate::Cut));
+    let cut: BTreeSet<String> =
+        proxy.seen().iter().filter(|s| s.fate == Fate::Cut).map(|s| s.operation.clone()).collect();
+    let names: BTreeSet<String> = issue_17_cuts().iter().map(|(_, op, _)| (*op).to_owned()).collect();
+    assert_eq!(cut, names);
+
+    // `--stats` counts the retries a malformed answer caused apart from throttles.
+    assert!(out.stderr.contains("MALFORMED") && out.stderr.contains("THROTTLED"), "{}", out.stderr);
+    let file: StatsFile = serde_json::from_str(&std::fs::read_to_string(&calls).unwrap()).unwrap();
+    for record in &file.operations {
+        // S3 objects are streamed past the SDK's check: the state reader retries them itself.
+        let expected = u64::from(names.contains(&record.operation) && record.operation != "GetObject");
+        assert!(
+            record.malformed >= expected && (expected == 1 || record.malformed == 0),
+            "{}:{} malformed {}",
+            record.service,
+            record.operation,
+            record.malformed
+        );
+        assert_eq!(record.throttled, 0, "{record:?}");
+        assert_eq!(record.errors, 0, "{record:?}");
+    }
+}
+
+#[tokio::test]
+async fn issue_17_throttles_and_malformed_answers_are_counted_apart() {
+    let moto = Moto::start();
+    incident::seed(&moto.seeder()).await;
+    let proxy = moto.proxy(FaultPlan::new(1).cut_once(Match::operation("ec2", "DescribeVolumes")).faults(0.3));
+    let dir = tempfile::tempdir().unwrap();
+    let calls = dir.path().join("calls.json");
+    let out = proxy.leftover().args(SCAN).args(["--stats-json", calls.to_str().unwrap()]).run();
+    out.assert_code(1);
+    let file: StatsFile = serde_json::from_str(&std::fs::read_to_string(&calls).unwrap()).unwrap();
+    let malformed: u64 = file.operations.iter().map(|o| o.malformed).sum();
+    let throttled: u64 = file.operations.iter().map(|o| o.throttled).sum();
+    assert_eq!(malformed, u64::try_from(proxy.count(Fate::Cut)).unwrap());
+    assert_eq!(throttled, u64::try_from(proxy.count(Fate::Throttled)).unwrap());
+    assert!(throttled > 0 && malformed > 0, "{file:?}");
+    eprintln!("{malformed} malformed and {throttled} throttled attempts counted apart; exit 1");
+}
+
+#[tokio::test]
+async fn issue_17_a_state_cut_short_without_a_checksum_never_reads_as_a_smaller_state() {
+    let moto = Moto::start();
+    incident::seed(&moto.seeder()).await;
+    // The same state stored without a checksum (as older uploaders leave them): nothing but
+    // the document itself can tell that a download was cut.
+    let key = "shared/redis.tfstate";
+    let s3 = moto.seeder().s3().await;
+    let object = s3.get_object().bucket(BUCKET).key(key).send().await.unwrap();
+    let bytes = object.body.collect().await.unwrap().into_bytes();
+    s3.put_object()
+        .bucket(BUCKET)
+        .key(key)
+        .body(bytes.into())
+        .customize()
+        .config_override(
+            aws_sdk_s3::config::Builder::default()
+                .request_checksum_calculation(aws_sdk_s3::config::RequestChecksumCalculation::WhenRequired),
+        )
+        .send()
+        .await
+        .unwrap();
+    let clean = moto.leftover().args(SCAN).run();
+    clean.assert_code(1);
+    let baseline = conclusions(&clean.json());
+    let state = Match { path_prefix: Some(format!("/{BUCKET}/{key}")), ..Match::operation("s3", "GetObject") };
+
+    let proxy = moto.proxy(FaultPlan::new(1).cut(state.clone()));
+    let out = proxy.leftover().args(SCAN).run();
+    out.assert_code(3);
+    assert_eq!(proxy.count(Fate::Cut), 3);
+    let report = out.json();
+    let gaps = gaps_of(&report);
+    assert_eq!(gaps.len(), 1, "{gaps:?}");
+    assert_eq!(gaps[0]["object"], format!("s3://{BUCKET}/{key}"));
+    assert!(gaps[0]["error"].as_str().unwrap().contains("EOF while parsing"), "{}", gaps[0]);
+    let invented: Vec<_> =
+        without_address(&conclusions(&report)).difference(&without_address(&baseline)).cloned().collect();
+    assert!(invented.is_empty(), "{invented:?}");
+
+    let proxy = moto.proxy(FaultPlan::new(1).cut_once(state));
+    let out = proxy.leftover().args(SCAN).run();
+    out.assert_code(1);
+    assert_eq!(proxy.count(Fate::Cut), 1);
+    assert_eq!(timeless(&out), timeless(&clean), "stderr:\n{}", out.stderr);
+}

@@ -2,7 +2,9 @@
 //! each request, names its service (the credential scope of the signature) and operation
 //! (the `X-Amz-Target` header, the query protocols' `Action`, or the REST path), and then
 //! forwards it, answers it with a fault in the service's own protocol shape (503,
-//! throttling, access denied), or never answers it. Random faults are seeded, so a run is
+//! throttling, access denied), forwards it but cuts the answer's body in half (status 200
+//! and a Content-Length that agrees with the cut body, as a server that sent an incomplete
+//! document would), or never answers it. Random faults are seeded, so a run is
 //! reproducible as far as the scanner's own concurrency allows.
 #![allow(dead_code, clippy::missing_panics_doc, clippy::unwrap_used)]
 
@@ -61,12 +63,23 @@ pub struct FaultPlan {
     max_consecutive: u32,
     deny: Vec<Match>,
     hang: Vec<Match>,
+    cut: Vec<Match>,
+    /// Cut only the first answer to each distinct request, so that a retry gets it whole.
+    cut_once: Vec<Match>,
 }
 
 impl FaultPlan {
     /// Forwards everything.
     pub fn new(seed: u64) -> Self {
-        Self { seed, rate: 0.0, max_consecutive: 3, deny: Vec::new(), hang: Vec::new() }
+        Self {
+            seed,
+            rate: 0.0,
+            max_consecutive: 3,
+            deny: Vec::new(),
+            hang: Vec::new(),
+            cut: Vec::new(),
+            cut_once: Vec::new(),
+        }
     }
 
     /// Answers this share of requests (0 to 1) with 503 or a throttling error, at random.
@@ -80,6 +93,21 @@ impl FaultPlan {
     #[must_use]
     pub fn deny(mut self, what: Match) -> Self {
         self.deny.push(what);
+        self
+    }
+
+    /// Forwards matching requests and cuts every answer's body in half.
+    #[must_use]
+    pub fn cut(mut self, what: Match) -> Self {
+        self.cut.push(what);
+        self
+    }
+
+    /// Forwards matching requests and cuts the body of the first answer to each distinct
+    /// request (method, path and body) in half; later attempts get it whole.
+    #[must_use]
+    pub fn cut_once(mut self, what: Match) -> Self {
+        self.cut_once.push(what);
         self
     }
 
@@ -99,6 +127,7 @@ pub enum Fate {
     Throttled,
     Denied,
     Hung,
+    Cut,
 }
 
 /// One request the proxy saw.
@@ -117,6 +146,7 @@ struct Shared {
     plan: FaultPlan,
     rng: Mutex<SplitMix>,
     consecutive: Mutex<HashMap<u64, u32>>,
+    cut_already: Mutex<std::collections::HashSet<u64>>,
     seen: Mutex<Vec<Seen>>,
 }
 
@@ -161,6 +191,7 @@ impl Proxy {
             rng: Mutex::new(SplitMix(plan.seed)),
             plan,
             consecutive: Mutex::new(HashMap::new()),
+            cut_already: Mutex::new(std::collections::HashSet::new()),
             seen: Mutex::new(Vec::new()),
         });
         let serving = shared.clone();
@@ -378,6 +409,7 @@ enum Decision {
     Forward,
     Answer(Fault),
     Hang,
+    Cut,
 }
 
 impl Shared {
@@ -388,12 +420,18 @@ impl Shared {
         if self.plan.hang.iter().any(|m| m.matches(seen)) {
             return Decision::Hang;
         }
-        if self.plan.rate <= 0.0 {
-            return Decision::Forward;
+        if self.plan.cut.iter().any(|m| m.matches(seen)) {
+            return Decision::Cut;
         }
         let mut hasher = DefaultHasher::new();
         (&request.method, &request.target, &request.body).hash(&mut hasher);
         let key = hasher.finish();
+        if self.plan.cut_once.iter().any(|m| m.matches(seen)) && self.cut_already.lock().unwrap().insert(key) {
+            return Decision::Cut;
+        }
+        if self.plan.rate <= 0.0 {
+            return Decision::Forward;
+        }
         let (draw, kind) = {
             let mut rng = self.rng.lock().unwrap();
             (rng.unit(), rng.next())
@@ -471,6 +509,27 @@ async fn forward(upstream: SocketAddr, request: &Request) -> Option<Vec<u8>> {
     Some(bytes)
 }
 
+/// The response with its body cut to the first half and its `Content-Length` made to agree.
+fn cut_in_half(response: &[u8]) -> Vec<u8> {
+    let end = find(response, b"\r\n\r\n").unwrap();
+    let head = String::from_utf8_lossy(&response[..end]);
+    let body = &response[end + 4..];
+    let half = &body[..body.len() / 2];
+    let mut out = String::new();
+    for line in head.split("\r\n") {
+        if line.to_ascii_lowercase().starts_with("content-length:") {
+            out.push_str(&format!("Content-Length: {}\r\n", half.len()));
+        } else {
+            out.push_str(line);
+            out.push_str("\r\n");
+        }
+    }
+    out.push_str("\r\n");
+    let mut bytes = out.into_bytes();
+    bytes.extend_from_slice(half);
+    bytes
+}
+
 async fn connection(socket: TcpStream, shared: Arc<Shared>) {
     let (read, mut write) = socket.into_split();
     let mut reader = BufReader::new(read);
@@ -491,6 +550,7 @@ async fn connection(socket: TcpStream, shared: Arc<Shared>) {
             Decision::Answer(Fault::Throttled) => Fate::Throttled,
             Decision::Answer(Fault::Denied) => Fate::Denied,
             Decision::Hang => Fate::Hung,
+            Decision::Cut => Fate::Cut,
         };
         let (service, operation) = (seen.service.clone(), seen.operation.clone());
         shared.seen.lock().unwrap().push(seen);
@@ -503,6 +563,10 @@ async fn connection(socket: TcpStream, shared: Arc<Shared>) {
             Decision::Answer(fault) => error_response(&service, &operation, &request.method, fault),
             Decision::Forward => match forward(shared.upstream, &request).await {
                 Some(response) => response,
+                None => return,
+            },
+            Decision::Cut => match forward(shared.upstream, &request).await {
+                Some(response) => cut_in_half(&response),
                 None => return,
             },
         };

@@ -6,6 +6,7 @@ pub mod ec2;
 pub mod eks;
 pub mod elasticache;
 pub mod tagging;
+pub mod whole_answer;
 
 use std::collections::BTreeMap;
 use std::future::Future;
