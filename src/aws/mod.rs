@@ -9,6 +9,7 @@ pub mod guard;
 pub mod iam;
 pub mod session;
 pub mod stats_file;
+pub mod whole_answer;
 
 pub use failure::Failure;
 pub use guard::{ApiStats, ReadOnlyGuard};

@@ -6,7 +6,6 @@ pub mod ec2;
 pub mod eks;
 pub mod elasticache;
 pub mod tagging;
-pub mod whole_answer;
 
 use std::collections::BTreeMap;
 use std::future::Future;
