@@ -20,6 +20,8 @@ pub enum MergeError {
     ShardCounts(u32, u32),
     #[error("report {0} was compared with a baseline; merge the shards' plain reports, with `merge --baseline`")]
     Baseline(usize),
+    #[error("report {0} left out findings younger than --min-age; merge the shards' full reports")]
+    MinAge(usize),
     #[error("report {0} is a check-destroy report; only scan reports are merged")]
     Destroy(usize),
     #[error("the reports check different environments ({0:?} and {1:?})")]
@@ -140,6 +142,7 @@ pub fn merge(reports: Vec<Report>) -> Result<Report, MergeError> {
         destroy: None,
         baseline: None,
         cost,
+        younger: None,
     })
 }
 
@@ -160,6 +163,9 @@ fn check(reports: &[Report]) -> Result<(), MergeError> {
         }
         if report.destroy.is_some() {
             return Err(MergeError::Destroy(index));
+        }
+        if report.younger.is_some() {
+            return Err(MergeError::MinAge(index));
         }
         if let Some(shard) = report.scope.shard {
             match count {
@@ -226,6 +232,7 @@ mod tests {
                 region: Some("us-east-1".into()),
                 account: Some(account.into()),
                 tags: BTreeMap::new(),
+                created: None,
             },
             reason: "no state declares it".into(),
             state: None,
