@@ -75,13 +75,14 @@ pub fn duration_text(secs: i64) -> String {
     }
 }
 
-/// How long the finding has been reported, from `first_seen`: `first seen now`,
-/// `leftover for 12 days` (a live leftover), `seen for 3 days` (any other finding).
+/// How long the finding has been reported, from `first_seen`: `leftover for 12 days` (a
+/// live leftover), `seen for 3 days` (any other finding); nothing when this scan is the
+/// first to see it (the `new` column says so against a baseline).
 pub fn seen_text(f: &ReportFinding, now: &str) -> Option<String> {
     let seen = seconds(f.first_seen.as_deref()?)?;
     let secs = (seconds(now)? - seen).max(0);
     if secs == 0 {
-        return Some("first seen now".to_owned());
+        return None;
     }
     let verb = if LEFTOVER_KINDS.contains(&f.finding.kind) { "leftover" } else { "seen" };
     Some(format!("{verb} for {}", duration_text(secs)))
@@ -253,7 +254,7 @@ mod tests {
         // First seen now, but made forty days ago: an old leftover.
         let f = finding(FindingKind::Unmanaged, "vol-b", Some(NOW), Some("2026-02-04T10:30:00.000Z"));
         assert_eq!(age_seconds(&f, NOW), Some(40 * 86_400 - 8 * 3600 - 1800));
-        assert_eq!(age_line(&f, NOW), "first seen now, created 2026-02-04");
+        assert_eq!(age_line(&f, NOW), "created 2026-02-04");
         // A drift on an old resource is as old as the first scan that saw it.
         let f = finding(FindingKind::Drift, "vol-c", Some("2026-03-15T20:00:00Z"), Some("2025-01-01T00:00:00Z"));
         assert_eq!(age_seconds(&f, NOW), Some(6 * 3600));
