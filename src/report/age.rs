@@ -76,12 +76,12 @@ pub fn duration_text(secs: i64) -> String {
 }
 
 /// How long the finding has been reported, from `first_seen`: `leftover for 12 days` (a
-/// live leftover), `seen for 3 days` (any other finding); nothing when this scan is the
-/// first to see it (the `new` column says so against a baseline).
+/// live leftover), `seen for 3 hours` (any other finding); nothing for less than an hour,
+/// as when this scan is the first to see it (the `new` column says so against a baseline).
 pub fn seen_text(f: &ReportFinding, now: &str) -> Option<String> {
     let seen = seconds(f.first_seen.as_deref()?)?;
     let secs = (seconds(now)? - seen).max(0);
-    if secs == 0 {
+    if secs < HOUR {
         return None;
     }
     let verb = if LEFTOVER_KINDS.contains(&f.finding.kind) { "leftover" } else { "seen" };
@@ -262,6 +262,10 @@ mod tests {
         // A creation later than first seen (clocks disagree) does not make it younger.
         let f = finding(FindingKind::Unmanaged, "vol-d", Some("2026-03-01T02:00:00Z"), Some("2026-03-10T00:00:00Z"));
         assert_eq!(age_seconds(&f, NOW), Some(15 * 86_400));
+        // Seen less than an hour ago: nothing worth a word.
+        let f = finding(FindingKind::Unmanaged, "vol-g", Some("2026-03-16T01:30:00Z"), None);
+        assert_eq!(age_seconds(&f, NOW), Some(1800));
+        assert_eq!(age_line(&f, NOW), "");
         // Never negative; nothing readable gives no age.
         let f = finding(FindingKind::Unmanaged, "vol-e", Some("2026-03-17T00:00:00Z"), None);
         assert_eq!(age_seconds(&f, NOW), Some(0));

@@ -325,7 +325,7 @@ fn age_cell(report: &Report, f: &ReportFinding) -> String {
         .map(|part| format!("<div>{}</div>", esc(&part)))
         .collect();
     let text = if parts.is_empty() && f.first_seen.is_some() {
-        "<span class=\"muted\">first seen now</span>".to_owned()
+        "<span class=\"muted\">less than an hour</span>".to_owned()
     } else {
         parts.concat()
     };
