@@ -172,8 +172,9 @@ pub struct Younger {
 /// on a guess.
 pub fn apply_min_age(report: &mut Report, min: &MinAge) {
     let now = report.generated_at.clone();
-    let (kept, younger): (Vec<ReportFinding>, Vec<ReportFinding>) =
-        std::mem::take(&mut report.findings).into_iter().partition(|f| age_seconds(f, &now).is_none_or(|a| a >= min.secs));
+    let (kept, younger): (Vec<ReportFinding>, Vec<ReportFinding>) = std::mem::take(&mut report.findings)
+        .into_iter()
+        .partition(|f| age_seconds(f, &now).is_none_or(|a| a >= min.secs));
     report.findings = kept;
     report.recount();
     report.younger = Some(Younger { min_age: min.clone(), findings: younger });
@@ -183,11 +184,7 @@ pub fn apply_min_age(report: &mut Report, min: &MinAge) {
 pub fn younger_line(report: &Report) -> Option<String> {
     let younger = report.younger.as_ref()?;
     let n = younger.findings.len();
-    Some(format!(
-        "{n} finding{} younger than {} left out (--min-age)",
-        if n == 1 { "" } else { "s" },
-        younger.min_age
-    ))
+    Some(format!("{n} finding{} younger than {} left out (--min-age)", if n == 1 { "" } else { "s" }, younger.min_age))
 }
 
 #[cfg(test)]

@@ -337,4 +337,13 @@ mod tests {
         assert_eq!(merge(vec![compared]), Err(MergeError::Baseline(1)));
         assert_eq!(merge(Vec::new()), Err(MergeError::Empty));
     }
+
+    #[test]
+    fn issue_13_a_report_that_left_young_findings_out_is_refused() {
+        let mut aged = report("111111111111", None, vec![], vec![]);
+        aged.younger = Some(crate::report::age::Younger { min_age: "7d".parse().expect("age"), findings: vec![] });
+        let err = merge(vec![aged]).expect_err("refused");
+        assert_eq!(err, MergeError::MinAge(1));
+        assert!(err.to_string().contains("--min-age"), "{err}");
+    }
 }

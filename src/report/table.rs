@@ -6,9 +6,9 @@
 use comfy_table::{Cell, Color, ContentArrangement, Table, presets};
 
 use super::printable::printable;
-use super::{age, plural};
 use super::report::{Report, ReportFinding};
 use super::style::Style;
+use super::{age, plural};
 use crate::checks::Severity;
 
 /// How to lay the table out.

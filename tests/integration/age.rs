@@ -121,7 +121,7 @@ async fn issue_13_first_seen_is_carried_created_comes_from_aws_and_min_age_waits
     let aged = scan().args(["--baseline", old_path, "--min-age", "7d"]).run();
     aged.assert_code(1);
     let report = aged.json();
-    assert_eq!(ids(&report["findings"]), [volume.clone()]);
+    assert_eq!(ids(&report["findings"]), std::slice::from_ref(&volume));
     assert_eq!(finding(&report, &volume)["first_seen"], long_ago.as_str());
     assert_eq!(report["summary"]["unmanaged"], 1);
     assert_eq!(report["younger"]["min_age"], "7d");
@@ -168,4 +168,94 @@ fn issue_13_an_invalid_min_age_is_a_usage_error_naming_the_flag() {
         out.assert_code(2);
         assert!(out.stderr.contains("--min-age"), "{bad}: {}", out.stderr);
     }
+}
+
+/// Each service that reports when a resource was made has it in the inventory; the others
+/// have no `created` at all.
+#[tokio::test]
+async fn issue_13_created_is_recorded_for_every_service_that_reports_it() {
+    let moto = Moto::start();
+    let ec2 = moto.ec2("us-east-1").await;
+    let subnets = ec2.describe_subnets().send().await.unwrap();
+    let subnet = subnets.subnets()[0].subnet_id().unwrap().to_owned();
+    let eip = ec2.allocate_address().domain(DomainType::Vpc).send().await.unwrap().allocation_id.unwrap();
+    let nat = ec2.create_nat_gateway().subnet_id(&subnet).allocation_id(&eip).send().await.unwrap();
+    let nat = nat.nat_gateway().unwrap().nat_gateway_id().unwrap().to_owned();
+    let volume = ec2.create_volume().availability_zone("us-east-1a").size(8).send().await.unwrap();
+    let volume = volume.volume_id().unwrap().to_owned();
+    let snapshot = ec2.create_snapshot().volume_id(&volume).send().await.unwrap().snapshot_id.unwrap();
+    let eks = moto.eks("us-east-1").await;
+    eks.create_cluster()
+        .name("apps")
+        .role_arn(format!("arn:aws:iam::{}:role/eks", crate::support::ACCOUNT))
+        .resources_vpc_config(aws_sdk_eks::types::VpcConfigRequest::builder().subnet_ids(&subnet).build())
+        .send()
+        .await
+        .unwrap();
+    eks.create_nodegroup()
+        .cluster_name("apps")
+        .nodegroup_name("general")
+        .node_role(format!("arn:aws:iam::{}:role/node", crate::support::ACCOUNT))
+        .subnets(&subnet)
+        .send()
+        .await
+        .unwrap();
+    let cache = moto.elasticache("us-east-1").await;
+    cache
+        .create_cache_cluster()
+        .cache_cluster_id("sessions")
+        .engine("redis")
+        .cache_node_type("cache.t3.micro")
+        .num_cache_nodes(1)
+        .send()
+        .await
+        .unwrap();
+    cache
+        .create_replication_group()
+        .replication_group_id("queue")
+        .replication_group_description("queue")
+        .engine("redis")
+        .cache_node_type("cache.t3.micro")
+        .num_cache_clusters(1)
+        .send()
+        .await
+        .unwrap();
+
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("inventory.json");
+    moto.leftover()
+        .args(["inventory", "--region", "us-east-1", "--output", path.to_str().unwrap()])
+        .run()
+        .assert_code(0);
+    let saved: Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    let created = |kind: &str, id: &str| {
+        let r = saved["resources"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["kind"] == kind && r["id"] == id)
+            .unwrap_or_else(|| panic!("{kind} {id} is not in the inventory"));
+        r.get("created").cloned()
+    };
+    for (kind, id) in [
+        ("ec2:natgateway", nat.as_str()),
+        ("ec2:volume", volume.as_str()),
+        ("ec2:snapshot", snapshot.as_str()),
+        ("eks:cluster", "apps"),
+        ("eks:nodegroup", "apps:general"),
+        ("elasticache:cluster", "sessions"),
+        ("elasticache:replication-group", "queue"),
+    ] {
+        let time = created(kind, id).unwrap_or_else(|| panic!("{kind} {id} has no created"));
+        seconds(&time);
+    }
+    assert_eq!(created("ec2:elastic-ip", &eip), None);
+    let vpc = subnets.subnets()[0].vpc_id().unwrap();
+    assert_eq!(created("ec2:vpc", vpc), None);
+
+    // Read back, the saved inventory gives findings the same `created`.
+    let out =
+        crate::support::Leftover::new().args(["scan", "--inventory", path.to_str().unwrap(), "--format", "json"]).run();
+    let report = out.json();
+    assert_eq!(finding(&report, &volume)["resource"]["created"], created("ec2:volume", &volume).unwrap());
 }
