@@ -18,6 +18,7 @@ impl ResourceRef {
             region: Some(r.region.clone()),
             account: Some(r.account.clone()),
             tags: r.tags.clone(),
+            created: r.created.clone(),
         }
     }
 
@@ -35,7 +36,7 @@ impl ResourceRef {
                 _ => None,
             },
         };
-        Self { kind: kind.to_owned(), id: id.to_owned(), arn, region, account, tags: decl.tags.clone() }
+        Self { kind: kind.to_owned(), id: id.to_owned(), arn, region, account, tags: decl.tags.clone(), created: None }
     }
 }
 

@@ -150,6 +150,11 @@ pub struct ScanArgs {
     /// A previous JSON report: mark findings new or unchanged and list those resolved.
     #[arg(long, value_name = "REPORT.json")]
     pub baseline: Option<PathBuf>,
+    /// Leave out findings younger than AGE (12h, 7d, 2w). Age counts from when a scan
+    /// first saw the finding (carried by --baseline) or, for a leftover, from when AWS
+    /// says it was made, if earlier.
+    #[arg(long, value_name = "AGE")]
+    pub min_age: Option<crate::report::age::MinAge>,
     /// Scan saved inventories instead of listing AWS (repeatable).
     #[arg(long, value_name = "FILE")]
     pub inventory: Vec<PathBuf>,

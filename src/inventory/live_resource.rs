@@ -44,6 +44,11 @@ pub struct LiveResource {
     pub parts: SubResources,
     #[serde(default)]
     pub origin: Origin,
+    /// When AWS says the resource was made (RFC 3339), where the service reports it: an
+    /// instance's launch time, a volume's create time. Absent otherwise, never guessed.
+    /// An addition to saved inventories; older ones load without it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created: Option<String>,
 }
 
 impl LiveResource {
@@ -63,6 +68,7 @@ impl LiveResource {
             attributes: BTreeMap::new(),
             parts: SubResources::default(),
             origin: Origin::Native,
+            created: None,
         }
     }
 
@@ -104,6 +110,11 @@ impl LiveResource {
         if let Some(value) = value {
             self.set_attr(name, value);
         }
+    }
+
+    /// Records when AWS says the resource was made, if it says so.
+    pub fn set_created(&mut self, at: Option<&aws_smithy_types::DateTime>) {
+        self.created = at.and_then(|t| t.fmt(aws_smithy_types::date_time::Format::DateTime).ok());
     }
 
     pub fn relate(&mut self, kind: RelationKind, target_kind: &str, target: Option<&str>) {

@@ -144,6 +144,9 @@ pub struct ResourceRef {
     pub account: Option<String>,
     #[serde(default)]
     pub tags: BTreeMap<String, String>,
+    /// When AWS says the resource was made (RFC 3339), where the service reports it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created: Option<String>,
 }
 
 /// A place in a state.
@@ -269,6 +272,7 @@ mod tests {
                 region: None,
                 account: None,
                 tags: BTreeMap::new(),
+                created: None,
             },
             reason: "x".into(),
             state: None,

@@ -3,13 +3,15 @@
 //! no longer occur are listed as resolved. A baseline finding this scan could not recheck
 //! (a coverage gap covers it) or did not look at (outside its scope: a region of an account
 //! it did not list, a state it did not read, another environment than its `--env`, an
-//! account of another shard) is not called resolved. Pure apart from reading the file.
+//! account of another shard) is not called resolved. A finding the baseline had (reported,
+//! or kept aside by `--min-age`) keeps the baseline's `first_seen`. Pure apart from reading the file.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
+use super::age;
 use super::report::{REPORT_SCHEMA, Report};
 use crate::checks::Severity;
 
@@ -90,9 +92,26 @@ pub fn compare(report: &mut Report, baseline: &Report, min_severity: Option<Seve
             unknown += 1;
         }
     }
+    // When each was first seen: the earliest the baseline knows, whether it reported the
+    // finding or kept it aside as younger than `--min-age`.
+    let mut first_seen: HashMap<&str, &str> = HashMap::new();
+    let held = baseline.younger.iter().flat_map(|y| y.findings.iter());
+    for old in baseline.findings.iter().chain(held) {
+        if let Some(seen) = old.first_seen.as_deref() {
+            let entry = first_seen.entry(old.fingerprint.as_str()).or_insert(seen);
+            if let (Some(this), Some(kept)) = (age::seconds(seen), age::seconds(entry))
+                && this < kept
+            {
+                *entry = seen;
+            }
+        }
+    }
     for f in &mut report.findings {
         let status = if before.contains(f.fingerprint.as_str()) { "unchanged" } else { "new" };
         f.status = Some(status.to_owned());
+        if let Some(seen) = first_seen.get(f.fingerprint.as_str()) {
+            f.first_seen = Some((*seen).to_owned());
+        }
     }
     report.resolved = Some(resolved);
     report.baseline = Some(BaselineInfo {
@@ -167,6 +186,7 @@ mod tests {
                 region: Some("us-east-1".into()),
                 account: Some("123456789012".into()),
                 tags: BTreeMap::new(),
+                created: None,
             },
             reason: "x".into(),
             state: (kind == FindingKind::Missing)
@@ -225,6 +245,66 @@ mod tests {
         assert_eq!(resolved[0].finding.resource.id, "vol-a");
         assert_eq!(now.baseline_counts(), Some((1, 1, 1)));
         assert_eq!(now.baseline.as_ref().map(|b| b.findings), Some(2));
+    }
+
+    #[test]
+    fn issue_13_first_seen_is_carried_forward_by_fingerprint() {
+        let mut before = report(
+            vec![
+                finding(FindingKind::Unmanaged, "vol-a", Severity::Warning),
+                finding(FindingKind::Unmanaged, "vol-b", Severity::Warning),
+            ],
+            vec![],
+        );
+        before.findings[0].first_seen = Some("2026-11-01T02:00:00Z".into());
+        // vol-y was kept aside by `--min-age` last night: its first sighting still counts.
+        let mut held = report(vec![finding(FindingKind::Unmanaged, "vol-y", Severity::Warning)], vec![]).findings;
+        held[0].first_seen = Some("2026-11-20T02:00:00Z".into());
+        before.younger = Some(crate::report::age::Younger { min_age: "7d".parse().expect("age"), findings: held });
+        let mut now = report(
+            vec![
+                finding(FindingKind::Unmanaged, "vol-a", Severity::Warning),
+                finding(FindingKind::Unmanaged, "vol-b", Severity::Warning),
+                finding(FindingKind::Unmanaged, "vol-c", Severity::Warning),
+                finding(FindingKind::Unmanaged, "vol-y", Severity::Warning),
+            ],
+            vec![],
+        );
+        let fresh = now.generated_at.clone();
+        assert!(now.findings.iter().all(|f| f.first_seen.as_deref() == Some(fresh.as_str())), "new: the scan time");
+        compare(&mut now, &before, None);
+        let seen: Vec<(&str, &str, &str)> = now
+            .findings
+            .iter()
+            .map(|f| {
+                (
+                    f.finding.resource.id.as_str(),
+                    f.first_seen.as_deref().unwrap_or_default(),
+                    f.status.as_deref().unwrap_or_default(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            seen,
+            [
+                ("vol-a", "2026-11-01T02:00:00Z", "unchanged"),
+                ("vol-b", "2026-11-26T02:00:00Z", "unchanged"),
+                ("vol-c", "2026-11-26T02:00:00Z", "new"),
+                // Reported for the first time: new to the reader, first seen before.
+                ("vol-y", "2026-11-20T02:00:00Z", "new"),
+            ]
+        );
+        // A baseline made before `first_seen` existed carries nothing and breaks nothing.
+        let mut old = before.clone();
+        old.younger = None;
+        for f in &mut old.findings {
+            f.first_seen = None;
+        }
+        let text = serde_json::to_string(&old).expect("json");
+        assert!(!text.contains("first_seen"), "{text}");
+        let mut now = report(vec![finding(FindingKind::Unmanaged, "vol-a", Severity::Warning)], vec![]);
+        compare(&mut now, &old, None);
+        assert_eq!(now.findings[0].first_seen.as_deref(), Some("2026-11-26T02:00:00Z"));
     }
 
     #[test]

@@ -1,14 +1,15 @@
 //! html: the report as one self-contained page: inline CSS, inline SVG charts and a little
 //! vanilla JavaScript, no request to anywhere (a Content-Security-Policy forbids it). A
 //! coverage banner comes first; then counts, charts of findings by kind and by environment,
-//! and a table that sorts and filters by kind, environment, region, status and text.
+//! and a table that sorts (by age, too) and filters by kind, environment, region, status
+//! and text.
 //! Everything from AWS or a state is escaped: tags are free text and may hold markup. Pure.
 
 use std::collections::BTreeSet;
 use std::hash::{Hash, Hasher};
 
-use super::plural;
 use super::report::{Report, ReportFinding};
+use super::{age, plural};
 use crate::checks::FindingKind;
 
 const STYLE: &str = include_str!("html/report.css");
@@ -303,6 +304,7 @@ fn row(report: &Report, f: &ReportFinding, index: usize, columns: Columns) -> St
     if columns.state {
         out.push_str(&format!("<td class=\"state\">{state}</td>"));
     }
+    out.push_str(&age_cell(report, f));
     if columns.cost {
         out.push_str(&format!("<td class=\"num\" data-v=\"{cost_value}\">{cost_text}</td>"));
     }
@@ -311,6 +313,23 @@ fn row(report: &Report, f: &ReportFinding, index: usize, columns: Columns) -> St
     }
     out.push_str("</tr>");
     out
+}
+
+/// The age: how long the finding has been seen and when AWS made its resource; sorts by
+/// `age::age_seconds` (unknown first).
+fn age_cell(report: &Report, f: &ReportFinding) -> String {
+    let secs = age::age_seconds(f, &report.generated_at).unwrap_or(-1);
+    let parts: Vec<String> = [age::seen_text(f, &report.generated_at), age::created_text(f)]
+        .into_iter()
+        .flatten()
+        .map(|part| format!("<div>{}</div>", esc(&part)))
+        .collect();
+    let text = if parts.is_empty() && f.first_seen.is_some() {
+        "<span class=\"muted\">less than an hour</span>".to_owned()
+    } else {
+        parts.concat()
+    };
+    format!("<td class=\"age nowrap\" data-v=\"{secs}\">{text}</td>")
 }
 
 /// The optional columns of the findings table: shown when some finding fills them.
@@ -339,6 +358,7 @@ fn table(report: &Report) -> String {
     if columns.state {
         headers.push("State");
     }
+    headers.push("Age");
     if columns.cost {
         headers.push("Cost/month");
     }
@@ -347,7 +367,11 @@ fn table(report: &Report) -> String {
     }
     out.push_str("<div class=\"scroll\"><table id=\"findings\"><thead><tr>");
     for (i, header) in headers.iter().enumerate() {
-        let numeric = if *header == "Cost/month" { " data-num=\"1\" class=\"num\"" } else { "" };
+        let numeric = match *header {
+            "Cost/month" => " data-num=\"1\" class=\"num\"",
+            "Age" => " data-num=\"1\"",
+            _ => "",
+        };
         out.push_str(&format!("<th data-col=\"{i}\"{numeric}>{header}</th>"));
     }
     out.push_str("</tr></thead><tbody>");
@@ -438,6 +462,9 @@ pub fn render(report: &Report) -> String {
     ));
     if let Some(line) = report.baseline_line() {
         body.push_str(&format!("<p class=\"scope\">{}</p>", esc(&line)));
+    }
+    if let Some(line) = age::younger_line(report) {
+        body.push_str(&format!("<p class=\"scope\" id=\"younger\">{}</p>", esc(&line)));
     }
     body.push_str(&cards(report));
     body.push_str(&charts(report));

@@ -1,11 +1,11 @@
 //! markdown: the report for a chat message, a pull request comment or an email. An
 //! incomplete scan says so before anything else; then scope, counts per kind and per
-//! environment, the cost of leftovers, and one section per kind. Long sections show their
-//! first rows and fold the rest into `<details>`. Every value from AWS or a state is
-//! escaped: tags are free text. Pure.
+//! environment, the cost of leftovers, and one section per kind (with each finding's age,
+//! where known). Long sections show their first rows and fold the rest into `<details>`.
+//! Every value from AWS or a state is escaped: tags are free text. Pure.
 
-use super::plural;
 use super::report::{Report, ReportFinding};
+use super::{age, plural};
 use crate::checks::FindingKind;
 
 /// Rows shown before a section folds the rest away.
@@ -83,10 +83,16 @@ fn findings_table(report: &Report, findings: &[&ReportFinding], out: &mut String
     let with_state = findings.iter().any(|f| f.finding.state.is_some());
     let with_cost = findings.iter().any(|f| f.cost.is_some());
     let with_status = findings.iter().any(|f| f.status.is_some());
+    let ages: Vec<String> = findings.iter().map(|f| age::age_line(f, &report.generated_at)).collect();
+    let with_age = ages.iter().any(|a| !a.is_empty());
     let mut header = vec!["resource", "region", "env", "reason"];
     let mut rule = vec!["---", "---", "---", "---"];
     if with_state {
         header.push("state");
+        rule.push("---");
+    }
+    if with_age {
+        header.push("age");
         rule.push("---");
     }
     if with_cost {
@@ -98,7 +104,7 @@ fn findings_table(report: &Report, findings: &[&ReportFinding], out: &mut String
         rule.push("---");
     }
     out.push_str(&format!("| {} |\n|{}|\n", header.join(" | "), rule.join("|")));
-    for f in findings {
+    for (f, age) in findings.iter().zip(ages) {
         let mut row = vec![
             resource_cell(f),
             f.finding.resource.region.as_deref().map(text).unwrap_or_default(),
@@ -107,6 +113,9 @@ fn findings_table(report: &Report, findings: &[&ReportFinding], out: &mut String
         ];
         if with_state {
             row.push(state_cell(f));
+        }
+        if with_age {
+            row.push(text(&age));
         }
         if with_cost {
             row.push(cost_cell(report, f));
@@ -153,6 +162,9 @@ fn summary(report: &Report, out: &mut String) {
         out.push_str(&format!(": {}", report.counts_line()));
     }
     if let Some(line) = report.baseline_line() {
+        out.push_str(&format!(" · {}", text(&line)));
+    }
+    if let Some(line) = age::younger_line(report) {
         out.push_str(&format!(" · {}", text(&line)));
     }
     out.push_str("  \n");

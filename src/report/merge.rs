@@ -21,6 +21,8 @@ pub enum MergeError {
     ShardCounts(u32, u32),
     #[error("report {0} was compared with a baseline; merge the shards' plain reports, with `merge --baseline`")]
     Baseline(usize),
+    #[error("report {0} left out findings younger than --min-age; merge the shards' full reports")]
+    MinAge(usize),
     #[error("report {0} is a check-destroy report; only scan reports are merged")]
     Destroy(usize),
     #[error("the reports check different environments ({0:?} and {1:?})")]
@@ -134,6 +136,7 @@ pub fn merge(reports: Vec<Report>) -> Result<Report, MergeError> {
         destroy: None,
         baseline: None,
         cost,
+        younger: None,
     })
 }
 
@@ -154,6 +157,9 @@ fn check(reports: &[Report]) -> Result<(), MergeError> {
         }
         if report.destroy.is_some() {
             return Err(MergeError::Destroy(index));
+        }
+        if report.younger.is_some() {
+            return Err(MergeError::MinAge(index));
         }
         if let Some(shard) = report.scope.shard {
             match count {
@@ -220,6 +226,7 @@ mod tests {
                 region: Some("us-east-1".into()),
                 account: Some(account.into()),
                 tags: BTreeMap::new(),
+                created: None,
             },
             reason: "no state declares it".into(),
             state: None,
@@ -323,5 +330,14 @@ mod tests {
         compared.resolved = Some(Vec::new());
         assert_eq!(merge(vec![compared]), Err(MergeError::Baseline(1)));
         assert_eq!(merge(Vec::new()), Err(MergeError::Empty));
+    }
+
+    #[test]
+    fn issue_13_a_report_that_left_young_findings_out_is_refused() {
+        let mut aged = report("111111111111", None, vec![], vec![]);
+        aged.younger = Some(crate::report::age::Younger { min_age: "7d".parse().expect("age"), findings: vec![] });
+        let err = merge(vec![aged]).expect_err("refused");
+        assert_eq!(err, MergeError::MinAge(1));
+        assert!(err.to_string().contains("--min-age"), "{err}");
     }
 }

@@ -1,6 +1,7 @@
 //! report: renders a `Report` as a table, JSON, markdown or HTML, and writes it. The only
 //! module that writes results; everything else returns data.
 
+pub mod age;
 pub mod baseline;
 pub mod explanation;
 pub mod format;

@@ -77,6 +77,11 @@ pub struct ReportFinding {
     /// leftovers: `unmanaged` and `deleted-env`). An addition to v1; optional.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cost: Option<Estimate>,
+    /// When a scan first reported this finding (RFC 3339): carried forward from
+    /// `--baseline` by fingerprint, else this report's `generated_at`. An addition to v1;
+    /// reports made before it lack it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub first_seen: Option<String>,
 }
 
 /// The whole result of a scan.
@@ -107,6 +112,10 @@ pub struct Report {
     /// The estimated monthly cost of the live leftovers. An addition to v1; optional.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cost: Option<CostSummary>,
+    /// The findings `--min-age` left out for being younger (only with `--min-age`). An
+    /// addition to v1; optional.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub younger: Option<super::age::Younger>,
 }
 
 impl Report {
@@ -138,7 +147,13 @@ impl Report {
         let findings = outcome
             .findings
             .into_iter()
-            .map(|finding| ReportFinding { fingerprint: finding.fingerprint(), finding, status: None, cost: None })
+            .map(|finding| ReportFinding {
+                fingerprint: finding.fingerprint(),
+                finding,
+                status: None,
+                cost: None,
+                first_seen: Some(generated_at.clone()),
+            })
             .collect();
         Self {
             schema: REPORT_SCHEMA.to_owned(),
@@ -152,6 +167,16 @@ impl Report {
             destroy: None,
             baseline: None,
             cost: None,
+            younger: None,
+        }
+    }
+
+    /// Counts the findings per kind again, after some were left out; the other counts
+    /// (`ignored`, `withheld`, `cross-state-links`) stay.
+    pub fn recount(&mut self) {
+        self.summary.retain(|key, _| COUNTS.contains(&key.as_str()));
+        for f in &self.findings {
+            *self.summary.entry(f.finding.kind.as_str().to_owned()).or_default() += 1;
         }
     }
 

@@ -1,13 +1,14 @@
 //! table: the report for a terminal. Incomplete coverage comes first, then one table per
-//! finding kind, then a line with the counts and whether coverage was complete. Text from
-//! AWS or a state goes through `printable`: no control character reaches the terminal.
+//! finding kind (with each finding's age, where known), then a line with the counts and
+//! whether coverage was complete. Text from AWS or a state goes through `printable`: no
+//! control character reaches the terminal.
 
 use comfy_table::{Cell, Color, ContentArrangement, Table, presets};
 
-use super::plural;
 use super::printable::printable;
 use super::report::{Report, ReportFinding};
 use super::style::Style;
+use super::{age, plural};
 use crate::checks::Severity;
 
 /// How to lay the table out.
@@ -82,6 +83,9 @@ pub fn render(report: &Report, options: TableOptions) -> String {
         let with_status = findings.iter().any(|f| f.status.is_some());
         let with_remains = findings.iter().any(|f| f.finding.remains.is_some());
         let with_cost = findings.iter().any(|f| f.cost.is_some());
+        let ages: Vec<String> =
+            findings.iter().map(|f| age::age_line(f, &report.generated_at).replace(", ", "\n")).collect();
+        let with_age = ages.iter().any(|a| !a.is_empty());
         let mut table = Table::new();
         table.load_style(presets::UTF8_FULL_CONDENSED.with_rounded_corners());
         if style.color {
@@ -103,6 +107,9 @@ pub fn render(report: &Report, options: TableOptions) -> String {
         if with_state {
             header.push("STATE");
         }
+        if with_age {
+            header.push("AGE");
+        }
         if with_cost {
             header.push("COST/MONTH");
         }
@@ -113,7 +120,7 @@ pub fn render(report: &Report, options: TableOptions) -> String {
             header.insert(1, "REMAINS");
         }
         table.set_header(header);
-        for f in findings {
+        for (f, age) in findings.into_iter().zip(ages) {
             let mut row = vec![
                 Cell::new(resource_cell(f)),
                 Cell::new(where_cell(f)),
@@ -128,6 +135,9 @@ pub fn render(report: &Report, options: TableOptions) -> String {
                         .as_ref()
                         .map_or_else(String::new, |s| format!("{}\n{}", printable(&s.address), printable(&s.source))),
                 ));
+            }
+            if with_age {
+                row.push(Cell::new(age));
             }
             if with_cost {
                 row.push(cost_cell(report, f));
@@ -172,6 +182,10 @@ pub fn render(report: &Report, options: TableOptions) -> String {
         report.scope_line()
     ));
     if let Some(line) = report.baseline_line() {
+        out.push_str(&line);
+        out.push('\n');
+    }
+    if let Some(line) = age::younger_line(report) {
         out.push_str(&line);
         out.push('\n');
     }

@@ -17,6 +17,7 @@ Usage: check_report.py [--chromium PATH] --html REPORT.html --json REPORT.json [
 
 import argparse
 import base64
+import datetime
 import json
 import os
 import shutil
@@ -192,6 +193,24 @@ def clear(browser):
     browser.js("document.getElementById('f-clear').click()")
 
 
+LEFTOVER_KINDS = ("unmanaged", "deleted-env", "blocking-dependency")
+
+
+def seconds(text):
+    return datetime.datetime.fromisoformat(text.replace("Z", "+00:00")).timestamp()
+
+
+def age_of(finding, now):
+    """A finding's age in whole seconds, as the report sorts it (-1 when unknown)."""
+    times = [seconds(finding["first_seen"])] if finding.get("first_seen") else []
+    created = finding["resource"].get("created")
+    if created and finding["kind"] in LEFTOVER_KINDS:
+        times.append(seconds(created))
+    if not times:
+        return -1
+    return max(0, int(seconds(now)) - int(min(times)))
+
+
 def check(browser, report, checks):
     findings = report["findings"]
     total = len(findings)
@@ -325,6 +344,19 @@ def check(browser, report, checks):
         browser.js(f"{header}.click()")
         top = browser.js("parseFloat(document.querySelector('#findings tbody tr').querySelector('td.num').dataset.v)")
         checks.equal("most expensive first", round(top, 2), round(max(priced), 2))
+
+    # Sorting by age, oldest first after two clicks, by the rule the README gives: since
+    # first_seen, or for a live leftover since its resource was created when that is earlier.
+    age_header = "Array.from(document.querySelectorAll('#findings th')).find(th => th.textContent === 'Age')"
+    checks.true("an Age column", browser.js(f"!!({age_header})"))
+    if findings:
+        browser.js(f"{age_header}.click()")
+        browser.js(f"{age_header}.click()")
+        ages = browser.js(f"{VISIBLE_ROWS}.map(r => parseFloat(r.querySelector('td.age').dataset.v))")
+        checks.equal("ages sorted, oldest first", ages, sorted(ages, reverse=True))
+        # The page and the JSON come from two runs, a moment apart.
+        oldest = max(age_of(f, report["generated_at"]) for f in findings)
+        checks.true(f"the oldest first: {ages[0]} against {oldest}", abs(ages[0] - oldest) <= 5)
 
     # Markup from tags is text: the page has its one script, and shows the markup as text.
     checks.equal("scripts on the page", browser.js("document.scripts.length"), 1)

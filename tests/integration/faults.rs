@@ -48,10 +48,13 @@ fn without_address(conclusions: &BTreeSet<(String, String, String)>) -> BTreeSet
     conclusions.iter().map(|(kind, id, _)| (kind.clone(), id.clone(), "-".to_owned())).collect()
 }
 
-/// The report without the time it was made.
+/// The report without the time it was made (nor its findings' `first_seen`, that time too).
 fn timeless(out: &Output) -> Value {
     let mut report = out.json();
     report.as_object_mut().unwrap().remove("generated_at");
+    for finding in report["findings"].as_array_mut().unwrap() {
+        finding.as_object_mut().unwrap().remove("first_seen");
+    }
     report
 }
 

@@ -356,7 +356,7 @@ async fn the_json_report_keeps_its_v1_shape() {
     };
     assert_eq!(report["schema"], "leftover.report/v1");
     assert_eq!(
-        without(keys(&report), &["cost", "baseline", "resolved", "environment", "destroy"]),
+        without(keys(&report), &["cost", "baseline", "resolved", "environment", "destroy", "younger"]),
         ["coverage", "findings", "generated_at", "schema", "scope", "summary"]
     );
     // `listed` (the regions listed in each account) is an addition to v1.
@@ -369,7 +369,7 @@ async fn the_json_report_keeps_its_v1_shape() {
     assert!(generated.len() == 20 && generated.ends_with('Z'), "RFC 3339 to the second: {generated}");
     for finding in report["findings"].as_array().unwrap() {
         let required = ["environment", "fingerprint", "kind", "reason", "related", "resource", "severity", "state"];
-        let optional = ["cost", "drift", "order", "remains", "status", "subject"];
+        let optional = ["cost", "drift", "order", "remains", "status", "subject", "first_seen"];
         let present = keys(finding);
         for key in required {
             assert!(present.iter().any(|k| k == key), "{key} missing from {finding}");
@@ -380,7 +380,11 @@ async fn the_json_report_keeps_its_v1_shape() {
                 "unexpected {key} in {finding}"
             );
         }
-        assert_eq!(keys(&finding["resource"]), ["account", "arn", "id", "kind", "region", "tags"]);
+        // `created` (when AWS made it, where AWS says so) is an addition to v1.
+        assert_eq!(
+            without(keys(&finding["resource"]), &["created"]),
+            ["account", "arn", "id", "kind", "region", "tags"]
+        );
         assert!(finding["fingerprint"].as_str().unwrap().len() == 16);
     }
     assert_eq!(report["summary"], json!({"missing": 1, "unmanaged": 1}));

@@ -7,6 +7,7 @@
 #[path = "../support/mod.rs"]
 mod support;
 
+mod age;
 mod bad_input;
 mod dependencies;
 mod environments;

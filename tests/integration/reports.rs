@@ -388,7 +388,7 @@ fn the_html_report_is_one_file_that_escapes_what_aws_says() {
 }
 
 /// The browser check: `tests/browser/check_report.py` in headless Chromium.
-fn check_in_chromium(html: &Path, json: &Path, screenshot: &Path) -> Output {
+pub(crate) fn check_in_chromium(html: &Path, json: &Path, screenshot: &Path) -> Output {
     let chromium = std::env::var("LEFTOVER_CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".to_owned());
     assert!(
         Path::new(&chromium).exists(),

@@ -156,6 +156,10 @@ pub async fn run<C: Connect>(settings: &Settings, args: &ScanArgs, connect: &C) 
     if let Some(baseline) = &baseline {
         report::baseline::compare(&mut report, baseline, min_severity);
     }
+    if let Some(min_age) = &args.min_age {
+        report::age::apply_min_age(&mut report, min_age);
+        cost::apply(&mut report, &inventory, &prices);
+    }
     emit(settings, &report, &Target::from(&args.output))?;
     let failing = report
         .findings

@@ -166,6 +166,7 @@ pub async fn nat_gateways(client: Client, ctx: Ctx) -> Listing {
             let mut r = LiveResource::new("ec2:natgateway", id, &ctx.account, &ctx.region);
             r.set_tags(tags(nat.tags()));
             r.status = nat.state().map(|s| s.as_str().to_owned());
+            r.set_created(nat.create_time());
             r.relate(R::InVpc, "ec2:vpc", nat.vpc_id());
             r.relate(R::InSubnet, "ec2:subnet", nat.subnet_id());
             r.set_attr_opt(
@@ -387,6 +388,7 @@ pub async fn instances(client: Client, ctx: Ctx) -> Listing {
                 let mut r = LiveResource::new("ec2:instance", id, &ctx.account, &ctx.region);
                 r.set_tags(tags(instance.tags()));
                 r.status = instance.state().and_then(|s| s.name()).map(|n| n.as_str().to_owned());
+                r.set_created(instance.launch_time());
                 r.relate(R::InVpc, "ec2:vpc", instance.vpc_id());
                 r.relate(R::InSubnet, "ec2:subnet", instance.subnet_id());
                 for group in instance.security_groups() {
@@ -428,6 +430,7 @@ pub async fn volumes(client: Client, ctx: Ctx) -> Listing {
             let mut r = LiveResource::new("ec2:volume", id, &ctx.account, &ctx.region);
             r.set_tags(tags(volume.tags()));
             r.status = volume.state().map(|s| s.as_str().to_owned());
+            r.set_created(volume.create_time());
             r.set_attr_opt("size", volume.size());
             r.set_attr_opt("volume_type", volume.volume_type().map(aws_sdk_ec2::types::VolumeType::as_str));
             r.set_attr_opt("availability_zone", volume.availability_zone());
@@ -460,6 +463,7 @@ pub async fn snapshots(client: Client, ctx: Ctx) -> Listing {
             let mut r = LiveResource::new("ec2:snapshot", id, &ctx.account, &ctx.region);
             r.set_tags(tags(snapshot.tags()));
             r.status = snapshot.state().map(|s| s.as_str().to_owned());
+            r.set_created(snapshot.start_time());
             r.relate(R::CreatedBy, "ec2:volume", snapshot.volume_id().filter(|v| *v != "vol-ffffffff"));
             r.set_attr_opt("description", snapshot.description().filter(|d| !d.is_empty()));
             r.set_attr_opt("size", snapshot.volume_size());

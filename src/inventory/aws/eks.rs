@@ -72,6 +72,7 @@ async fn cluster(client: &Client, ctx: &Ctx, name: String) -> Listing {
         r.tags.extend(tags.iter().map(|(k, v)| (k.clone(), v.clone())));
     }
     r.status = cluster.status().map(|s| s.as_str().to_ascii_lowercase());
+    r.set_created(cluster.created_at());
     r.set_attr_opt("version", cluster.version());
     if let Some(vpc) = cluster.resources_vpc_config() {
         r.relate(R::InVpc, "ec2:vpc", vpc.vpc_id());
@@ -120,6 +121,7 @@ async fn nodegroups(client: &Client, ctx: &Ctx, cluster: &str, out: &mut Listing
             r.tags.extend(tags.iter().map(|(k, v)| (k.clone(), v.clone())));
         }
         r.status = ng.status().map(|s| s.as_str().to_ascii_lowercase());
+        r.set_created(ng.created_at());
         r.relate(R::MemberOf, "eks:cluster", Some(cluster));
         for subnet in ng.subnets() {
             r.relate(R::InSubnet, "ec2:subnet", Some(subnet));

@@ -36,6 +36,7 @@ pub async fn replication_groups(client: Client, ctx: Ctx) -> Listing {
         let mut r =
             with_arn(LiveResource::new("elasticache:replication-group", id, &ctx.account, &ctx.region), group.arn());
         r.status = group.status().map(str::to_owned);
+        r.set_created(group.replication_group_create_time());
         r.set_attr_opt("cache_node_type", group.cache_node_type());
         r.set_attr_opt("engine", group.engine());
         r.set_attr_opt("description", group.description());
@@ -59,6 +60,7 @@ pub async fn cache_clusters(client: Client, ctx: Ctx) -> Listing {
         let Some(id) = cluster.cache_cluster_id() else { continue };
         let mut r = with_arn(LiveResource::new("elasticache:cluster", id, &ctx.account, &ctx.region), cluster.arn());
         r.status = cluster.cache_cluster_status().map(str::to_owned);
+        r.set_created(cluster.cache_cluster_create_time());
         r.set_attr_opt("cache_node_type", cluster.cache_node_type());
         r.set_attr_opt("engine", cluster.engine());
         r.set_attr_opt("engine_version", cluster.engine_version());
