@@ -23,7 +23,7 @@ use quick_xml::events::Event;
 
 use super::failure;
 use super::guard::ApiStats;
-use crate::inventory::GapCause;
+use crate::model::GapCause;
 
 /// An answer whose body is not a whole document.
 #[derive(Debug, thiserror::Error)]

@@ -192,8 +192,8 @@ mod tests {
     use std::collections::BTreeMap;
 
     use super::*;
-    use crate::checks::finding::ResourceRef;
     use crate::checks::{Finding, Outcome, Severity};
+    use crate::model::finding::ResourceRef;
     use crate::report::Scope;
 
     const NOW: &str = "2026-03-16T02:00:00Z";
