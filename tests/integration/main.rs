@@ -8,6 +8,7 @@
 mod support;
 
 mod bad_input;
+mod command_line;
 mod dependencies;
 mod environments;
 mod false_positives;
