@@ -43,7 +43,7 @@ pub struct GlobalArgs {
     #[arg(long = "policy", global = true, value_name = "FILE", help_heading = WHAT_TO_SCAN)]
     pub policies: Vec<PathBuf>,
     /// AWS profile to use instead of the default credential chain.
-    #[arg(long, global = true, env = "AWS_PROFILE", value_name = "NAME", help_heading = AWS_ACCESS)]
+    #[arg(long, global = true, env = "AWS_PROFILE", hide_env_values = true, value_name = "NAME", help_heading = AWS_ACCESS)]
     pub profile: Option<String>,
     /// When to colour terminal output.
     #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto, help_heading = OUTPUT)]
@@ -78,7 +78,7 @@ pub struct GlobalArgs {
     #[arg(long, global = true, help_heading = LOGGING)]
     pub stats: bool,
     /// Write AWS calls per operation, with the IAM action each needed, to FILE as JSON.
-    #[arg(long, global = true, env = "LEFTOVER_STATS_JSON", value_name = "FILE", help_heading = LOGGING, hide_short_help = true)]
+    #[arg(long, global = true, env = "LEFTOVER_STATS_JSON", hide_env_values = true, value_name = "FILE", help_heading = LOGGING, hide_short_help = true)]
     pub stats_json: Option<PathBuf>,
     /// More detail on stderr (-v: debug, -vv: trace).
     #[arg(short, long, global = true, action = clap::ArgAction::Count, help_heading = LOGGING)]

@@ -191,3 +191,15 @@ fn issue_15_no_region_is_one_line_with_the_fix() {
         .run();
     out.assert_code(0);
 }
+
+#[test]
+fn issue_15_scan_short_help() {
+    let out = Leftover::new().args(["scan", "-h"]).run();
+    out.assert_code(0);
+    let mut settings = insta::Settings::clone_current();
+    settings.set_snapshot_path("snapshots");
+    settings.set_prepend_module_to_snapshot(false);
+    // The version changes with every release.
+    settings.add_filter(r"leftover \d+\.\d+\.\d+", "leftover [VERSION]");
+    settings.bind(|| insta::assert_snapshot!("scan_short_help", out.stdout));
+}
