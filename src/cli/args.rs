@@ -1,10 +1,24 @@
-//! args: the command line as clap types, and nothing else. Values are checked here only
-//! as far as their syntax goes; `settings` does the rest.
+//! args: the command line as clap types, and nothing else. Every value with a fixed set
+//! of choices (formats, colours, severities, finding kinds) is typed here, so a bad one
+//! fails at parse with the choices listed and `--help` shows them; `settings` does the rest.
 
+use std::ffi::OsStr;
 use std::path::PathBuf;
+use std::str::FromStr;
 
 pub use crate::report::Format;
+use clap::builder::{PossibleValue, PossibleValuesParser, TypedValueParser};
 use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::checks::{FindingKind, Severity};
+
+/// `--help` headings of the options every command takes, so that a command's own options
+/// come first and the shared ones follow in groups.
+const WHAT_TO_SCAN: &str = "What to scan";
+const AWS_ACCESS: &str = "AWS access";
+const OUTPUT: &str = "Output";
+const LIMITS: &str = "Limits and retries";
+const LOGGING: &str = "Logging";
 
 /// Finds AWS resources no Terraform state owns, declared resources that are gone,
 /// leftovers of deleted environments, and references that silently broke.
@@ -21,51 +35,58 @@ pub struct Cli {
 #[derive(Debug, Args)]
 pub struct GlobalArgs {
     /// Region to scan (repeatable). Default: the configured region.
-    #[arg(long = "region", global = true, value_name = "REGION")]
+    #[arg(long = "region", global = true, value_name = "REGION", help_heading = WHAT_TO_SCAN)]
     pub regions: Vec<String>,
     /// Scan every region enabled for the account.
-    #[arg(long, global = true)]
+    #[arg(long, global = true, conflicts_with = "regions", help_heading = WHAT_TO_SCAN)]
     pub all_regions: bool,
-    /// AWS profile to use instead of the default credential chain.
-    #[arg(long, global = true, env = "AWS_PROFILE", value_name = "NAME")]
-    pub profile: Option<String>,
     /// Policy file layered over the built-in policy (repeatable, in order).
-    #[arg(long = "policy", global = true, value_name = "FILE")]
+    #[arg(long = "policy", global = true, value_name = "FILE", help_heading = WHAT_TO_SCAN)]
     pub policies: Vec<PathBuf>,
+    /// AWS profile to use instead of the default credential chain.
+    #[arg(long, global = true, env = "AWS_PROFILE", hide_env_values = true, value_name = "NAME", help_heading = AWS_ACCESS)]
+    pub profile: Option<String>,
+    /// When to colour terminal output.
+    #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto, help_heading = OUTPUT)]
+    pub color: ColorChoice,
     /// Concurrent listings per service and region, and concurrent state reads.
-    #[arg(long, global = true, default_value_t = 8, value_name = "N")]
+    #[arg(long, global = true, default_value_t = 8, value_name = "N", help_heading = LIMITS, hide_short_help = true)]
     pub concurrency: usize,
     /// Attempts per AWS call (standard retry with backoff and jitter).
-    #[arg(long, global = true, default_value_t = 6, value_name = "N")]
+    #[arg(long, global = true, default_value_t = 6, value_name = "N", help_heading = LIMITS, hide_short_help = true)]
     pub max_attempts: u32,
     /// Add client-side rate limiting to retries (the SDK's adaptive mode).
-    #[arg(long, global = true)]
+    #[arg(long, global = true, help_heading = LIMITS, hide_short_help = true)]
     pub adaptive_retry: bool,
     /// Time allowed for one AWS call, retries included, in seconds.
-    #[arg(long, global = true, default_value_t = 120, value_name = "SECONDS")]
+    #[arg(long, global = true, default_value_t = 120, value_name = "SECONDS", help_heading = LIMITS, hide_short_help = true)]
     pub call_timeout: u64,
     /// Time allowed for the whole listing, in seconds; listings still running then become
     /// coverage gaps.
-    #[arg(long, global = true, value_name = "SECONDS")]
+    #[arg(long, global = true, value_name = "SECONDS", help_heading = LIMITS)]
     pub timeout: Option<u64>,
     /// Largest state file read, in bytes (larger ones are coverage gaps).
-    #[arg(long, global = true, default_value_t = crate::state::parse::DEFAULT_MAX_STATE_BYTES, value_name = "BYTES")]
+    #[arg(
+        long,
+        global = true,
+        default_value_t = crate::state::parse::DEFAULT_MAX_STATE_BYTES,
+        value_name = "BYTES",
+        help_heading = LIMITS,
+        hide_short_help = true
+    )]
     pub max_state_size: u64,
     /// Print AWS calls and time per operation to stderr when done.
-    #[arg(long, global = true)]
+    #[arg(long, global = true, help_heading = LOGGING)]
     pub stats: bool,
     /// Write AWS calls per operation, with the IAM action each needed, to FILE as JSON.
-    #[arg(long, global = true, env = "LEFTOVER_STATS_JSON", value_name = "FILE")]
+    #[arg(long, global = true, env = "LEFTOVER_STATS_JSON", hide_env_values = true, value_name = "FILE", help_heading = LOGGING, hide_short_help = true)]
     pub stats_json: Option<PathBuf>,
     /// More detail on stderr (-v: debug, -vv: trace).
-    #[arg(short, long, global = true, action = clap::ArgAction::Count)]
+    #[arg(short, long, global = true, action = clap::ArgAction::Count, help_heading = LOGGING)]
     pub verbose: u8,
     /// Nothing on stderr but errors.
-    #[arg(short, long, global = true, conflicts_with = "verbose")]
+    #[arg(short, long, global = true, conflicts_with = "verbose", help_heading = LOGGING)]
     pub quiet: bool,
-    /// When to colour terminal output.
-    #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto)]
-    pub color: ColorChoice,
     #[command(flatten)]
     pub accounts: AccountArgs,
 }
@@ -74,26 +95,29 @@ pub struct GlobalArgs {
 #[derive(Debug, Args, Default)]
 pub struct AccountArgs {
     /// Scan the account of this IAM role, assuming it through STS (repeatable).
-    #[arg(long = "role-arn", global = true, value_name = "ARN")]
+    #[arg(long = "role-arn", global = true, value_name = "ARN", help_heading = WHAT_TO_SCAN)]
     pub role_arns: Vec<String>,
     /// Scan every active account of the organisation, assuming role NAME in each.
-    #[arg(long, global = true, value_name = "NAME")]
+    #[arg(long, global = true, value_name = "NAME", help_heading = WHAT_TO_SCAN)]
     pub org_role: Option<String>,
     /// External id passed when assuming --role-arn and --org-role roles.
-    #[arg(long, global = true, value_name = "ID")]
+    #[arg(long, global = true, value_name = "ID", help_heading = AWS_ACCESS, hide_short_help = true)]
     pub external_id: Option<String>,
     /// AWS profile to read states with (default: the scanning credentials).
-    #[arg(long, global = true, value_name = "NAME")]
+    #[arg(long, global = true, value_name = "NAME", help_heading = AWS_ACCESS, hide_short_help = true)]
     pub state_profile: Option<String>,
     /// IAM role to assume for reading states (where the state buckets live).
-    #[arg(long, global = true, value_name = "ARN")]
+    #[arg(long, global = true, value_name = "ARN", help_heading = AWS_ACCESS, hide_short_help = true)]
     pub state_role_arn: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum ColorChoice {
+    /// Colour when the output is a terminal and `NO_COLOR` is not set.
     Auto,
+    /// Colour unless `NO_COLOR` is set.
     Always,
+    /// No colour.
     Never,
 }
 
@@ -111,6 +135,10 @@ pub enum Command {
     Explain(ExplainArgs),
     /// Combine the JSON reports of `scan --shard` runs into one report.
     Merge(MergeArgs),
+    /// Print a completion script for SHELL (bash, elvish, fish, powershell, zsh).
+    Completions(CompletionsArgs),
+    /// Print the manual page (roff), or write one page per command to a directory.
+    Man(ManArgs),
 }
 
 /// Where states come from.
@@ -141,12 +169,13 @@ pub struct ScanArgs {
     /// Only what belongs to environment NAME: the post-decommission check.
     #[arg(long, value_name = "NAME")]
     pub env: Option<String>,
-    /// Exit 1 only for these: finding kinds, `new` (against --baseline), or a severity.
-    #[arg(long, value_delimiter = ',', value_name = "KIND,...")]
-    pub fail_on: Vec<String>,
+    /// Exit 1 only for these: finding kinds, `new` (against --baseline), `any`, or a
+    /// severity (comma-separated, repeatable).
+    #[arg(long, value_delimiter = ',', value_name = "KIND,...", value_parser = FailOnParser)]
+    pub fail_on: Vec<Option<FailOnValue>>,
     /// Leave out findings below this severity.
-    #[arg(long, value_name = "SEVERITY")]
-    pub min_severity: Option<String>,
+    #[arg(long, value_name = "SEVERITY", value_parser = severity_parser())]
+    pub min_severity: Option<Severity>,
     /// A previous JSON report: mark findings new or unchanged and list those resolved.
     #[arg(long, value_name = "REPORT.json")]
     pub baseline: Option<PathBuf>,
@@ -178,9 +207,9 @@ pub struct InventoryArgs {
 pub struct StatesArgs {
     #[command(flatten)]
     pub states: StateArgs,
-    /// `table` or `json`.
-    #[arg(long, value_enum, default_value_t = Format::Table)]
-    pub format: Format,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = DataFormat::Table)]
+    pub format: DataFormat,
 }
 
 #[derive(Debug, Args)]
@@ -204,9 +233,9 @@ pub struct ExplainArgs {
     pub id: String,
     #[command(flatten)]
     pub states: StateArgs,
-    /// `table` or `json`.
-    #[arg(long, value_enum, default_value_t = Format::Table)]
-    pub format: Format,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = DataFormat::Table)]
+    pub format: DataFormat,
     /// Explain against a saved inventory instead of listing AWS.
     #[arg(long, value_name = "FILE")]
     pub inventory: Option<PathBuf>,
@@ -219,13 +248,120 @@ pub struct MergeArgs {
     pub reports: Vec<PathBuf>,
     #[command(flatten)]
     pub output: OutputArgs,
-    /// Exit 1 only for these: finding kinds, `new` (against --baseline), or a severity.
-    #[arg(long, value_delimiter = ',', value_name = "KIND,...")]
-    pub fail_on: Vec<String>,
+    /// Exit 1 only for these: finding kinds, `new` (against --baseline), `any`, or a
+    /// severity (comma-separated, repeatable).
+    #[arg(long, value_delimiter = ',', value_name = "KIND,...", value_parser = FailOnParser)]
+    pub fail_on: Vec<Option<FailOnValue>>,
     /// A previous JSON report: mark the merged findings new or unchanged and list those
     /// resolved (compare here, not in the shards).
     #[arg(long, value_name = "REPORT.json")]
     pub baseline: Option<PathBuf>,
+}
+
+/// The formats of commands that print data rather than a report (`states`, `explain`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum DataFormat {
+    Table,
+    Json,
+}
+
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell to complete for.
+    #[arg(value_enum, value_name = "SHELL")]
+    pub shell: clap_complete::Shell,
+}
+
+#[derive(Debug, Args)]
+pub struct ManArgs {
+    /// Write `leftover.1` and one page per command (`leftover-scan.1`, …) to DIR instead
+    /// of printing the main page.
+    #[arg(long, value_name = "DIR")]
+    pub dir: Option<PathBuf>,
+}
+
+/// One `--fail-on` value.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FailOnValue {
+    /// Findings of this kind fail, whatever their severity.
+    Kind(FindingKind),
+    /// Only findings new since `--baseline` fail.
+    New,
+    /// Every finding fails, whatever its severity.
+    Any,
+    /// Findings of this severity or higher fail.
+    Severity(Severity),
+}
+
+impl FailOnValue {
+    /// Every accepted value, with what it means, in the order `--help` lists them.
+    pub fn possible_values() -> Vec<PossibleValue> {
+        let kinds = FindingKind::ALL.into_iter().map(|k| PossibleValue::new(k.as_str()).help(k.meaning()));
+        let words = [
+            PossibleValue::new("new").help("only findings not in --baseline"),
+            PossibleValue::new("any").help("every finding, whatever its severity"),
+        ];
+        kinds.chain(words).chain(severity_values()).collect()
+    }
+}
+
+impl FromStr for FailOnValue {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, String> {
+        match s {
+            "new" => Ok(Self::New),
+            "any" => Ok(Self::Any),
+            _ => s.parse::<Severity>().map(Self::Severity).or_else(|_| {
+                s.parse::<FindingKind>().map(Self::Kind).map_err(|_| {
+                    let names: Vec<String> = Self::possible_values().iter().map(|v| v.get_name().to_owned()).collect();
+                    format!("unknown --fail-on value {s:?} (expected one of {})", names.join(", "))
+                })
+            }),
+        }
+    }
+}
+
+/// Parses one `--fail-on` item: surrounding spaces are ignored and an empty item means
+/// nothing (`--fail-on ""` is the default), as a script that builds the list expects.
+#[derive(Clone, Copy, Debug)]
+pub struct FailOnParser;
+
+impl TypedValueParser for FailOnParser {
+    type Value = Option<FailOnValue>;
+
+    fn parse_ref(
+        &self,
+        cmd: &clap::Command,
+        arg: Option<&clap::Arg>,
+        value: &OsStr,
+    ) -> Result<Self::Value, clap::Error> {
+        let trimmed = value.to_str().map_or(value, |v| OsStr::new(v.trim()));
+        if trimmed.is_empty() {
+            return Ok(None);
+        }
+        // clap's own check, for its message listing the choices.
+        let name = PossibleValuesParser::new(FailOnValue::possible_values()).parse_ref(cmd, arg, trimmed)?;
+        name.parse().map(Some).map_err(|msg| clap::Error::raw(clap::error::ErrorKind::InvalidValue, format!("{msg}\n")))
+    }
+
+    fn possible_values(&self) -> Option<Box<dyn Iterator<Item = PossibleValue> + '_>> {
+        Some(Box::new(FailOnValue::possible_values().into_iter()))
+    }
+}
+
+/// The severities, with what each means as a threshold.
+fn severity_values() -> [PossibleValue; 3] {
+    [
+        PossibleValue::new(Severity::Info.as_str()).help("every finding"),
+        PossibleValue::new(Severity::Warning.as_str()).help("warnings and errors"),
+        PossibleValue::new(Severity::Error.as_str()).help("errors only"),
+    ]
+}
+
+/// Parses a severity name, listing the choices when it is not one.
+fn severity_parser() -> impl TypedValueParser<Value = Severity> {
+    PossibleValuesParser::new(severity_values()).try_map(|name| name.parse::<Severity>())
 }
 
 #[cfg(test)]
@@ -261,7 +397,10 @@ mod tests {
         assert_eq!(scan.states.states, vec!["s3://b/p", "./s"]);
         assert_eq!(cli.global.regions, vec!["us-east-1"]);
         assert_eq!(scan.output.format, Format::Json);
-        assert_eq!(scan.fail_on, vec!["unmanaged", "missing"]);
+        assert_eq!(
+            scan.fail_on,
+            vec![Some(FailOnValue::Kind(FindingKind::Unmanaged)), Some(FailOnValue::Kind(FindingKind::Missing))]
+        );
         assert_eq!(scan.env.as_deref(), Some("staging"));
     }
 
@@ -299,6 +438,35 @@ mod tests {
         let cli = Cli::try_parse_from(["leftover", "merge", "a.json", "b.json", "--format", "json"]).expect("parses");
         let Command::Merge(merge) = cli.command else { panic!("merge") };
         assert_eq!(merge.reports.len(), 2);
+    }
+
+    #[test]
+    fn issue_15_choices_are_typed_at_parse() {
+        let cli =
+            Cli::try_parse_from(["leftover", "scan", "--fail-on", "new, error,,drift", "--min-severity", "warning"])
+                .expect("parses");
+        let Command::Scan(scan) = cli.command else { panic!("scan") };
+        assert_eq!(
+            scan.fail_on,
+            vec![
+                Some(FailOnValue::New),
+                Some(FailOnValue::Severity(Severity::Error)),
+                None,
+                Some(FailOnValue::Kind(FindingKind::Drift))
+            ]
+        );
+        assert_eq!(scan.min_severity, Some(Severity::Warning));
+        let err = Cli::try_parse_from(["leftover", "scan", "--fail-on", "drift,nope"]).expect_err("bad kind");
+        assert_eq!(err.kind(), clap::error::ErrorKind::InvalidValue);
+        let said = err.to_string();
+        assert!(said.contains("env-mismatch") && said.contains("any") && said.contains("warning"), "{said}");
+        let err = Cli::try_parse_from(["leftover", "scan", "--min-severity", "high"]).expect_err("bad severity");
+        assert!(err.to_string().contains("[possible values: info, warning, error]"), "{err}");
+        assert!(Cli::try_parse_from(["leftover", "explain", "i-1", "--format", "html"]).is_err());
+        // Every accepted value parses to itself.
+        for value in FailOnValue::possible_values() {
+            assert!(value.get_name().parse::<FailOnValue>().is_ok(), "{}", value.get_name());
+        }
     }
 
     #[test]

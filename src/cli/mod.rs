@@ -2,6 +2,7 @@
 //! sends each command to its own function and turns the result into an exit code.
 //! anyhow is used here and nowhere below.
 
+pub mod access_failure;
 pub mod args;
 pub mod commands;
 pub mod exit;
@@ -19,6 +20,12 @@ use settings::Settings;
 
 /// Runs one command with the given way of connecting to AWS.
 pub async fn run<C: Connect>(cli: &Cli, connect: &C) -> anyhow::Result<Exit> {
+    // Commands about the command line itself need no settings.
+    match &cli.command {
+        Command::Completions(args) => return commands::completions::run(args),
+        Command::Man(args) => return commands::man::run(args),
+        _ => {}
+    }
     let settings = Settings::resolve(&cli.global)?;
     match &cli.command {
         Command::Scan(args) => commands::scan::run(&settings, args, connect).await,
@@ -27,6 +34,8 @@ pub async fn run<C: Connect>(cli: &Cli, connect: &C) -> anyhow::Result<Exit> {
         Command::CheckDestroy(args) => commands::check_destroy::run(&settings, args, connect).await,
         Command::Explain(args) => commands::explain::run(&settings, args, connect).await,
         Command::Merge(args) => commands::merge::run(&settings, args),
+        Command::Completions(args) => commands::completions::run(args),
+        Command::Man(args) => commands::man::run(args),
     }
 }
 

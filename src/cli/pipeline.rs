@@ -7,13 +7,21 @@ use std::sync::Arc;
 
 use anyhow::{Context, Result, bail};
 
-use super::settings::Settings;
+use super::access_failure;
+use super::settings::{RegionChoice, Settings};
 use crate::aws::{ApiStats, AwsOptions, AwsSession, accounts};
 use crate::inventory::aws::AwsCollector;
 use crate::inventory::{CoverageGap, Inventory, RegionScope};
 use crate::progress::{Progress, Silent, TerminalProgress};
 use crate::shard::Shard;
 use crate::state::{StateSet, StateSource};
+
+/// Where account-wide calls go when the configuration names no region.
+const HOME_REGION: &str = "us-east-1";
+
+/// The message when no region is named anywhere.
+const NO_REGION: &str = "no region to scan: none was passed and the AWS configuration names none (tried AWS_REGION, \
+     AWS_DEFAULT_REGION and the profile's `region`): pass --region REGION or --all-regions, or set AWS_REGION";
 
 /// Makes the AWS session of the scanned account.
 pub trait Connect: Send + Sync {
@@ -67,41 +75,49 @@ impl<'s> Run<'s> {
         session
     }
 
-    /// The scanned account's id, from STS.
+    /// The scanned account's id, from STS: the first AWS call, where missing or expired
+    /// credentials show, each said in one line with its fix.
     pub async fn account<C: Connect>(&mut self, connect: &C) -> Result<String> {
-        let sts = self.session(connect).await.sts();
-        let identity = sts.get_caller_identity().send().await.map_err(|err| {
-            anyhow::anyhow!(
-                "cannot find which AWS account to scan: sts:GetCallerIdentity failed: {}",
-                crate::aws::failure::describe(&err).1
-            )
-        })?;
+        let session = self.session(connect).await;
+        // A session without a configured region asks STS in the first region named.
+        let sts = match (session.region(), &self.settings.regions) {
+            (None, RegionChoice::Listed(named)) if !named.is_empty() => session.sts_in(&named[0]),
+            (None, RegionChoice::All) => session.sts_in(HOME_REGION),
+            _ => session.sts(),
+        };
+        let identity = sts
+            .get_caller_identity()
+            .send()
+            .await
+            .map_err(|err| anyhow::anyhow!(access_failure::describe(&err, self.settings.aws.profile.as_deref())))?;
         identity.account().map(str::to_owned).context("sts:GetCallerIdentity returned no account id")
+    }
+
+    /// Fails, before any AWS call, when the regions to scan are the configured one and
+    /// the configuration names none.
+    pub async fn check_region<C: Connect>(&mut self, connect: &C) -> Result<()> {
+        if self.settings.regions == RegionChoice::Default && self.session(connect).await.region().is_none() {
+            bail!(NO_REGION);
+        }
+        Ok(())
     }
 
     /// The regions to scan.
     pub async fn regions<C: Connect>(&mut self, connect: &C) -> Result<Vec<String>> {
-        let settings = self.settings;
-        if !settings.regions.is_empty() {
-            let mut regions = settings.regions.clone();
-            regions.sort();
-            regions.dedup();
-            return Ok(regions);
-        }
         let session = self.session(connect).await;
-        if settings.all_regions {
-            let home = session.region().unwrap_or_else(|| "us-east-1".to_owned());
-            let out = session.ec2(&home).describe_regions().send().await.map_err(|err| {
-                anyhow::anyhow!(
-                    "--all-regions: ec2:DescribeRegions failed in {home}: {}",
-                    crate::aws::failure::describe(&err).1
-                )
-            })?;
-            return Ok(accounts::enabled_regions(out.regions()));
-        }
-        match session.region() {
-            Some(region) => Ok(vec![region]),
-            None => bail!("no region to scan: pass --region (repeatable) or --all-regions, or set AWS_REGION"),
+        match &self.settings.regions {
+            RegionChoice::Listed(named) => Ok(named.clone()),
+            RegionChoice::All => {
+                let home = session.region().unwrap_or_else(|| HOME_REGION.to_owned());
+                let out = session.ec2(&home).describe_regions().send().await.map_err(|err| {
+                    anyhow::anyhow!(
+                        "--all-regions: ec2:DescribeRegions failed in {home}: {}",
+                        crate::aws::failure::describe(&err).1
+                    )
+                })?;
+                Ok(accounts::enabled_regions(out.regions()))
+            }
+            RegionChoice::Default => session.region().map(|region| vec![region]).context(NO_REGION),
         }
     }
 
@@ -124,6 +140,7 @@ impl<'s> Run<'s> {
         let (sessions, scopes, extra_accounts, gaps) = if self.settings.accounts.uses_roles() {
             self.open_accounts(connect).await?
         } else {
+            self.check_region(connect).await?;
             let account = self.account(connect).await?;
             let regions = self.regions(connect).await?;
             let session = self.session(connect).await;
@@ -161,6 +178,7 @@ impl<'s> Run<'s> {
         &mut self,
         connect: &C,
     ) -> Result<(std::collections::BTreeMap<String, AwsSession>, Vec<RegionScope>, Vec<String>, Vec<CoverageGap>)> {
+        self.check_region(connect).await?;
         let base = self.session(connect).await;
         let plan = self.settings.accounts.clone();
         let mut gaps = Vec::new();
@@ -181,23 +199,17 @@ impl<'s> Run<'s> {
         }
         let targets = accounts::targets(&plan, &org, &partition, self.shard);
         let in_scope: Vec<String> = targets.iter().map(|t| t.account.clone()).collect();
-        let home = base.region().unwrap_or_else(|| "us-east-1".to_owned());
-        let named = self.settings.regions.clone();
-        let all_regions = self.settings.all_regions;
-        if named.is_empty() && !all_regions && base.region().is_none() {
-            bail!("no region to scan: pass --region (repeatable) or --all-regions, or set AWS_REGION");
-        }
+        let home = base.region().unwrap_or_else(|| HOME_REGION.to_owned());
+        let choice = self.settings.regions.clone();
         let opened = accounts::open_all(targets, |target| {
-            let (base, home, named) = (base.clone(), home.clone(), named.clone());
+            let (base, home, choice) = (base.clone(), home.clone(), choice.clone());
             let external_id = plan.external_id.clone();
             async move {
                 let session = accounts::assume(&base, &target.role_arn, external_id.as_deref()).await?;
-                let regions = if !named.is_empty() {
-                    named
-                } else if all_regions {
-                    accounts::account_regions(&session, &home).await?
-                } else {
-                    vec![home]
+                let regions = match choice {
+                    RegionChoice::Listed(named) => named,
+                    RegionChoice::All => accounts::account_regions(&session, &home).await?,
+                    RegionChoice::Default => vec![home],
                 };
                 Ok((session, regions))
             }

@@ -5,7 +5,7 @@ use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::time::Duration;
 
-use super::args::{ColorChoice, GlobalArgs, OutputArgs};
+use super::args::{ColorChoice, FailOnValue, GlobalArgs, OutputArgs};
 use crate::aws::AwsOptions;
 use crate::aws::accounts::{self, AccountPlan};
 use crate::checks::{FindingKind, Severity};
@@ -27,10 +27,41 @@ pub enum SettingsError {
     Invalid(String),
 }
 
+/// Which regions to list, decided once from `--region` and `--all-regions`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum RegionChoice {
+    /// The region the AWS configuration names (`AWS_REGION`, the profile's `region`).
+    Default,
+    /// These regions, sorted, without repeats (`--region`).
+    Listed(Vec<String>),
+    /// Every region enabled for each account (`--all-regions`).
+    All,
+}
+
+impl RegionChoice {
+    /// Reads the region flags; names are checked as far as their syntax goes.
+    pub fn from_flags(regions: &[String], all_regions: bool) -> Result<Self, SettingsError> {
+        for region in regions {
+            if region.is_empty() || !region.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-') {
+                return Err(SettingsError::Invalid(format!("--region {region:?} is not a region name")));
+            }
+        }
+        if !regions.is_empty() {
+            let mut listed = regions.to_vec();
+            listed.sort();
+            listed.dedup();
+            Ok(Self::Listed(listed))
+        } else if all_regions {
+            Ok(Self::All)
+        } else {
+            Ok(Self::Default)
+        }
+    }
+}
+
 /// Settings shared by every command.
 pub struct Settings {
-    pub regions: Vec<String>,
-    pub all_regions: bool,
+    pub regions: RegionChoice,
     pub aws: AwsOptions,
     pub read: ReadOptions,
     pub policy: Policy,
@@ -91,11 +122,7 @@ fn account_settings(args: &super::args::AccountArgs) -> Result<(AccountPlan, Sta
 impl Settings {
     pub fn resolve(global: &GlobalArgs) -> Result<Self, SettingsError> {
         let policy = Policy::load(&global.policies)?;
-        for region in &global.regions {
-            if region.is_empty() || !region.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-') {
-                return Err(SettingsError::Invalid(format!("--region {region:?} is not a region name")));
-            }
-        }
+        let regions = RegionChoice::from_flags(&global.regions, global.all_regions)?;
         if global.concurrency == 0 {
             return Err(SettingsError::Invalid("--concurrency must be at least 1".to_owned()));
         }
@@ -103,8 +130,7 @@ impl Settings {
         let stdout_terminal = std::io::stdout().is_terminal();
         let color = use_color(global.color, stdout_terminal);
         Ok(Self {
-            regions: global.regions.clone(),
-            all_regions: global.all_regions,
+            regions,
             aws: AwsOptions {
                 profile: global.profile.clone(),
                 default_region: None,
@@ -160,25 +186,22 @@ pub struct FailOn {
 }
 
 impl FailOn {
-    /// Reads `--fail-on` values: kind names, `new`, `any`, or a severity.
-    pub fn parse(values: &[String]) -> Result<Self, SettingsError> {
+    /// Combines the `--fail-on` values, in order (empty items, `None`, mean nothing).
+    pub fn from_values(values: &[Option<FailOnValue>]) -> Self {
         let mut out = Self { kinds: Vec::new(), new_only: false, min_severity: Severity::Warning };
-        for value in values.iter().map(|v| v.trim()).filter(|v| !v.is_empty()) {
-            if value == "new" {
-                out.new_only = true;
-            } else if value == "any" {
-                out.min_severity = Severity::Info;
-            } else if let Ok(severity) = value.parse::<Severity>() {
-                out.min_severity = severity;
-            } else {
-                let kind =
-                    value.parse::<FindingKind>().map_err(|msg| SettingsError::Invalid(format!("--fail-on: {msg}")))?;
-                out.kinds.push(kind);
-                // Naming a kind means every finding of it fails, whatever its severity.
-                out.min_severity = Severity::Info;
+        for value in values.iter().flatten() {
+            match *value {
+                FailOnValue::New => out.new_only = true,
+                FailOnValue::Any => out.min_severity = Severity::Info,
+                FailOnValue::Severity(severity) => out.min_severity = severity,
+                FailOnValue::Kind(kind) => {
+                    out.kinds.push(kind);
+                    // Naming a kind means every finding of it fails, whatever its severity.
+                    out.min_severity = Severity::Info;
+                }
             }
         }
-        Ok(out)
+        out
     }
 
     /// Whether a finding fails the run.
@@ -228,19 +251,41 @@ mod tests {
         assert!(!account_settings(&AccountArgs::default()).expect("valid").0.uses_roles());
     }
 
+    /// `--fail-on` as the command line types it.
+    fn fail_on(values: &[&str]) -> FailOn {
+        FailOn::from_values(&values.iter().map(|v| Some(v.parse().expect("a --fail-on value"))).collect::<Vec<_>>())
+    }
+
     #[test]
     fn fail_on_reads_kinds_new_and_severities() {
-        let default = FailOn::parse(&[]).expect("ok");
+        let default = FailOn::from_values(&[]);
         assert!(default.fails(FindingKind::Unmanaged, Severity::Warning, false));
         assert!(!default.fails(FindingKind::CrossState, Severity::Info, false));
-        let kinds = FailOn::parse(&["missing".into()]).expect("ok");
+        assert_eq!(FailOn::from_values(&[None]), default, "an empty item means nothing");
+        let kinds = fail_on(&["missing"]);
         assert!(kinds.fails(FindingKind::Missing, Severity::Error, false));
         assert!(!kinds.fails(FindingKind::Unmanaged, Severity::Warning, false));
-        let new = FailOn::parse(&["new".into()]).expect("ok");
+        let new = fail_on(&["new"]);
         assert!(!new.fails(FindingKind::Unmanaged, Severity::Warning, false));
         assert!(new.fails(FindingKind::Unmanaged, Severity::Warning, true));
-        let error = FailOn::parse(&["error".into()]).expect("ok");
+        let error = fail_on(&["error"]);
         assert!(!error.fails(FindingKind::Unmanaged, Severity::Warning, true));
-        assert!(FailOn::parse(&["bogus".into()]).is_err());
+        let any = fail_on(&["any", "new"]);
+        assert!(any.fails(FindingKind::CrossState, Severity::Info, true));
+        assert!(!any.fails(FindingKind::CrossState, Severity::Info, false));
+        // A kind then a severity: the kind's findings at that severity or higher.
+        let mixed = fail_on(&["unmanaged", "error"]);
+        assert!(mixed.fails(FindingKind::Unmanaged, Severity::Error, false));
+        assert!(!mixed.fails(FindingKind::Unmanaged, Severity::Warning, false));
+        assert!(!mixed.fails(FindingKind::Missing, Severity::Error, false));
+    }
+
+    #[test]
+    fn issue_15_regions_are_decided_once() {
+        let listed = RegionChoice::from_flags(&["us-east-1".into(), "eu-west-1".into(), "us-east-1".into()], false);
+        assert_eq!(listed.expect("valid"), RegionChoice::Listed(vec!["eu-west-1".into(), "us-east-1".into()]));
+        assert_eq!(RegionChoice::from_flags(&[], true).expect("valid"), RegionChoice::All);
+        assert_eq!(RegionChoice::from_flags(&[], false).expect("valid"), RegionChoice::Default);
+        assert!(RegionChoice::from_flags(&["US East".into()], false).is_err());
     }
 }

@@ -9,6 +9,7 @@ mod support;
 
 mod age;
 mod bad_input;
+mod command_line;
 mod dependencies;
 mod environments;
 mod false_positives;

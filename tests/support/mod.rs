@@ -215,6 +215,13 @@ impl Leftover {
         self
     }
 
+    /// Runs without this variable (the harness sets test credentials and a region).
+    #[must_use]
+    pub fn env_remove(mut self, key: &str) -> Self {
+        self.envs.retain(|(k, _)| k != key);
+        self
+    }
+
     /// The command this run would execute.
     pub fn command(&self) -> Command {
         let mut command = Command::new(env!("CARGO_BIN_EXE_leftover"));

@@ -4,7 +4,7 @@ use anyhow::{Context, Result};
 
 use crate::checks;
 use crate::checks::explanation::{explain, explain_gone, lookup, lookup_gone};
-use crate::cli::args::{ExplainArgs, Format};
+use crate::cli::args::{DataFormat, ExplainArgs};
 use crate::cli::exit::Exit;
 use crate::cli::pipeline::{Connect, Run};
 use crate::cli::settings::{self, Settings};
@@ -40,7 +40,7 @@ pub async fn run<C: Connect>(settings: &Settings, args: &ExplainArgs, connect: &
         );
     }
     let text = match args.format {
-        Format::Json => {
+        DataFormat::Json => {
             let value = if explanations.len() == 1 {
                 serde_json::to_value(&explanations[0])
             } else {
@@ -51,7 +51,7 @@ pub async fn run<C: Connect>(settings: &Settings, args: &ExplainArgs, connect: &
             text.push('\n');
             text
         }
-        _ => explanations.iter().map(render_text).collect::<Vec<_>>().join("\n"),
+        DataFormat::Table => explanations.iter().map(render_text).collect::<Vec<_>>().join("\n"),
     };
     write::to_stdout(&text).context("writing to stdout")?;
     let complete = inventory.gaps.is_empty() && states.gaps.is_empty();

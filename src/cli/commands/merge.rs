@@ -12,7 +12,7 @@ use crate::report::Report;
 use crate::report::merge::merge;
 
 pub fn run(settings: &Settings, args: &MergeArgs) -> Result<Exit> {
-    let fail_on = FailOn::parse(&args.fail_on)?;
+    let fail_on = FailOn::from_values(&args.fail_on);
     let mut reports = Vec::with_capacity(args.reports.len());
     for path in &args.reports {
         let file = std::fs::File::open(path).with_context(|| format!("cannot read report {}", path.display()))?;

@@ -124,13 +124,8 @@ pub fn emit(settings: &Settings, report: &Report, target: &Target) -> Result<()>
 
 pub async fn run<C: Connect>(settings: &Settings, args: &ScanArgs, connect: &C) -> Result<Exit> {
     let sources = settings::sources(&args.states.states)?;
-    let fail_on = FailOn::parse(&args.fail_on)?;
-    let min_severity = args
-        .min_severity
-        .as_deref()
-        .map(str::parse::<Severity>)
-        .transpose()
-        .map_err(|msg| anyhow::anyhow!("--min-severity: {msg}"))?;
+    let fail_on = FailOn::from_values(&args.fail_on);
+    let min_severity = args.min_severity;
     // Files that can be wrong are read before anything is listed: a bad one fails at once.
     let prices = PriceTable::load(args.prices.as_deref())?;
     let baseline = args.baseline.as_deref().map(report::baseline::load).transpose()?;

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use anyhow::{Context, Result};
 
-use crate::cli::args::{Format, StatesArgs};
+use crate::cli::args::{DataFormat, StatesArgs};
 use crate::cli::exit::Exit;
 use crate::cli::pipeline::{Connect, Run};
 use crate::cli::settings::{self, Settings};
@@ -48,12 +48,12 @@ pub async fn run<C: Connect>(settings: &Settings, args: &StatesArgs, connect: &C
     }
     let report = StatesReport { states, skipped: set.skipped.clone(), skipped_by_reason, gaps: set.gaps.clone() };
     let text = match args.format {
-        Format::Json => {
+        DataFormat::Json => {
             let mut text = serde_json::to_string_pretty(&report).context("serializing")?;
             text.push('\n');
             text
         }
-        _ => render_table(&report, settings.stdout_terminal),
+        DataFormat::Table => render_table(&report, settings.stdout_terminal),
     };
     write::to_stdout(&text).context("writing to stdout")?;
     Ok(if report.gaps.is_empty() { Exit::Clean } else { Exit::Incomplete })
