@@ -24,6 +24,20 @@ pub struct Declaration {
     pub attributes: Option<serde_json::Value>,
 }
 
+impl Declaration {
+    /// The declaration `d` of the graph, as `explain` shows it.
+    fn of(graph: &Graph<'_>, d: DeclRef) -> Self {
+        let decl = graph.decl(d);
+        Self {
+            source: decl.source.clone(),
+            address: decl.address.clone(),
+            tf_type: decl.tf_type.clone(),
+            environment: graph.env_of_decl(d),
+            attributes: decl.attributes.clone(),
+        }
+    }
+}
+
 /// A relation, with what is known of its other end.
 #[derive(Clone, Debug, Serialize)]
 pub struct Link {
@@ -228,19 +242,7 @@ pub fn explain_gone(graph: &Graph<'_>, outcome: &super::Outcome, query: &str, at
             ),
         ),
     };
-    let declared_by = declared
-        .iter()
-        .map(|&d| {
-            let decl = graph.decl(d);
-            Declaration {
-                source: decl.source.clone(),
-                address: decl.address.clone(),
-                tf_type: decl.tf_type.clone(),
-                environment: graph.env_of_decl(d),
-                attributes: decl.attributes.clone(),
-            }
-        })
-        .collect();
+    let declared_by = declared.iter().map(|&d| Declaration::of(graph, d)).collect();
     // What it named in its state, and whether that is there.
     let relations_out = decl
         .references
@@ -326,20 +328,7 @@ pub fn explain(graph: &Graph<'_>, outcome: &super::Outcome, query: &str, i: usiz
     let findings = &outcome.findings;
     let r = &graph.live()[i];
     let (class, why) = class_text(graph, i);
-    let declared_by = graph
-        .accounting(i)
-        .into_iter()
-        .map(|d| {
-            let decl = graph.decl(d);
-            Declaration {
-                source: decl.source.clone(),
-                address: decl.address.clone(),
-                tf_type: decl.tf_type.clone(),
-                environment: graph.env_of_decl(d),
-                attributes: decl.attributes.clone(),
-            }
-        })
-        .collect();
+    let declared_by = graph.accounting(i).into_iter().map(|d| Declaration::of(graph, d)).collect();
     let mut relations_out: Vec<Link> = Vec::new();
     for (index, rel) in r.relations.iter().enumerate() {
         let target = graph.out_edges[i].iter().find(|e| e.index == index).map(|e| e.to);
