@@ -7,6 +7,9 @@
 //! ports denied in part are a warning. Pure.
 
 use std::fmt;
+use std::net::IpAddr;
+
+use ipnet::IpNet;
 
 use serde::Serialize;
 
@@ -19,38 +22,14 @@ use crate::model::kinds;
 use crate::policy::Expectation;
 use crate::policy::selector::Selector;
 
-/// An IPv4 block.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Cidr {
-    addr: u32,
-    len: u8,
-}
+/// A block of addresses, IPv4 or IPv6 (`ipnet`); a bare address is a block of one.
+pub type Cidr = IpNet;
 
-impl Cidr {
-    pub fn parse(text: &str) -> Option<Self> {
-        let (ip, len) = text.split_once('/').unwrap_or((text, "32"));
-        let len: u8 = len.parse().ok().filter(|l| *l <= 32)?;
-        let octets: Vec<u8> = ip.split('.').map(str::parse).collect::<Result<_, _>>().ok()?;
-        let [a, b, c, d] = octets[..] else { return None };
-        let addr = u32::from_be_bytes([a, b, c, d]);
-        Some(Self { addr: addr & Self::mask(len), len })
-    }
-
-    fn mask(len: u8) -> u32 {
-        if len == 0 { 0 } else { u32::MAX << (32 - u32::from(len)) }
-    }
-
-    /// Whether `other` lies wholly inside this block.
-    pub fn contains(self, other: Cidr) -> bool {
-        other.len >= self.len && (other.addr & Self::mask(self.len)) == self.addr
-    }
-}
-
-impl fmt::Display for Cidr {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let octets = self.addr.to_be_bytes();
-        write!(f, "{}.{}.{}.{}/{}", octets[0], octets[1], octets[2], octets[3], self.len)
-    }
+/// Reads `10.1.0.0/16`, `2600:1f18::/56` or a bare address; host bits are dropped, so
+/// `10.1.2.3/16` is `10.1.0.0/16`.
+pub fn parse_cidr(text: &str) -> Option<Cidr> {
+    let text = text.trim();
+    text.parse::<IpNet>().map(|net| net.trunc()).ok().or_else(|| text.parse::<IpAddr>().ok().map(IpNet::from))
 }
 
 /// One hop of a path.
@@ -130,7 +109,7 @@ fn resolve(graph: &Graph<'_>, i: usize) -> End {
             resource: i,
             subnets: targets(graph, i, R::InSubnet, "ec2:subnet").collect(),
             groups: groups_of(graph, i),
-            address: r.attr_str("private_ip").and_then(Cidr::parse),
+            address: r.attr_str("private_ip").and_then(parse_cidr),
         },
         "ec2:security-group" => {
             let mut subnets: Vec<usize> = graph.in_edges[i]
@@ -199,7 +178,9 @@ fn select(graph: &Graph<'_>, selector: &Selector) -> Vec<usize> {
 }
 
 fn subnet_cidr(graph: &Graph<'_>, subnet: usize) -> Option<Cidr> {
-    graph.live()[subnet].attr_str("cidr_block").and_then(Cidr::parse)
+    // Dual-stack subnets are judged by IPv4; an IPv6-only subnet by its IPv6 block.
+    let subnet = &graph.live()[subnet];
+    subnet.attr_str("cidr_block").or_else(|| subnet.attr_str("ipv6_cidr_block")).and_then(parse_cidr)
 }
 
 fn vpc_of(graph: &Graph<'_>, subnet: usize) -> Option<usize> {
@@ -220,19 +201,6 @@ fn acl_of(graph: &Graph<'_>, subnet: usize) -> Option<usize> {
     })
 }
 
-fn vpc_cidrs(vpc: &LiveResource) -> Vec<Cidr> {
-    let mut out: Vec<Cidr> = vpc
-        .attributes
-        .get("cidr_blocks")
-        .and_then(|v| v.as_array())
-        .map(|a| a.iter().filter_map(|c| c.as_str().and_then(Cidr::parse)).collect())
-        .unwrap_or_default();
-    if out.is_empty() {
-        out.extend(vpc.attr_str("cidr_block").and_then(Cidr::parse));
-    }
-    out
-}
-
 /// The route the table uses for `dest`: the most specific one whose destination holds it.
 fn route_for(table: &LiveResource, dest: Cidr) -> Option<(Cidr, Option<String>)> {
     table
@@ -240,9 +208,9 @@ fn route_for(table: &LiveResource, dest: Cidr) -> Option<(Cidr, Option<String>)>
         .routes
         .iter()
         .filter_map(|route| {
-            Cidr::parse(&route.destination).filter(|c| c.contains(dest)).map(|c| (c, route.target.clone()))
+            parse_cidr(&route.destination).filter(|c| c.contains(&dest)).map(|c| (c, route.target.clone()))
         })
-        .max_by_key(|(c, _)| c.len)
+        .max_by_key(|(c, _)| c.prefix_len())
 }
 
 fn protocol_matches(rule: &str, protocol: &str) -> bool {
@@ -293,7 +261,9 @@ struct Decision {
 /// decided; ports no rule matches fall to the final `*` deny. The decisions cover `ports`
 /// exactly, sorted by port, with neighbours decided by the same rule merged.
 fn acl_decisions(entries: &[NetworkAclEntry], egress: bool, protocol: &str, ports: Ports, peer: Cidr) -> Vec<Decision> {
-    let mut rules: Vec<&NetworkAclEntry> = entries.iter().filter(|e| e.egress == egress && e.cidr.is_some()).collect();
+    // An entry holds an IPv4 or an IPv6 block; one of the other family never matches the peer.
+    let mut rules: Vec<&NetworkAclEntry> =
+        entries.iter().filter(|e| e.egress == egress && (e.cidr.is_some() || e.ipv6_cidr.is_some())).collect();
     rules.sort_by_key(|e| e.rule_number);
     let mut open = vec![ports];
     let mut decided = Vec::new();
@@ -301,8 +271,8 @@ fn acl_decisions(entries: &[NetworkAclEntry], egress: bool, protocol: &str, port
         if open.is_empty() {
             break;
         }
-        let Some(cidr) = rule.cidr.as_deref().and_then(Cidr::parse) else { continue };
-        if !protocol_matches(&rule.protocol, protocol) || !cidr.contains(peer) {
+        let Some(cidr) = rule.cidr.as_deref().or(rule.ipv6_cidr.as_deref()).and_then(parse_cidr) else { continue };
+        if !protocol_matches(&rule.protocol, protocol) || !cidr.contains(&peer) {
             continue;
         }
         let all_ports = normalize_protocol(&rule.protocol) == "-1" || rule.from_port.is_none();
@@ -372,8 +342,9 @@ fn rule_allows(
     if !(all || (rule.from_port <= port && port <= rule.to_port)) {
         return false;
     }
-    if let (Some(cidr), Some(peer)) = (rule.cidr_ipv4.as_deref().and_then(Cidr::parse), peer) {
-        return cidr.contains(peer);
+    let block = rule.cidr_ipv4.as_deref().or(rule.cidr_ipv6.as_deref()).and_then(parse_cidr);
+    if let (Some(cidr), Some(peer)) = (block, peer) {
+        return cidr.contains(&peer);
     }
     rule.group.as_ref().is_some_and(|g| peer_groups.contains(g))
 }
@@ -628,15 +599,12 @@ fn walk(graph: &Graph<'_>, exp: &Expectation, from: &End, to: &End, s: usize, d:
         let src = from
             .address
             .or_else(|| subnet_cidr(graph, s))
-            .ok_or_else(|| format!("subnet {} has no IPv4 CIDR", s_live.id))?;
-        let dst = to
-            .address
-            .or_else(|| subnet_cidr(graph, d))
-            .ok_or_else(|| format!("subnet {} has no IPv4 CIDR", d_live.id))?;
+            .ok_or_else(|| format!("subnet {} has no CIDR", s_live.id))?;
+        let dst =
+            to.address.or_else(|| subnet_cidr(graph, d)).ok_or_else(|| format!("subnet {} has no CIDR", d_live.id))?;
         let (Some(src_vpc), Some(dst_vpc)) = (vpc_of(graph, s), vpc_of(graph, d)) else {
             return Err("a subnet's VPC no longer exists".to_owned());
         };
-        let _ = vpc_cidrs(&graph.live()[dst_vpc]);
         let there = walk.route(s, dst_vpc, dst, false)?;
         let back = walk.route(d, src_vpc, src, true)?;
         if let (Some(a), Some(b)) = (&there, &back)
@@ -844,14 +812,19 @@ mod tests {
 
     #[test]
     fn cidrs_contain() {
-        let vpc = Cidr::parse("10.1.0.0/16").expect("cidr");
-        assert!(vpc.contains(Cidr::parse("10.1.2.0/24").expect("cidr")));
-        assert!(!vpc.contains(Cidr::parse("10.2.0.0/24").expect("cidr")));
-        assert!(Cidr::parse("0.0.0.0/0").expect("cidr").contains(vpc));
-        assert!(!Cidr::parse("10.1.2.0/24").expect("cidr").contains(vpc));
-        assert_eq!(Cidr::parse("10.1.2.3").expect("ip").to_string(), "10.1.2.3/32");
-        assert!(Cidr::parse("10.1.2/24").is_none());
-        assert!(Cidr::parse("fe80::/10").is_none());
+        let vpc = parse_cidr("10.1.0.0/16").expect("cidr");
+        assert!(vpc.contains(&parse_cidr("10.1.2.0/24").expect("cidr")));
+        assert!(!vpc.contains(&parse_cidr("10.2.0.0/24").expect("cidr")));
+        assert!(parse_cidr("0.0.0.0/0").expect("cidr").contains(&vpc));
+        assert!(!parse_cidr("10.1.2.0/24").expect("cidr").contains(&vpc));
+        assert_eq!(parse_cidr("10.1.2.3").expect("ip").to_string(), "10.1.2.3/32");
+        assert_eq!(parse_cidr("10.1.2.3/16").expect("cidr").to_string(), "10.1.0.0/16");
+        assert!(parse_cidr("10.1.2/24").is_none());
+        // IPv6 blocks hold IPv6 blocks, never IPv4 ones.
+        let v6 = parse_cidr("2600:1f18:aa::/56").expect("cidr");
+        assert!(v6.contains(&parse_cidr("2600:1f18:aa:1::/64").expect("cidr")));
+        assert!(!v6.contains(&vpc) && !parse_cidr("0.0.0.0/0").expect("cidr").contains(&v6));
+        assert!(parse_cidr("::/0").expect("cidr").contains(&v6));
     }
 
     fn entry(n: i32, egress: bool, action: &str, cidr: &str, ports: Option<(i32, i32)>) -> NetworkAclEntry {
@@ -881,7 +854,7 @@ mod tests {
 
     #[test]
     fn acl_rules_apply_in_order() {
-        let peer = Cidr::parse("10.1.1.0/24").expect("cidr");
+        let peer = parse_cidr("10.1.1.0/24").expect("cidr");
         let entries = vec![
             entry(100, false, "deny", "10.1.0.0/16", Some((6379, 6379))),
             entry(200, false, "allow", "0.0.0.0/0", None),
@@ -907,7 +880,7 @@ mod tests {
 
     #[test]
     fn issue_12_a_deny_of_other_ports_before_an_allow_all_decides_nothing_here() {
-        let peer = Cidr::parse("10.1.1.0/24").expect("cidr");
+        let peer = parse_cidr("10.1.1.0/24").expect("cidr");
         let hardened = vec![
             entry(90, true, "deny", "0.0.0.0/0", Some((3389, 3389))),
             entry(100, true, "allow", "0.0.0.0/0", None),
