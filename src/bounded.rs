@@ -54,15 +54,6 @@ impl<L, T: Send + 'static> Bounded<L, T> {
         self.labels.push((handle.id(), label));
     }
 
-    /// How many tasks were spawned.
-    pub fn len(&self) -> usize {
-        self.labels.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.labels.is_empty()
-    }
-
     /// Waits for every task; returns each label, in the order spawned, with its result or
     /// why it has none.
     pub async fn join_all(mut self) -> Vec<(L, Result<T, Lost>)> {

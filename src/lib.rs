@@ -7,16 +7,16 @@
 //! `state` talk to AWS or the disk; everything from `graph` on is pure and synchronous.
 
 pub mod aws;
-pub mod bounded;
-pub mod checks;
+pub(crate) mod bounded;
+pub(crate) mod checks;
 pub mod cli;
-pub mod cost;
-pub mod env;
+pub(crate) mod cost;
+pub(crate) mod env;
 pub mod graph;
 pub mod inventory;
-pub mod model;
+pub(crate) mod model;
 pub mod policy;
-pub mod progress;
+pub(crate) mod progress;
 pub mod report;
-pub mod shard;
+pub(crate) mod shard;
 pub mod state;

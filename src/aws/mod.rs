@@ -3,13 +3,13 @@
 //! into coverage gaps, and the accounts a scan reaches through roles. Used by `inventory`
 //! (listings) and `state` (S3); knows nothing of either.
 
-pub mod accounts;
-pub mod failure;
+pub(crate) mod accounts;
+pub(crate) mod failure;
 pub mod guard;
-pub mod iam;
-pub mod session;
+pub(crate) mod iam;
+pub(crate) mod session;
 pub mod stats_file;
-pub mod whole_answer;
+pub(crate) mod whole_answer;
 
 pub use failure::Failure;
 pub use guard::{ApiStats, ReadOnlyGuard};

@@ -1,18 +1,18 @@
 //! checks: turn the joined graph into findings. Each check is a function of the graph
 //! and the policy; none does I/O. Findings come out sorted.
 
-pub mod blocking;
-pub mod broken_reference;
-pub mod cross_state;
-pub mod deleted_env;
-pub mod destroy_check;
-pub mod drift;
-pub mod env_check;
-pub mod explanation;
-pub mod missing;
-pub mod reachability;
-pub mod resource_ref;
-pub mod unmanaged;
+pub(crate) mod blocking;
+pub(crate) mod broken_reference;
+pub(crate) mod cross_state;
+pub(crate) mod deleted_env;
+pub(crate) mod destroy_check;
+pub(crate) mod drift;
+pub(crate) mod env_check;
+pub(crate) mod explanation;
+pub(crate) mod missing;
+pub(crate) mod reachability;
+pub(crate) mod resource_ref;
+pub(crate) mod unmanaged;
 
 pub use crate::model::finding::{Finding, FindingKind, Severity};
 

@@ -46,11 +46,6 @@ impl StateRef {
     }
 }
 
-/// The environment named by a resource's tags (the policy's tag keys, in order).
-pub fn env_of_tags<'t>(graph: &Graph<'_>, tags: &'t BTreeMap<String, String>) -> Option<&'t str> {
-    graph.policy.env_tag_keys.iter().find_map(|k| tags.get(k)).map(String::as_str).filter(|v| !v.is_empty())
-}
-
 /// `Environment=qa, Name=web` for the tags that help a person place a resource; without
 /// either, the first tags (`Team=data, CostCenter=42 and 3 more`). `None` only when the
 /// resource has no tag at all: a tagged resource is never called untagged.

@@ -79,7 +79,7 @@ pub struct GlobalArgs {
     #[arg(long, global = true, help_heading = LOGGING)]
     pub stats: bool,
     /// Write AWS calls per operation, with the IAM action each needed, to FILE as JSON.
-    #[arg(long, global = true, env = "LEFTOVER_STATS_JSON", hide_env_values = true, value_name = "FILE", help_heading = LOGGING, hide_short_help = true)]
+    #[arg(long, global = true, env = crate::env::LEFTOVER_STATS_JSON, hide_env_values = true, value_name = "FILE", help_heading = LOGGING, hide_short_help = true)]
     pub stats_json: Option<PathBuf>,
     /// More detail on stderr (-v: debug, -vv: trace).
     #[arg(short, long, global = true, action = clap::ArgAction::Count, help_heading = LOGGING)]

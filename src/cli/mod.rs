@@ -2,12 +2,12 @@
 //! sends each command to its own function and turns the result into an exit code.
 //! anyhow is used here and nowhere below.
 
-pub mod access_failure;
+pub(crate) mod access_failure;
 pub mod args;
 pub mod commands;
-pub mod exit;
-pub mod pipeline;
-pub mod settings;
+pub(crate) mod exit;
+pub(crate) mod pipeline;
+pub(crate) mod settings;
 
 use std::process::ExitCode;
 

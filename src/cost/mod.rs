@@ -3,17 +3,16 @@
 //! `unmanaged` or `deleted-env` is about, with what goes with it, when it is still live.
 //! Pure apart from reading a price file; never calls AWS.
 
-pub mod cost_summary;
-pub mod estimate;
-pub mod money;
-pub mod price_error;
-pub mod price_table;
+pub(crate) mod cost_summary;
+pub(crate) mod estimate;
+pub(crate) mod money;
+pub(crate) mod price_error;
+pub(crate) mod price_table;
 
 use std::collections::HashMap;
 
-pub use cost_summary::{CostSummary, EnvironmentCost, PriceSource};
+pub use cost_summary::{CostSummary, PriceSource};
 pub use estimate::{Estimate, estimate};
-pub use price_error::PriceError;
 pub use price_table::PriceTable;
 
 use crate::inventory::{Inventory, LiveResource};

@@ -2,11 +2,11 @@
 //! every live resource, and the environments of states and resources (inferred once the
 //! join is known). Pure: it never calls AWS and never reads files.
 
-pub mod environment;
+pub(crate) mod environment;
 #[allow(clippy::module_inception)]
-pub mod graph;
-pub mod order;
-pub mod ownership;
+pub(crate) mod graph;
+pub(crate) mod order;
+pub(crate) mod ownership;
 
 pub use graph::{DeclRef, Edge, Graph, RefTarget};
 pub use ownership::{Class, Owner};

@@ -3,8 +3,6 @@
 //! default, or unmanaged. The rules are data (`policies/default.toml`); this file only
 //! applies them. Pure.
 
-use std::collections::BTreeMap;
-
 use serde::Serialize;
 
 use crate::inventory::LiveResource;
@@ -167,15 +165,6 @@ pub fn class_from_rule(rule: &OwnershipRule, r: &LiveResource) -> Option<Class> 
         }
         _ => None,
     }
-}
-
-/// Counts of classes, for summaries.
-pub fn tally(classes: &[Class]) -> BTreeMap<&'static str, usize> {
-    let mut out = BTreeMap::new();
-    for c in classes {
-        *out.entry(c.name()).or_default() += 1;
-    }
-    out
 }
 
 #[cfg(test)]

@@ -2,12 +2,12 @@
 //! module (with `state`'s S3 reader) that talks to AWS; it never calls anything that
 //! changes an account (see `aws::guard`).
 
-pub mod aws;
-pub mod collector;
-pub mod link;
-pub mod listed;
-pub mod live_resource;
-pub mod subresource;
+pub(crate) mod aws;
+pub(crate) mod collector;
+pub(crate) mod link;
+pub(crate) mod listed;
+pub(crate) mod live_resource;
+pub(crate) mod subresource;
 
 use std::collections::BTreeMap;
 use std::path::Path;

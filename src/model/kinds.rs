@@ -219,11 +219,6 @@ pub fn is_gone(kind: &str, status: Option<&str>) -> bool {
     }
 }
 
-/// Kinds leftover lists itself, for a service.
-pub fn listed_kinds(service: &str) -> Vec<&'static str> {
-    KINDS.iter().filter(|s| s.service == service && s.listed_by.is_some()).map(|s| s.kind).collect()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

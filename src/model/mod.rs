@@ -2,14 +2,14 @@
 //! relations, findings and their kinds and severities, coverage gaps, and places in the
 //! files a user wrote. Plain data and pure functions; imports nothing else of the crate.
 
-pub mod arn;
-pub mod coverage_gap;
-pub mod finding;
-pub mod kinds;
-pub mod location;
-pub mod relation;
+pub(crate) mod arn;
+pub(crate) mod coverage_gap;
+pub(crate) mod finding;
+pub(crate) mod kinds;
+pub(crate) mod location;
+pub(crate) mod relation;
 
 pub use coverage_gap::{CoverageGap, GapCause};
-pub use finding::{DriftDetail, Finding, FindingKind, Related, ResourceRef, Severity, StateRef};
+pub use finding::{Finding, FindingKind, Related};
 pub use location::Location;
-pub use relation::{Relation, RelationKind};
+pub use relation::RelationKind;

@@ -1,22 +1,22 @@
 //! report: renders a `Report` as a table, JSON, markdown or HTML, and writes it. The only
 //! module that writes results; everything else returns data.
 
-pub mod age;
-pub mod baseline;
-pub mod explanation;
-pub mod format;
-pub mod html;
-pub mod json;
-pub mod markdown;
-pub mod merge;
-pub mod printable;
+pub(crate) mod age;
+pub(crate) mod baseline;
+pub(crate) mod explanation;
+pub(crate) mod format;
+pub(crate) mod html;
+pub(crate) mod json;
+pub(crate) mod markdown;
+pub(crate) mod merge;
+pub(crate) mod printable;
 #[allow(clippy::module_inception)]
-pub mod report;
-pub mod sections;
-pub mod states;
-pub mod style;
-pub mod table;
-pub mod write;
+pub(crate) mod report;
+pub(crate) mod sections;
+pub(crate) mod states;
+pub(crate) mod style;
+pub(crate) mod table;
+pub(crate) mod write;
 
 pub use format::Format;
 pub use report::{Coverage, Report, ReportFinding, Scope, StateScope};

@@ -153,13 +153,10 @@ fn identity_of(tf_type: &str, mode: Mode, attrs: &Value, arn: Option<&str>) -> I
     };
     let _ = mode;
     match mapping.key {
-        Key::Id | Key::Attr(_) => {
-            let attr = if let Key::Attr(a) = mapping.key { a } else { "id" };
-            match str_at(attrs, attr) {
-                Some(id) => Identity::Live { kind: mapping.kind.to_owned(), id: id.to_owned() },
-                None => Identity::NoId,
-            }
-        }
+        Key::Id => match str_at(attrs, "id") {
+            Some(id) => Identity::Live { kind: mapping.kind.to_owned(), id: id.to_owned() },
+            None => Identity::NoId,
+        },
         Key::Arn => match arn.and_then(Arn::parse) {
             Some(parsed) => {
                 let (kind, id) = parsed.kind_and_id();

@@ -8,8 +8,6 @@
 pub enum Key {
     /// The `id` attribute is the live native id.
     Id,
-    /// Another attribute is (`name`, `key_name`).
-    Attr(&'static str),
     /// The `arn` attribute, read as the tagging API names the resource (`id` when there is
     /// no ARN): kinds leftover only knows through the tagging API (EKS add-ons and Fargate
     /// profiles, which provider `default_tags` tag).

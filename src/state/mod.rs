@@ -2,16 +2,16 @@
 //! runs off the async runtime and streams. A state that cannot be read becomes a coverage
 //! gap naming the object; the others are still used.
 
-pub mod address;
-pub mod extract;
-pub mod identity;
+pub(crate) mod address;
+pub(crate) mod extract;
+pub(crate) mod identity;
 pub mod parse;
-pub mod reader;
-pub mod secrets;
-pub mod source;
-pub mod state_error;
-pub mod state_file;
-pub mod state_resource;
+pub(crate) mod reader;
+pub(crate) mod secrets;
+pub(crate) mod source;
+pub(crate) mod state_error;
+pub(crate) mod state_file;
+pub(crate) mod state_resource;
 
 pub use parse::{ParseOptions, Parsed};
 pub use reader::{StateSet, read_states};

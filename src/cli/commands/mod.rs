@@ -1,10 +1,10 @@
 //! commands: one file per subcommand.
 
-pub mod check_destroy;
-pub mod completions;
-pub mod explain;
-pub mod inventory;
-pub mod man;
-pub mod merge;
+pub(crate) mod check_destroy;
+pub(crate) mod completions;
+pub(crate) mod explain;
+pub(crate) mod inventory;
+pub(crate) mod man;
+pub(crate) mod merge;
 pub mod scan;
-pub mod states;
+pub(crate) mod states;

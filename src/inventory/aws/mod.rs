@@ -2,10 +2,10 @@
 //! concurrently, bounded per service, each under the scan's deadline; a listing that fails
 //! becomes a coverage gap and the rest go on.
 
-pub mod ec2;
-pub mod eks;
-pub mod elasticache;
-pub mod tagging;
+pub(crate) mod ec2;
+pub(crate) mod eks;
+pub(crate) mod elasticache;
+pub(crate) mod tagging;
 
 use std::collections::BTreeMap;
 use std::future::Future;
