@@ -56,7 +56,7 @@ fn graph_build(c: &mut Criterion) {
         let states = workload::states(n, workload::FILES);
         group.throughput(Throughput::Elements(n as u64));
         group.bench_function(BenchmarkId::from_parameter(n), |b| {
-            b.iter(|| Graph::build(black_box(&inventory), &states, &policy).classes.len());
+            b.iter(|| Graph::build(black_box(&inventory), &states, &policy).classes().len());
         });
     }
     group.finish();

@@ -58,7 +58,7 @@ fn main() {
                 format!("{} findings {:?}", report.findings.len(), report.summary)
             } else {
                 let graph = Graph::build(&inventory, &states, &policy);
-                format!("{} live resources classified", graph.classes.len())
+                format!("{} live resources classified", graph.classes().len())
             };
             let secs = started.elapsed().as_secs_f64();
             let (peak, _) = workload::rss_mib();

@@ -16,9 +16,9 @@ use crate::model::finding::{Finding, FindingKind, Related, ResourceRef, StateRef
 pub fn outside_terraform(graph: &Graph<'_>, i: usize) -> bool {
     let root = graph.root_owner(i);
     graph.live()[root].exists()
-        && graph.ignored[root].is_none()
+        && graph.ignored()[root].is_none()
         && matches!(
-            &graph.classes[root],
+            &graph.classes()[root],
             Class::Unmanaged { .. }
                 | Class::ManagedElsewhere { .. }
                 | Class::Owned { owner: Owner::Unresolved { .. }, .. }
@@ -42,7 +42,7 @@ pub fn check(graph: &Graph<'_>, outcome: &mut Outcome) {
         if !outside_terraform(graph, i) || graph.ownership_uncertain(i) {
             continue;
         }
-        let blocked: BTreeSet<usize> = graph.out_edges[i]
+        let blocked: BTreeSet<usize> = graph.out_edges()[i]
             .iter()
             .filter(|e| blocks(graph, e) && graph.is_managed(e.to) && graph.live()[e.to].exists())
             .map(|e| e.to)
@@ -109,7 +109,7 @@ fn finding(
         set.extend(sets.entry(m).or_insert_with(|| blockers_of(graph, m)).iter().copied());
     }
     let order: Vec<String> = deletion_order(graph, &set).into_iter().map(|j| graph.live()[j].id.clone()).collect();
-    let mut how = match &graph.classes[root] {
+    let mut how = match &graph.classes()[root] {
         Class::ManagedElsewhere { by, .. } => format!("managed by {by}, not Terraform"),
         Class::Unmanaged { note: Some(note) } => format!("no state declares it ({note})"),
         _ => "no state declares it".to_owned(),

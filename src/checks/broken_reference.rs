@@ -67,7 +67,7 @@ fn listed(graph: &Graph<'_>, kind: &str, r: &LiveResource) -> bool {
 /// Routes whose target is gone or not usable.
 fn routes(graph: &Graph<'_>, outcome: &mut Outcome) {
     for (i, table) in graph.live().iter().enumerate() {
-        if table.kind != "ec2:route-table" || !table.exists() || graph.ignored[i].is_some() {
+        if table.kind != "ec2:route-table" || !table.exists() || graph.ignored()[i].is_some() {
             continue;
         }
         for route in &table.parts.routes {
@@ -99,7 +99,7 @@ fn routes(graph: &Graph<'_>, outcome: &mut Outcome) {
 /// Peerings that are not active, or whose VPCs are gone, when something still uses them.
 fn peerings(graph: &Graph<'_>, outcome: &mut Outcome) {
     for (i, pcx) in graph.live().iter().enumerate() {
-        if pcx.kind != "ec2:vpc-peering-connection" || graph.ignored[i].is_some() {
+        if pcx.kind != "ec2:vpc-peering-connection" || graph.ignored()[i].is_some() {
             continue;
         }
         let mut problems = Vec::new();
@@ -129,7 +129,7 @@ fn peerings(graph: &Graph<'_>, outcome: &mut Outcome) {
             continue;
         }
         // A peering that is simply gone matters only while something still uses it.
-        let users: Vec<Related> = graph.in_edges[i]
+        let users: Vec<Related> = graph.in_edges()[i]
             .iter()
             .filter(|e| e.relation == R::RoutesTo)
             .map(|e| {
@@ -160,9 +160,9 @@ fn peerings(graph: &Graph<'_>, outcome: &mut Outcome) {
 /// Security group rules naming deleted groups; cache subnet groups and EKS clusters
 /// naming deleted subnets or groups.
 fn dangling_relations(graph: &Graph<'_>, outcome: &mut Outcome) {
-    for &(i, index) in &graph.dangling {
+    for &(i, index) in graph.dangling() {
         let r = &graph.live()[i];
-        if !r.exists() || graph.ignored[i].is_some() {
+        if !r.exists() || graph.ignored()[i].is_some() {
             continue;
         }
         let rel = &r.relations[index];
@@ -206,7 +206,7 @@ fn stale_state_references(graph: &Graph<'_>, outcome: &mut Outcome) {
         for (r, decl) in file.resources.iter().enumerate() {
             // A declared resource that is itself gone is reported missing; what it names
             // went with it.
-            let gone = match graph.matches[f][r] {
+            let gone = match graph.matches()[f][r] {
                 Some(i) => !graph.live()[i].exists(),
                 None => decl.live_key().is_some(),
             };
@@ -222,7 +222,7 @@ fn stale_state_references(graph: &Graph<'_>, outcome: &mut Outcome) {
                 let (Some(account), Some(region)) = (account, region) else { continue };
                 let created_by_it =
                     decl.inline.iter().any(|(kind, id)| *kind == reference.kind && *id == reference.target);
-                if graph.ref_targets[f][r][k] != RefTarget::Nowhere
+                if graph.ref_targets()[f][r][k] != RefTarget::Nowhere
                     || created_by_it
                     || !exhaustive(&reference.kind)
                     || !graph.inventory.listed_completely(&reference.kind, &account, &region)

@@ -39,7 +39,7 @@ fn adopts(graph: &Graph<'_>, d: DeclRef) -> bool {
 /// Why a declared resource is known to be gone, if it is: its live match is in a final
 /// status, or nothing live matches where its kind was listed completely.
 fn gone(graph: &Graph<'_>, d: DeclRef) -> Option<String> {
-    if let Some(i) = graph.matches[d.0][d.1] {
+    if let Some(i) = graph.matches()[d.0][d.1] {
         let live = &graph.live()[i];
         let status = live.status.as_deref().unwrap_or("gone");
         return (!live.exists()).then(|| format!("{} {} is {status}", kinds::label(&live.kind), live.id));
@@ -57,7 +57,7 @@ fn gone(graph: &Graph<'_>, d: DeclRef) -> Option<String> {
 /// Why the environment of a state is gone, if it is.
 fn env_gone(graph: &Graph<'_>, d: DeclRef) -> Option<String> {
     let env = graph.env_of_decl(d)?;
-    graph.envs.deletion(&env).map(|deletion| deletion.explain(&env))
+    graph.envs().deletion(&env).map(|deletion| deletion.explain(&env))
 }
 
 /// Why a tie between states needs a person, or `None` for a plain link.
@@ -82,7 +82,7 @@ fn references(graph: &Graph<'_>, outcome: &mut Outcome) {
     let mut through_gone: BTreeMap<(DeclRef, usize), String> = BTreeMap::new();
     for (f, file) in graph.states.files.iter().enumerate() {
         for (r, decl) in file.resources.iter().enumerate() {
-            for (k, target) in graph.ref_targets[f][r].iter().enumerate() {
+            for (k, target) in graph.ref_targets()[f][r].iter().enumerate() {
                 let reference = &decl.references[k];
                 // What a resource creates along with itself (a VPC's main route table,
                 // default group and network ACL) belongs to it: naming it is not depending
@@ -117,7 +117,7 @@ fn references(graph: &Graph<'_>, outcome: &mut Outcome) {
         let target = graph.decl(d);
         let referencing = &graph.states.files[f];
         let (kind, id) = target.live_key().map_or((target.tf_type.as_str(), target.address.as_str()), |(k, i)| (k, i));
-        let live = graph.matches[d.0][d.1];
+        let live = graph.matches()[d.0][d.1];
         let resource = if let Some(i) = live {
             ResourceRef::from_live(&graph.live()[i])
         } else {
@@ -180,7 +180,7 @@ fn references(graph: &Graph<'_>, outcome: &mut Outcome) {
 
 fn double_ownership(graph: &Graph<'_>, outcome: &mut Outcome) {
     for (i, r) in graph.live().iter().enumerate() {
-        let owners: Vec<DeclRef> = graph.declared_by[i]
+        let owners: Vec<DeclRef> = graph.declared_by()[i]
             .iter()
             .copied()
             .filter(|&d| identity::mapping(&graph.decl(d).tf_type).is_none_or(|m| !m.adopts))

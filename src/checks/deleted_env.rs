@@ -9,7 +9,7 @@ use crate::model::finding::{Finding, FindingKind, ResourceRef, Severity, StateRe
 
 pub fn check(graph: &Graph<'_>, outcome: &mut Outcome) {
     for (i, r) in graph.live().iter().enumerate() {
-        if !r.exists() || graph.ignored[i].is_some() || matches!(graph.classes[i], Class::Default { .. }) {
+        if !r.exists() || graph.ignored()[i].is_some() || matches!(graph.classes()[i], Class::Default { .. }) {
             continue;
         }
         // Owned resources go with their owner: the owner's finding covers them.
@@ -17,7 +17,7 @@ pub fn check(graph: &Graph<'_>, outcome: &mut Outcome) {
             continue;
         }
         let Some(env) = graph.env_of_live(i) else { continue };
-        let Some(deletion) = graph.envs.deletion(&env) else { continue };
+        let Some(deletion) = graph.envs().deletion(&env) else { continue };
         if uncertain(graph, i, &env, deletion) {
             outcome.withheld += 1;
             continue;
@@ -33,13 +33,13 @@ pub fn check(graph: &Graph<'_>, outcome: &mut Outcome) {
 /// like a root while the listing of its possible owner has a gap would be reported with
 /// that owner by a complete scan, so it is not reported on its own.
 fn uncertain(graph: &Graph<'_>, i: usize, env: &str, deletion: &Deletion) -> bool {
-    (!matches!(deletion, Deletion::Policy) && graph.envs.may_have_unread_state(env))
-        || (!matches!(graph.classes[i], Class::Managed | Class::DeclaredInline { .. }) && graph.owner_unlisted(i))
+    (!matches!(deletion, Deletion::Policy) && graph.envs().may_have_unread_state(env))
+        || (!matches!(graph.classes()[i], Class::Managed | Class::DeclaredInline { .. }) && graph.owner_unlisted(i))
 }
 
 /// Why a resource of a deleted environment is still there, in a few words.
 pub fn why_it_remains(graph: &Graph<'_>, i: usize) -> String {
-    match &graph.classes[i] {
+    match &graph.classes()[i] {
         Class::Managed | Class::DeclaredInline { .. } => {
             let decls = graph.accounting(i);
             let places: Vec<String> = decls
@@ -61,7 +61,7 @@ pub fn why_it_remains(graph: &Graph<'_>, i: usize) -> String {
 
 fn finding(graph: &Graph<'_>, i: usize, env: &str, deletion: &crate::graph::environment::Deletion) -> Finding {
     let r = &graph.live()[i];
-    let how = match graph.envs.env_of_tags(&r.tags) {
+    let how = match graph.envs().env_of_tags(&r.tags) {
         Some(_) => {
             let key = graph
                 .policy

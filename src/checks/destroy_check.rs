@@ -37,7 +37,7 @@ pub struct DestroyCheck {
 /// Reduces the findings of a scan over target and other states to those that concern the
 /// destroy, adds `env-mismatch` findings, and summarises what it would remove.
 pub fn apply(graph: &Graph<'_>, targets: &BTreeSet<String>, findings: &mut Vec<Finding>) -> DestroyCheck {
-    let envs: BTreeSet<String> = targets.iter().filter_map(|t| graph.envs.of_state(t).map(str::to_owned)).collect();
+    let envs: BTreeSet<String> = targets.iter().filter_map(|t| graph.envs().of_state(t).map(str::to_owned)).collect();
     let target_env = if envs.len() == 1 { envs.into_iter().next() } else { None };
     let mut check = DestroyCheck {
         targets: targets.iter().cloned().collect(),
@@ -57,10 +57,10 @@ pub fn apply(graph: &Graph<'_>, targets: &BTreeSet<String>, findings: &mut Vec<F
             if !decl.is_managed() {
                 continue;
             }
-            let live = graph.matches[f][r].filter(|&i| graph.live()[i].exists());
+            let live = graph.matches()[f][r].filter(|&i| graph.live()[i].exists());
             let env = match live {
-                Some(i) => graph.envs.env_of_tags(&graph.live()[i].tags),
-                None => graph.envs.env_of_tags(&decl.tags),
+                Some(i) => graph.envs().env_of_tags(&graph.live()[i].tags),
+                None => graph.envs().env_of_tags(&decl.tags),
             };
             *check.by_environment.entry(env.clone().unwrap_or_else(|| "(untagged)".to_owned())).or_default() += 1;
             if let (Some(env), Some(target)) = (&env, &target_env)

@@ -29,17 +29,17 @@ pub fn check(graph: &Graph<'_>, outcome: &mut Outcome) {
         for (r, decl) in file.resources.iter().enumerate() {
             if decl.is_managed()
                 && matches!(decl.identity, Identity::Part { .. })
-                && let Some(parent) = graph.matches[f][r]
+                && let Some(parent) = graph.matches()[f][r]
             {
                 part_decls.entry(parent).or_default().push((f, r));
             }
         }
     }
     for (i, live) in graph.live().iter().enumerate() {
-        if !live.exists() || graph.ignored[i].is_some() || graph.declared_by[i].is_empty() {
+        if !live.exists() || graph.ignored()[i].is_some() || graph.declared_by()[i].is_empty() {
             continue;
         }
-        let mut decls = graph.declared_by[i].clone();
+        let mut decls = graph.declared_by()[i].clone();
         decls.extend(part_decls.get(&i).into_iter().flatten().copied());
         // Tags set by `aws_ec2_tag` resources are declared too, wherever they are declared.
         let tag_decls: BTreeMap<String, String> = decls
@@ -48,7 +48,7 @@ pub fn check(graph: &Graph<'_>, outcome: &mut Outcome) {
             .filter(|decl| decl.tf_type == "aws_ec2_tag")
             .flat_map(|decl| decl.tags.iter().map(|(k, v)| (k.clone(), v.clone())))
             .collect();
-        for &d in &graph.declared_by[i] {
+        for &d in &graph.declared_by()[i] {
             tags(graph, outcome, i, d, &tag_decls);
             attributes(graph, outcome, i, d);
         }

@@ -28,7 +28,7 @@ pub struct EnvCheck {
 }
 
 fn reason_of(graph: &Graph<'_>, i: usize) -> &'static str {
-    match &graph.classes[i] {
+    match &graph.classes()[i] {
         Class::Managed | Class::DeclaredInline { .. } => "still declared",
         Class::ManagedElsewhere { .. } => "managed elsewhere",
         _ => "unmanaged",
@@ -38,14 +38,14 @@ fn reason_of(graph: &Graph<'_>, i: usize) -> &'static str {
 /// Keeps only the findings about `env`, marks why each of its resources remains, and
 /// summarises. The environment must already count as deleted (the caller marks it).
 pub fn apply(graph: &Graph<'_>, env: &str, findings: &mut Vec<Finding>) -> EnvCheck {
-    let env = graph.envs.canonical(env);
-    let states: Vec<String> = graph.envs.envs.get(&env).map(|info| info.states.clone()).unwrap_or_default();
+    let env = graph.envs().canonical(env);
+    let states: Vec<String> = graph.envs().envs.get(&env).map(|info| info.states.clone()).unwrap_or_default();
     findings.retain(|f| {
-        f.environment.as_deref().is_some_and(|e| graph.envs.canonical(e) == env)
+        f.environment.as_deref().is_some_and(|e| graph.envs().canonical(e) == env)
             || f.state.as_ref().is_some_and(|s| states.contains(&s.source))
     });
     // The heading says why the environment is gone; each row need not.
-    if let Some(deletion) = graph.envs.deletion(&env) {
+    if let Some(deletion) = graph.envs().deletion(&env) {
         let said = format!("; {}", deletion.explain(&env));
         for f in findings.iter_mut().filter(|f| f.kind == FindingKind::DeletedEnv) {
             f.reason = f.reason.replace(&said, "");
@@ -65,6 +65,6 @@ pub fn apply(graph: &Graph<'_>, env: &str, findings: &mut Vec<Finding>) -> EnvCh
         }
     }
     let deletion_order = deletion_order(graph, &outside).into_iter().map(|i| graph.live()[i].id.clone()).collect();
-    let verdict = graph.envs.deletion(&env).map_or_else(|| format!("{env} is alive"), |d| d.explain(&env));
+    let verdict = graph.envs().deletion(&env).map_or_else(|| format!("{env} is alive"), |d| d.explain(&env));
     EnvCheck { environment: env, status: verdict, states, remaining, by_reason, deletion_order }
 }

@@ -90,10 +90,10 @@ pub struct StateMention {
 }
 
 fn class_text(graph: &Graph<'_>, i: usize) -> (String, String) {
-    let class = &graph.classes[i];
+    let class = &graph.classes()[i];
     let why = match class {
         Class::Managed => {
-            let places: Vec<String> = graph.declared_by[i]
+            let places: Vec<String> = graph.declared_by()[i]
                 .iter()
                 .map(|&d| format!("{} in {}", graph.decl(d).address, graph.decl(d).source))
                 .collect();
@@ -116,7 +116,7 @@ fn class_text(graph: &Graph<'_>, i: usize) -> (String, String) {
         Class::Gone => "it is listed in a final status: it no longer exists".to_owned(),
     };
     let mut name = class.name().to_owned();
-    if let Some(reason) = &graph.ignored[i] {
+    if let Some(reason) = &graph.ignored()[i] {
         name.push_str(" (ignored by policy)");
         return (name, format!("{why}; ignored: {reason}"));
     }
@@ -133,7 +133,7 @@ fn link(
     account: Option<&str>,
 ) -> Link {
     let class = match target {
-        Some(j) if graph.live()[j].exists() => graph.classes[j].name().to_owned(),
+        Some(j) if graph.live()[j].exists() => graph.classes()[j].name().to_owned(),
         // The other end is in an account that was not listed: nothing is known of it.
         None if account.is_some_and(|a| !graph.inventory.accounts.iter().any(|s| s == a)) => {
             format!("in account {}, which was not scanned", account.unwrap_or_default())
@@ -160,7 +160,7 @@ pub fn lookup(graph: &Graph<'_>, query: &str) -> Vec<usize> {
         for (f, file) in graph.states.files.iter().enumerate() {
             for (r, decl) in file.resources.iter().enumerate() {
                 if names_address(query, &decl.address) {
-                    found.extend(graph.matches[f][r]);
+                    found.extend(graph.matches()[f][r]);
                 }
             }
         }
@@ -178,7 +178,7 @@ pub fn lookup_gone(graph: &Graph<'_>, query: &str) -> Vec<DeclRef> {
     for (f, file) in graph.states.files.iter().enumerate() {
         for (r, decl) in file.resources.iter().enumerate() {
             let Some((kind, id)) = decl.live_key() else { continue };
-            if !decl.is_managed() || graph.matches[f][r].is_some() {
+            if !decl.is_managed() || graph.matches()[f][r].is_some() {
                 continue;
             }
             let arn = || {
@@ -249,7 +249,7 @@ pub fn explain_gone(graph: &Graph<'_>, outcome: &super::Outcome, query: &str, at
         .iter()
         .enumerate()
         .map(|(k, reference)| {
-            let target = match graph.ref_targets[at.0][at.1].get(k) {
+            let target = match graph.ref_targets()[at.0][at.1].get(k) {
                 Some(RefTarget::Live(j)) => Some(*j),
                 _ => None,
             };
@@ -331,7 +331,7 @@ pub fn explain(graph: &Graph<'_>, outcome: &super::Outcome, query: &str, i: usiz
     let declared_by = graph.accounting(i).into_iter().map(|d| Declaration::of(graph, d)).collect();
     let mut relations_out: Vec<Link> = Vec::new();
     for (index, rel) in r.relations.iter().enumerate() {
-        let target = graph.out_edges[i].iter().find(|e| e.index == index).map(|e| e.to);
+        let target = graph.out_edges()[i].iter().find(|e| e.index == index).map(|e| e.to);
         relations_out.push(link(
             graph,
             rel.kind.as_str().to_owned(),
@@ -342,7 +342,7 @@ pub fn explain(graph: &Graph<'_>, outcome: &super::Outcome, query: &str, i: usiz
             Some(rel.target_account(&r.account)),
         ));
     }
-    let relations_in = graph.in_edges[i]
+    let relations_in = graph.in_edges()[i]
         .iter()
         .map(|e| {
             let from = &graph.live()[e.from];
@@ -363,7 +363,7 @@ pub fn explain(graph: &Graph<'_>, outcome: &super::Outcome, query: &str, i: usiz
         Vec::new()
     };
     let blocks_list = if outside_terraform(graph, i) {
-        graph.out_edges[i]
+        graph.out_edges()[i]
             .iter()
             .filter(|e| blocks(graph, e) && graph.is_managed(e.to))
             .map(|e| format!("{} {} ({})", kinds::label(&graph.live()[e.to].kind), graph.live()[e.to].id, e.relation))

@@ -30,7 +30,7 @@ fn listed(graph: &Graph<'_>, kind: &str, account: Option<&str>, region: Option<&
 
 fn check_one(graph: &Graph<'_>, at: DeclRef, decl: &StateResource, outcome: &mut Outcome) {
     let (account, region) = graph.placement(at);
-    let found = graph.matches[at.0][at.1].map(|i| &graph.live()[i]);
+    let found = graph.matches()[at.0][at.1].map(|i| &graph.live()[i]);
     match &decl.identity {
         Identity::Live { kind, id } | Identity::Arn { kind, id, .. } => {
             let alive = found.is_some_and(LiveResource::exists);

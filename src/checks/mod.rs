@@ -86,7 +86,7 @@ fn fold_leftovers(graph: &Graph<'_>, findings: &mut Vec<Finding>) {
             findings[n]
                 .environment
                 .as_deref()
-                .and_then(|env| graph.envs.deletion(env))
+                .and_then(|env| graph.envs().deletion(env))
                 .is_some_and(crate::graph::environment::Deletion::inferred)
         });
         let keep = match (deleted, blocking, unmanaged) {

@@ -76,11 +76,11 @@ struct End {
 }
 
 fn targets<'g>(graph: &'g Graph<'_>, i: usize, relation: R, kind: &'g str) -> impl Iterator<Item = usize> + 'g {
-    graph.out_edges[i].iter().filter(move |e| e.relation == relation && graph.live()[e.to].kind == kind).map(|e| e.to)
+    graph.out_edges()[i].iter().filter(move |e| e.relation == relation && graph.live()[e.to].kind == kind).map(|e| e.to)
 }
 
 fn sources<'g>(graph: &'g Graph<'_>, i: usize, relation: R, kind: &'g str) -> impl Iterator<Item = usize> + 'g {
-    graph.in_edges[i]
+    graph.in_edges()[i]
         .iter()
         .filter(move |e| e.relation == relation && graph.live()[e.from].kind == kind)
         .map(|e| e.from)
@@ -112,7 +112,7 @@ fn resolve(graph: &Graph<'_>, i: usize) -> End {
             address: r.attr_str("private_ip").and_then(parse_cidr),
         },
         "ec2:security-group" => {
-            let mut subnets: Vec<usize> = graph.in_edges[i]
+            let mut subnets: Vec<usize> = graph.in_edges()[i]
                 .iter()
                 .filter(|e| e.relation == R::UsesSecurityGroup)
                 .flat_map(|e| targets(graph, e.from, R::InSubnet, "ec2:subnet").collect::<Vec<_>>())
@@ -132,7 +132,7 @@ fn resolve(graph: &Graph<'_>, i: usize) -> End {
             if members.is_empty() {
                 // No member clusters listed: read the subnet group and groups the
                 // declaring state gives.
-                let decl = graph.declared_by[i].first().map(|&d| graph.decl(d));
+                let decl = graph.declared_by()[i].first().map(|&d| graph.decl(d));
                 let subnet_group = decl.and_then(|d| {
                     d.checked
                         .iter()

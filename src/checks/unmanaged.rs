@@ -9,8 +9,8 @@ use crate::model::finding::{Finding, FindingKind, ResourceRef};
 pub fn check(graph: &Graph<'_>, outcome: &mut Outcome) {
     let severity = graph.policy.severity(FindingKind::Unmanaged);
     for (i, r) in graph.live().iter().enumerate() {
-        let Class::Unmanaged { note } = &graph.classes[i] else { continue };
-        if graph.ignored[i].is_some() {
+        let Class::Unmanaged { note } = &graph.classes()[i] else { continue };
+        if graph.ignored()[i].is_some() {
             outcome.ignored += 1;
             continue;
         }

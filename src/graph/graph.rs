@@ -44,28 +44,80 @@ pub struct Graph<'a> {
     /// Declared kind/id pairs across every managed state resource (whole resources).
     declared_keys: HashMap<&'a str, HashMap<&'a str, Vec<DeclRef>>>,
     /// For each live resource, the managed state resources that declare it.
-    pub declared_by: Vec<Vec<DeclRef>>,
+    pub(super) declared_by: Vec<Vec<DeclRef>>,
     /// For each live resource, the managed resource that declares it inline, if any.
-    pub inline_by: Vec<Option<DeclRef>>,
+    pub(super) inline_by: Vec<Option<DeclRef>>,
     /// For each state file, for each resource: the live match (the parent, for parts).
-    pub matches: Vec<Vec<Option<usize>>>,
-    pub classes: Vec<Class>,
+    pub(super) matches: Vec<Vec<Option<usize>>>,
+    pub(super) classes: Vec<Class>,
     /// For each live resource, the ignore rule's reason when policy ignores it.
-    pub ignored: Vec<Option<String>>,
+    pub(super) ignored: Vec<Option<String>>,
     /// For each live resource, the live resources it directly owns.
     children: Vec<Vec<usize>>,
     /// Environments of states and resources.
-    pub envs: Environments,
+    pub(super) envs: Environments,
     /// Edges out of and into each live resource.
-    pub out_edges: Vec<Vec<Edge>>,
-    pub in_edges: Vec<Vec<Edge>>,
+    pub(super) out_edges: Vec<Vec<Edge>>,
+    pub(super) in_edges: Vec<Vec<Edge>>,
     /// Relations whose target is not a live resource: (from, relation index).
-    pub dangling: Vec<(usize, usize)>,
+    pub(super) dangling: Vec<(usize, usize)>,
     /// For each state file, resource and reference: where it leads.
-    pub ref_targets: Vec<Vec<Vec<RefTarget>>>,
+    pub(super) ref_targets: Vec<Vec<Vec<RefTarget>>>,
 }
 
 impl<'a> Graph<'a> {
+    // The join, computed once by `build`: read-only to everything outside `graph`.
+
+    /// For each live resource, the managed state resources that declare it.
+    pub fn declared_by(&self) -> &[Vec<DeclRef>] {
+        &self.declared_by
+    }
+
+    /// For each live resource, the managed resource that declares it inline, if any.
+    pub fn inline_by(&self) -> &[Option<DeclRef>] {
+        &self.inline_by
+    }
+
+    /// For each state file, for each resource: the live match (the parent, for parts).
+    pub fn matches(&self) -> &[Vec<Option<usize>>] {
+        &self.matches
+    }
+
+    /// The class of each live resource.
+    pub fn classes(&self) -> &[Class] {
+        &self.classes
+    }
+
+    /// For each live resource, the ignore rule's reason when the policy ignores it.
+    pub fn ignored(&self) -> &[Option<String>] {
+        &self.ignored
+    }
+
+    /// Environments of states and resources.
+    pub fn envs(&self) -> &Environments {
+        &self.envs
+    }
+
+    /// Edges out of each live resource.
+    pub fn out_edges(&self) -> &[Vec<Edge>] {
+        &self.out_edges
+    }
+
+    /// Edges into each live resource.
+    pub fn in_edges(&self) -> &[Vec<Edge>] {
+        &self.in_edges
+    }
+
+    /// Relations whose target is not a live resource: (from, relation index).
+    pub fn dangling(&self) -> &[(usize, usize)] {
+        &self.dangling
+    }
+
+    /// For each state file, resource and reference: where it leads.
+    pub fn ref_targets(&self) -> &[Vec<Vec<RefTarget>>] {
+        &self.ref_targets
+    }
+
     pub fn build(inventory: &'a Inventory, states: &'a StateSet, policy: &'a Policy) -> Self {
         let n = inventory.resources.len();
         let mut by_key: HashMap<&str, HashMap<&str, Vec<usize>>> = HashMap::new();

@@ -40,7 +40,7 @@ pub fn analyze(
     let decommissioning;
     let mut graph = Graph::build(inventory, states, policy);
     if let View::Env(env) = view
-        && graph.envs.deletion(env).is_none()
+        && graph.envs().deletion(env).is_none()
     {
         decommissioning = policy.with_decommissioned(env);
         graph = Graph::build(inventory, states, &decommissioning);
@@ -76,7 +76,7 @@ pub fn analyze(
             .map(|f| StateScope {
                 source: f.source.clone(),
                 resources: f.managed().count(),
-                environment: graph.envs.of_state(&f.source).map(str::to_owned),
+                environment: graph.envs().of_state(&f.source).map(str::to_owned),
             })
             .collect(),
         shard: None,
