@@ -270,18 +270,6 @@ impl Read for ChunkReader {
     }
 }
 
-/// An error and its causes, each by its message, on one line.
-fn error_chain(err: &(dyn std::error::Error + 'static)) -> String {
-    let mut text = err.to_string();
-    let mut cause = err.source();
-    while let Some(next) = cause {
-        text.push_str(": ");
-        text.push_str(&next.to_string());
-        cause = next.source();
-    }
-    text
-}
-
 /// Attempts at a state object whose download ended early or whose JSON ended before the
 /// document did: a cut answer is transient, retried as the SDK retries a malformed listing.
 const STATE_ATTEMPTS: u32 = 3;
@@ -355,7 +343,9 @@ async fn fetch_once(
             ended = true;
             break;
         };
-        let message = chunk.map(|bytes| bytes.to_vec()).map_err(|err| error_chain(&err));
+        let message = chunk
+            .map(|bytes| bytes.to_vec())
+            .map_err(|err| aws_smithy_types::error::display::DisplayErrorContext(&err).to_string());
         match &message {
             Ok(bytes) => received += bytes.len() as u64,
             Err(err) => broken = Some(err.clone()),

@@ -146,19 +146,15 @@ pub async fn run<C: Connect>(settings: &Settings, args: &ScanArgs, connect: &C) 
     if let Some(min) = min_severity {
         apply_min_severity(&mut report, min);
     }
-    let price = |report: &mut Report| {
-        let estimates = cost::estimates(report.findings.iter().map(|f| &f.finding), &inventory, &prices);
-        report.price(estimates, &prices.currency, prices.source());
-    };
-    price(&mut report);
     if let Some(baseline) = &baseline {
         report::baseline::compare(&mut report, baseline, min_severity);
     }
     if let Some(min_age) = &args.min_age {
         report::age::apply_min_age(&mut report, min_age);
-        // What is left out is not counted in the cost either.
-        price(&mut report);
     }
+    // Priced last, once: what `--min-age` left out is not counted in the cost.
+    let estimates = cost::estimates(report.findings.iter().map(|f| &f.finding), &inventory, &prices);
+    report.price(estimates, &prices.currency, prices.source());
     emit(settings, &report, &Target::from(&args.output))?;
     let failing = report
         .findings
