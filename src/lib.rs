@@ -15,6 +15,7 @@ pub(crate) mod env;
 pub mod graph;
 pub mod inventory;
 pub(crate) mod model;
+pub(crate) mod plan;
 pub mod policy;
 pub(crate) mod progress;
 pub mod report;

@@ -135,6 +135,9 @@ pub enum Command {
     Explain(ExplainArgs),
     /// Combine the JSON reports of `scan --shard` runs into one report.
     Merge(MergeArgs),
+    /// Turn findings into plans a person reviews and runs (leftover itself runs nothing).
+    #[command(subcommand)]
+    Plan(PlanCommand),
     /// Print a completion script for SHELL (bash, elvish, fish, powershell, zsh).
     Completions(CompletionsArgs),
     /// Print the manual page (roff), or write one page per command to a directory.
@@ -256,6 +259,57 @@ pub struct MergeArgs {
     /// resolved (compare here, not in the shards).
     #[arg(long, value_name = "REPORT.json")]
     pub baseline: Option<PathBuf>,
+}
+
+/// The plans `leftover plan` writes.
+#[derive(Debug, Subcommand)]
+pub enum PlanCommand {
+    /// A POSIX shell script of AWS CLI commands that deletes the leftovers a scan reports,
+    /// in an order AWS accepts.
+    Cleanup(PlanCleanupArgs),
+    /// Terraform import blocks for the unmanaged resources, one file per suggested state.
+    Adopt(PlanAdoptArgs),
+}
+
+/// What a plan is made from: the scan's own inputs.
+#[derive(Debug, Args)]
+pub struct PlanInputArgs {
+    #[command(flatten)]
+    pub states: StateArgs,
+    /// Only what belongs to environment NAME (the environment being decommissioned).
+    #[arg(long, value_name = "NAME")]
+    pub env: Option<String>,
+    /// Leave out findings younger than AGE (12h, 7d, 2w), as `scan --min-age` does.
+    #[arg(long, value_name = "AGE")]
+    pub min_age: Option<crate::report::age::MinAge>,
+    /// Plan from saved inventories instead of listing AWS (repeatable).
+    #[arg(long, value_name = "FILE")]
+    pub inventory: Vec<PathBuf>,
+    /// Price table for the cost estimates (default: the built-in table).
+    #[arg(long, value_name = "FILE")]
+    pub prices: Option<PathBuf>,
+    /// Write a plan even when the scan has coverage gaps (it may then miss leftovers or
+    /// order them wrongly).
+    #[arg(long)]
+    pub allow_incomplete: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct PlanCleanupArgs {
+    #[command(flatten)]
+    pub input: PlanInputArgs,
+    /// Where to write the script (`-` for stdout).
+    #[arg(long, short, value_name = "FILE")]
+    pub output: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub struct PlanAdoptArgs {
+    #[command(flatten)]
+    pub input: PlanInputArgs,
+    /// The directory to write the `.tf` files of import blocks to.
+    #[arg(long, short, value_name = "DIR")]
+    pub output: PathBuf,
 }
 
 /// The formats of commands that print data rather than a report (`states`, `explain`).

@@ -34,6 +34,7 @@ pub async fn run<C: Connect>(cli: &Cli, connect: &C) -> anyhow::Result<Exit> {
         Command::CheckDestroy(args) => commands::check_destroy::run(&settings, args, connect).await,
         Command::Explain(args) => commands::explain::run(&settings, args, connect).await,
         Command::Merge(args) => commands::merge::run(&settings, args),
+        Command::Plan(plan) => commands::plan::run(&settings, plan, connect).await,
         Command::Completions(args) => commands::completions::run(args),
         Command::Man(args) => commands::man::run(args),
     }

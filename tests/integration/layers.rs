@@ -21,7 +21,8 @@ const LAYERS: &[(&str, u8)] = &[
     ("checks", 5),
     ("cost", 6),
     ("report", 7),
-    ("cli", 8),
+    ("plan", 8),
+    ("cli", 9),
 ];
 
 fn layer_of(module: &str) -> Option<u8> {

@@ -6,5 +6,6 @@ pub(crate) mod explain;
 pub(crate) mod inventory;
 pub(crate) mod man;
 pub(crate) mod merge;
+pub(crate) mod plan;
 pub mod scan;
 pub(crate) mod states;

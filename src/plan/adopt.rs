@@ -1,0 +1,1 @@
+//! adopt: the import blocks of `leftover plan adopt`.

@@ -1,0 +1,1 @@
+//! cleanup: the deletion script of `leftover plan cleanup`.
