@@ -3,10 +3,14 @@
 //! coverage banner comes first; then counts, charts of findings by kind and by environment,
 //! and a table that sorts (by age, too) and filters by kind, environment, region, status
 //! and text.
-//! Everything from AWS or a state is escaped: tags are free text and may hold markup. Pure.
+//! The page is built with `maud`, which escapes every value spliced into it: tags are free
+//! text and may hold markup, and nothing from AWS or a state can reach the page unescaped.
+//! The only raw text is the page's own stylesheet and script, both constants. Pure.
 
 use std::collections::BTreeSet;
 use std::hash::{Hash, Hasher};
+
+use maud::{Markup, PreEscaped, html};
 
 use super::report::{Report, ReportFinding};
 use super::{age, plural};
@@ -15,21 +19,10 @@ use crate::checks::FindingKind;
 const STYLE: &str = include_str!("html/report.css");
 const SCRIPT: &str = include_str!("html/report.js");
 
-/// Escapes text for HTML content and quoted attribute values.
-fn esc(value: &str) -> String {
-    let mut out = String::with_capacity(value.len());
-    for c in value.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c if c.is_control() && c != '\n' => {}
-            c => out.push(c),
-        }
-    }
-    out
+/// Leaves out control characters (other than line breaks and tabs) from the page: a tag
+/// may hold them, and HTML has no escape for most of them.
+fn without_controls(page: &mut String) {
+    page.retain(|c| !c.is_control() || matches!(c, '\n' | '\t'));
 }
 
 /// The colour of a kind, in charts and badges.
@@ -61,124 +54,106 @@ struct Bar {
     note: Option<String>,
 }
 
-/// A horizontal bar chart as inline SVG.
-fn bar_chart(title: &str, id: &str, bars: &[Bar]) -> String {
+/// A horizontal bar chart as inline SVG. SVG elements are written with an explicit end
+/// tag (`{}`): in HTML, a foreign element without one would hold the elements after it.
+fn bar_chart(title: &str, id: &str, bars: &[Bar]) -> Markup {
     const WIDTH: usize = 520;
     const LABEL: usize = 170;
     const ROW: usize = 30;
     const BAR_SPACE: usize = 210;
     let max = bars.iter().map(|b| b.count).max().unwrap_or(0).max(1);
     let height = bars.len().max(1) * ROW + 8;
-    let mut svg = format!(
-        "<figure class=\"chart\"><figcaption>{}</figcaption>\
-         <svg id=\"{id}\" viewBox=\"0 0 {WIDTH} {height}\" width=\"100%\" role=\"img\" aria-label=\"{}\">",
-        esc(title),
-        esc(title)
-    );
-    if bars.is_empty() {
-        svg.push_str("<text x=\"0\" y=\"20\" class=\"muted\">nothing to show</text>");
-    }
-    for (i, bar) in bars.iter().enumerate() {
-        let y = i * ROW + 4;
-        let width = (bar.count * BAR_SPACE).div_ceil(max).max(3);
-        let mut label = bar.label.clone();
-        if label.chars().count() > 22 {
-            label = label.chars().take(21).collect::<String>() + "…";
+    html! {
+        figure.chart {
+            figcaption { (title) }
+            svg id=(id) viewBox=(format!("0 0 {WIDTH} {height}")) width="100%" role="img" aria-label=(title) {
+                @if bars.is_empty() {
+                    text x="0" y="20" class="muted" { "nothing to show" }
+                }
+                @for (i, bar) in bars.iter().enumerate() {
+                    @let y = i * ROW + 4;
+                    @let width = (bar.count * BAR_SPACE).div_ceil(max).max(3);
+                    @let label = if bar.label.chars().count() > 22 {
+                        bar.label.chars().take(21).collect::<String>() + "…"
+                    } else {
+                        bar.label.clone()
+                    };
+                    @let value = match &bar.note {
+                        Some(note) => format!("{} · {note}", bar.count),
+                        None => bar.count.to_string(),
+                    };
+                    g.bar data-filter=(bar.filter.0) data-value=(bar.filter.1) data-count=(bar.count)
+                        tabindex="0" role="button" {
+                        title { (bar.label) ": " (value) }
+                        rect.hit x="0" y=(y) width=(WIDTH) height=(ROW) {}
+                        text x=(LABEL - 10) y=(y + 19) text-anchor="end" class="label" { (label) }
+                        rect x=(LABEL) y=(y + 6) width=(width) height="18" rx="4" fill=(bar.color) {}
+                        text x=(LABEL + width + 8) y=(y + 19) class="value" { (value) }
+                    }
+                }
+            }
         }
-        let value = match &bar.note {
-            Some(note) => format!("{} · {note}", bar.count),
-            None => bar.count.to_string(),
-        };
-        svg.push_str(&format!(
-            "<g class=\"bar\" data-filter=\"{}\" data-value=\"{}\" data-count=\"{}\" tabindex=\"0\" role=\"button\">\
-             <title>{}: {}</title>\
-             <rect class=\"hit\" x=\"0\" y=\"{y}\" width=\"{WIDTH}\" height=\"{ROW}\"/>\
-             <text x=\"{}\" y=\"{}\" text-anchor=\"end\" class=\"label\">{}</text>\
-             <rect x=\"{LABEL}\" y=\"{}\" width=\"{width}\" height=\"18\" rx=\"4\" fill=\"{}\"/>\
-             <text x=\"{}\" y=\"{}\" class=\"value\">{}</text></g>",
-            bar.filter.0,
-            esc(&bar.filter.1),
-            bar.count,
-            esc(&bar.label),
-            esc(&value),
-            LABEL - 10,
-            y + 19,
-            esc(&label),
-            y + 6,
-            bar.color,
-            LABEL + width + 8,
-            y + 19,
-            esc(&value),
-        ));
     }
-    svg.push_str("</svg></figure>");
-    svg
 }
 
-fn banner(report: &Report) -> String {
+fn banner(report: &Report) -> Markup {
     if report.coverage.complete {
-        return format!(
-            "<header id=\"coverage\" class=\"banner complete\"><strong>Coverage complete.</strong> \
-             Every listing and every state could be read: {}.</header>",
-            esc(&report.scope_line())
-        );
+        return html! {
+            header id="coverage" class="banner complete" {
+                strong { "Coverage complete." }
+                " Every listing and every state could be read: " (report.scope_line()) "."
+            }
+        };
     }
     let gaps = &report.coverage.gaps;
-    let withheld = report.summary.get("withheld").map_or_else(String::new, |&n| {
-        format!(
-            " <span id=\"withheld\">{} withheld until the gaps are closed.</span>",
-            plural(n, "finding", "findings")
-        )
-    });
-    let mut out = format!(
-        "<header id=\"coverage\" class=\"banner incomplete\" role=\"alert\"><strong>Incomplete scan: {}.</strong> \
-         Findings may be missing; nothing is concluded from what could not be read.{withheld}<ul>",
-        plural(gaps.len(), "coverage gap", "coverage gaps")
-    );
-    for gap in gaps {
-        out.push_str(&format!("<li>{}</li>", esc(&gap.describe())));
+    html! {
+        header id="coverage" class="banner incomplete" role="alert" {
+            strong { "Incomplete scan: " (plural(gaps.len(), "coverage gap", "coverage gaps")) "." }
+            " Findings may be missing; nothing is concluded from what could not be read."
+            @if let Some(&n) = report.summary.get("withheld") {
+                " "
+                span #withheld { (plural(n, "finding", "findings")) " withheld until the gaps are closed." }
+            }
+            ul { @for gap in gaps { li { (gap.describe()) } } }
+        }
     }
-    out.push_str("</ul></header>");
-    out
 }
 
-fn card(id: &str, value: &str, label: &str, class: &str) -> String {
-    format!(
-        "<div class=\"card {class}\"><div class=\"n\" id=\"{id}\">{}</div><div class=\"l\">{}</div></div>",
-        esc(value),
-        esc(label)
-    )
+fn card(id: &str, value: &str, label: &str, class: &str) -> Markup {
+    html! {
+        div class=(format!("card {class}").trim_end()) {
+            div.n id=(id) { (value) }
+            div.l { (label) }
+        }
+    }
 }
 
-fn cards(report: &Report) -> String {
-    let mut out = String::from("<section class=\"cards\">");
-    out.push_str(&card("count-findings", &report.findings.len().to_string(), "findings", ""));
-    if let Some((new, _, resolved)) = report.baseline_counts() {
-        out.push_str(&card(
-            "count-new",
-            &new.to_string(),
-            "new since the baseline",
-            if new > 0 { "alert" } else { "" },
-        ));
-        out.push_str(&card("count-resolved", &resolved.to_string(), "resolved", "good"));
-    }
-    if let Some(cost) = report.cost.as_ref().filter(|c| !c.is_empty()) {
-        let label = if cost.unpriced > 0 {
-            format!("estimated per month · {} without a price", cost.unpriced)
-        } else {
-            "estimated per month".to_owned()
-        };
-        out.push_str(&card("cost-total", &cost.amount(cost.monthly), &label, "cost"));
-    }
+fn cards(report: &Report) -> Markup {
+    let cost = report.cost.as_ref().filter(|c| !c.is_empty());
     let gaps = report.coverage.gaps.len();
-    if gaps > 0 {
-        out.push_str(&card("count-gaps", &gaps.to_string(), "coverage gaps", "alert"));
+    html! {
+        section.cards {
+            (card("count-findings", &report.findings.len().to_string(), "findings", ""))
+            @if let Some((new, _, resolved)) = report.baseline_counts() {
+                (card("count-new", &new.to_string(), "new since the baseline", if new > 0 { "alert" } else { "" }))
+                (card("count-resolved", &resolved.to_string(), "resolved", "good"))
+            }
+            @if let Some(cost) = cost {
+                @let label = if cost.unpriced > 0 {
+                    format!("estimated per month · {} without a price", cost.unpriced)
+                } else {
+                    "estimated per month".to_owned()
+                };
+                (card("cost-total", &cost.amount(cost.monthly), &label, "cost"))
+            }
+            @if gaps > 0 {
+                (card("count-gaps", &gaps.to_string(), "coverage gaps", "alert"))
+            }
+        }
     }
-    out.push_str("</section>");
-    out
 }
 
-fn charts(report: &Report) -> String {
+fn charts(report: &Report) -> Markup {
     let kinds: Vec<Bar> = report
         .kinds_present()
         .into_iter()
@@ -205,131 +180,130 @@ fn charts(report: &Report) -> String {
             }),
         })
         .collect();
-    format!(
-        "<section class=\"charts\">{}{}</section>",
-        bar_chart("Findings by kind", "chart-kind", &kinds),
-        bar_chart("Findings by environment", "chart-env", &envs)
-    )
-}
-
-fn select(id: &str, label: &str, values: &BTreeSet<String>) -> String {
-    let mut out = format!("<label>{label} <select id=\"{id}\"><option value=\"\">all</option>");
-    for v in values {
-        out.push_str(&format!("<option value=\"{}\">{}</option>", esc(v), esc(v)));
+    html! {
+        section.charts {
+            (bar_chart("Findings by kind", "chart-kind", &kinds))
+            (bar_chart("Findings by environment", "chart-env", &envs))
+        }
     }
-    out.push_str("</select></label>");
-    out
 }
 
-fn filters(report: &Report) -> String {
+fn select(id: &str, label: &str, values: &BTreeSet<String>) -> Markup {
+    html! {
+        label {
+            (label) " "
+            select id=(id) {
+                option value="" { "all" }
+                @for v in values { option value=(v) { (v) } }
+            }
+        }
+    }
+}
+
+fn filters(report: &Report) -> Markup {
     let kinds: BTreeSet<String> = report.kinds_present().iter().map(|k| k.as_str().to_owned()).collect();
     let envs: BTreeSet<String> =
         report.findings.iter().map(|f| f.finding.environment.clone().unwrap_or_else(|| NO_ENV.to_owned())).collect();
     let regions: BTreeSet<String> =
         report.findings.iter().map(|f| f.finding.resource.region.clone().unwrap_or_default()).collect();
-    let mut out = String::from("<div class=\"filters\">");
-    out.push_str(&select("f-kind", "Kind", &kinds));
-    out.push_str(&select("f-env", "Environment", &envs));
-    out.push_str(&select("f-region", "Region", &regions));
-    if report.resolved.is_some() {
-        let statuses: BTreeSet<String> = ["new", "unchanged"].into_iter().map(str::to_owned).collect();
-        out.push_str(&select("f-status", "Status", &statuses));
+    let statuses: BTreeSet<String> = ["new", "unchanged"].into_iter().map(str::to_owned).collect();
+    html! {
+        div.filters {
+            (select("f-kind", "Kind", &kinds))
+            (select("f-env", "Environment", &envs))
+            (select("f-region", "Region", &regions))
+            @if report.resolved.is_some() {
+                (select("f-status", "Status", &statuses))
+            }
+            label.grow {
+                "Search "
+                input #f-text type="search" placeholder="id, name, reason, address…" autocomplete="off";
+            }
+            button #f-clear type="button" { "Clear" }
+            span #shown aria-live="polite" {
+                (report.findings.len()) " of " (plural(report.findings.len(), "finding", "findings"))
+            }
+        }
     }
-    out.push_str(
-        "<label class=\"grow\">Search <input id=\"f-text\" type=\"search\" placeholder=\"id, name, reason, address…\" \
-         autocomplete=\"off\"></label><button id=\"f-clear\" type=\"button\">Clear</button>",
-    );
-    out.push_str(&format!(
-        "<span id=\"shown\" aria-live=\"polite\">{} of {}</span></div>",
-        report.findings.len(),
-        plural(report.findings.len(), "finding", "findings")
-    ));
-    out
 }
 
-fn resource_cell(f: &ReportFinding) -> String {
+fn resource_cell(f: &ReportFinding) -> Markup {
     let r = &f.finding.resource;
-    let mut out = format!(
-        "<div class=\"id\">{}</div><div class=\"sub\">{}",
-        esc(&r.id),
-        esc(crate::model::kinds::label(&r.kind))
-    );
-    if let Some(name) = r.tags.get("Name").filter(|n| !n.is_empty()) {
-        out.push_str(&format!(" · <span class=\"name\">{}</span>", esc(name)));
+    html! {
+        div.id { (r.id) }
+        div.sub {
+            (crate::model::kinds::label(&r.kind))
+            @if let Some(name) = r.tags.get("Name").filter(|n| !n.is_empty()) {
+                " · " span.name { (name) }
+            }
+        }
     }
-    out.push_str("</div>");
-    out
 }
 
-fn row(report: &Report, f: &ReportFinding, index: usize, columns: Columns) -> String {
+fn cost_cell(report: &Report, f: &ReportFinding) -> Markup {
+    let (Some(c), Some(summary)) = (&f.cost, &report.cost) else {
+        return html! { td.num data-v="-2" {} };
+    };
+    if let Some(m) = c.monthly {
+        html! { td.num data-v=(m) { span title=(c.basis) { (summary.amount(m)) } } }
+    } else {
+        html! { td.num data-v="-1" { span.muted title=(c.basis) { "no price" } } }
+    }
+}
+
+fn row(report: &Report, f: &ReportFinding, index: usize, columns: Columns) -> Markup {
     let kind = f.finding.kind;
     let env = f.finding.environment.as_deref().unwrap_or(NO_ENV);
     let region = f.finding.resource.region.as_deref().unwrap_or_default();
     let status = f.status.as_deref().unwrap_or_default();
-    let (cost_value, cost_text) = match (&f.cost, &report.cost) {
-        (Some(c), Some(summary)) => match c.monthly {
-            Some(m) => {
-                (format!("{m}"), format!("<span title=\"{}\">{}</span>", esc(&c.basis), esc(&summary.amount(m))))
+    // Sorts as text: kinds in report order, then severity, highest first.
+    let kind_order =
+        FindingKind::ALL.iter().position(|k| *k == kind).unwrap_or_default() * 10 + 2 - f.finding.severity as usize;
+    html! {
+        tr class=[(status == "new").then_some("is-new")] data-i=(index) data-kind=(kind.as_str()) data-env=(env) data-region=(region)
+            data-status=(status) {
+            td data-v=(format!("{kind_order:02}")) {
+                span.kind style=(format!("--c:{}", kind_color(kind))) { (kind.as_str()) }
+                div class=(format!("sev {}", f.finding.severity.as_str())) { (f.finding.severity.as_str()) }
             }
-            None => ("-1".to_owned(), format!("<span class=\"muted\" title=\"{}\">no price</span>", esc(&c.basis))),
-        },
-        _ => ("-2".to_owned(), String::new()),
-    };
-    let state = f.finding.state.as_ref().map_or_else(String::new, |s| {
-        format!("<div class=\"addr\">{}</div><div class=\"sub\">{}</div>", esc(&s.address), esc(&s.source))
-    });
-    // Unchanged findings are left blank so that the new stand out.
-    let status_badge = if status == "new" { "<span class=\"badge new\">new</span>" } else { "" };
-    let class = if status == "new" { " class=\"is-new\"" } else { "" };
-    let mut out = format!(
-        "<tr{class} data-i=\"{index}\" data-kind=\"{}\" data-env=\"{}\" data-region=\"{}\" data-status=\"{}\">\
-         <td data-v=\"{:02}\"><span class=\"kind\" style=\"--c:{}\">{}</span><div class=\"sev {}\">{}</div></td>\
-         <td data-v=\"{}\">{}</td><td class=\"nowrap\">{}</td><td>{}</td><td class=\"reason\">{}</td>",
-        kind.as_str(),
-        esc(env),
-        esc(region),
-        esc(status),
-        // Sorts as text: kinds in report order, then severity, highest first.
-        FindingKind::ALL.iter().position(|k| *k == kind).unwrap_or_default() * 10 + 2 - f.finding.severity as usize,
-        kind_color(kind),
-        kind.as_str(),
-        f.finding.severity.as_str(),
-        f.finding.severity.as_str(),
-        esc(&f.finding.resource.id),
-        resource_cell(f),
-        esc(region),
-        esc(env),
-        esc(&f.finding.reason),
-    );
-    if columns.state {
-        out.push_str(&format!("<td class=\"state\">{state}</td>"));
+            td data-v=(f.finding.resource.id) { (resource_cell(f)) }
+            td.nowrap { (region) }
+            td { (env) }
+            td.reason { (f.finding.reason) }
+            @if columns.state {
+                td.state {
+                    @if let Some(s) = &f.finding.state {
+                        div.addr { (s.address) }
+                        div.sub { (s.source) }
+                    }
+                }
+            }
+            (age_cell(report, f))
+            @if columns.cost {
+                (cost_cell(report, f))
+            }
+            @if columns.status {
+                // Unchanged findings are left blank so that the new stand out.
+                td { @if status == "new" { span.badge.new { "new" } } }
+            }
+        }
     }
-    out.push_str(&age_cell(report, f));
-    if columns.cost {
-        out.push_str(&format!("<td class=\"num\" data-v=\"{cost_value}\">{cost_text}</td>"));
-    }
-    if columns.status {
-        out.push_str(&format!("<td>{status_badge}</td>"));
-    }
-    out.push_str("</tr>");
-    out
 }
 
 /// The age: how long the finding has been seen and when AWS made its resource; sorts by
 /// `age::age_seconds` (unknown first).
-fn age_cell(report: &Report, f: &ReportFinding) -> String {
+fn age_cell(report: &Report, f: &ReportFinding) -> Markup {
     let secs = age::age_seconds(f, &report.generated_at).unwrap_or(-1);
-    let parts: Vec<String> = [age::seen_text(f, &report.generated_at), age::created_text(f)]
-        .into_iter()
-        .flatten()
-        .map(|part| format!("<div>{}</div>", esc(&part)))
-        .collect();
-    let text = if parts.is_empty() && f.first_seen.is_some() {
-        "<span class=\"muted\">less than an hour</span>".to_owned()
-    } else {
-        parts.concat()
-    };
-    format!("<td class=\"age nowrap\" data-v=\"{secs}\">{text}</td>")
+    let parts: Vec<String> =
+        [age::seen_text(f, &report.generated_at), age::created_text(f)].into_iter().flatten().collect();
+    html! {
+        td.age.nowrap data-v=(secs) {
+            @if parts.is_empty() && f.first_seen.is_some() {
+                span.muted { "less than an hour" }
+            }
+            @for part in &parts { div { (part) } }
+        }
+    }
 }
 
 /// The optional columns of the findings table: shown when some finding fills them.
@@ -348,88 +322,96 @@ impl Columns {
             status: report.findings.iter().any(|f| f.status.is_some()),
         }
     }
+
+    /// The headers, each with whether it sorts as a number.
+    fn headers(self) -> Vec<(&'static str, bool)> {
+        let mut headers =
+            vec![("Kind", false), ("Resource", false), ("Region", false), ("Env", false), ("Reason", false)];
+        if self.state {
+            headers.push(("State", false));
+        }
+        headers.push(("Age", true));
+        if self.cost {
+            headers.push(("Cost/month", true));
+        }
+        if self.status {
+            headers.push(("New", false));
+        }
+        headers
+    }
 }
 
-fn table(report: &Report) -> String {
-    let mut out = String::from("<section class=\"findings\"><h2>Findings</h2>");
-    out.push_str(&filters(report));
+fn table(report: &Report) -> Markup {
     let columns = Columns::of(report);
-    let mut headers = vec!["Kind", "Resource", "Region", "Env", "Reason"];
-    if columns.state {
-        headers.push("State");
+    html! {
+        section.findings {
+            h2 { "Findings" }
+            (filters(report))
+            div.scroll {
+                table #findings {
+                    thead {
+                        tr {
+                            @for (i, (header, numeric)) in columns.headers().into_iter().enumerate() {
+                                th data-col=(i) data-num=[numeric.then_some("1")] class=[(header == "Cost/month").then_some("num")] {
+                                    (header)
+                                }
+                            }
+                        }
+                    }
+                    tbody {
+                        @for (i, f) in report.findings.iter().enumerate() {
+                            (row(report, f, i, columns))
+                        }
+                    }
+                }
+            }
+            p #empty .muted hidden[!report.findings.is_empty()] { "No finding matches these filters." }
+        }
     }
-    headers.push("Age");
-    if columns.cost {
-        headers.push("Cost/month");
-    }
-    if columns.status {
-        headers.push("New");
-    }
-    out.push_str("<div class=\"scroll\"><table id=\"findings\"><thead><tr>");
-    for (i, header) in headers.iter().enumerate() {
-        let numeric = match *header {
-            "Cost/month" => " data-num=\"1\" class=\"num\"",
-            "Age" => " data-num=\"1\"",
-            _ => "",
-        };
-        out.push_str(&format!("<th data-col=\"{i}\"{numeric}>{header}</th>"));
-    }
-    out.push_str("</tr></thead><tbody>");
-    for (i, f) in report.findings.iter().enumerate() {
-        out.push_str(&row(report, f, i, columns));
-    }
-    out.push_str("</tbody></table></div>");
-    out.push_str(&format!(
-        "<p id=\"empty\" class=\"muted\"{}>No finding matches these filters.</p></section>",
-        if report.findings.is_empty() { "" } else { " hidden" }
-    ));
-    out
 }
 
-fn resolved(report: &Report) -> String {
-    let Some(resolved) = report.resolved.as_ref() else { return String::new() };
-    let mut out = format!(
-        "<section class=\"resolved\"><h2>Resolved since the baseline <span class=\"muted\">({})</span></h2>",
-        resolved.len()
-    );
-    if resolved.is_empty() {
-        out.push_str("<p class=\"muted\">Nothing resolved since the baseline.</p></section>");
-        return out;
+fn resolved(report: &Report) -> Markup {
+    let Some(resolved) = report.resolved.as_ref() else { return html! {} };
+    html! {
+        section.resolved {
+            h2 { "Resolved since the baseline " span.muted { "(" (resolved.len()) ")" } }
+            @if resolved.is_empty() {
+                p.muted { "Nothing resolved since the baseline." }
+            } @else {
+                ul #resolved {
+                    @for f in resolved {
+                        li {
+                            span.kind style=(format!("--c:{}", kind_color(f.finding.kind))) { (f.finding.kind.as_str()) }
+                            " " strong { (f.finding.resource.id) }
+                            " " span.muted { (crate::model::kinds::label(&f.finding.resource.kind)) }
+                            " — " (f.finding.reason)
+                        }
+                    }
+                }
+            }
+        }
     }
-    out.push_str("<ul id=\"resolved\">");
-    for f in resolved {
-        out.push_str(&format!(
-            "<li><span class=\"kind\" style=\"--c:{}\">{}</span> <strong>{}</strong> <span class=\"muted\">{}</span> — {}</li>",
-            kind_color(f.finding.kind),
-            f.finding.kind,
-            esc(&f.finding.resource.id),
-            esc(crate::model::kinds::label(&f.finding.resource.kind)),
-            esc(&f.finding.reason)
-        ));
-    }
-    out.push_str("</ul></section>");
-    out
 }
 
-fn footer(report: &Report) -> String {
-    let mut parts = vec![format!("{} · {}", esc(&report.schema), esc(&report.generated_at))];
+fn footer(report: &Report) -> Markup {
+    let mut parts = vec![format!("{} · {}", report.schema, report.generated_at)];
     if let Some(info) = &report.baseline {
-        parts.push(format!("baseline of {}", esc(&info.generated_at)));
+        parts.push(format!("baseline of {}", info.generated_at));
     }
     if let Some(n) = report.summary.get("ignored") {
         parts.push(format!("{n} ignored by policy"));
     }
     if let Some(note) = report.links_note() {
-        parts.push(esc(&note));
+        parts.push(note);
     }
     if let Some(cost) = &report.cost {
         parts.push(format!(
             "costs are estimated from the {} in {}, not a bill",
-            esc(&cost.prices_line()),
-            esc(&cost.prices.source)
+            cost.prices_line(),
+            cost.prices.source
         ));
     }
-    format!("<footer>{}</footer>", parts.join(" · "))
+    html! { footer { (parts.join(" · ")) } }
 }
 
 /// A nonce for the page's one script, derived from the page: markup that made its way into
@@ -441,48 +423,59 @@ fn nonce(body: &str) -> String {
     format!("{:016x}", hasher.finish())
 }
 
-/// Renders the HTML report.
-pub fn render(report: &Report) -> String {
-    let mut body = String::new();
-    body.push_str(&banner(report));
+fn body(report: &Report) -> Markup {
     let lines: Vec<String> =
         super::sections::destroy_lines(report).into_iter().chain(super::sections::environment_lines(report)).collect();
-    if !lines.is_empty() {
-        body.push_str("<section id=\"view\" class=\"banner\">");
-        for line in &lines {
-            body.push_str(&format!("<div>{}</div>", esc(line.trim())));
+    html! {
+        (banner(report))
+        @if !lines.is_empty() {
+            section #view .banner { @for line in &lines { div { (line.trim()) } } }
         }
-        body.push_str("</section>");
+        main {
+            h1 { "leftover " span.muted { "scan" } }
+            p.scope { (report.scope_line()) " · " (report.generated_at) }
+            @if let Some(line) = report.baseline_line() {
+                p.scope { (line) }
+            }
+            @if let Some(line) = age::younger_line(report) {
+                p #younger .scope { (line) }
+            }
+            (cards(report))
+            (charts(report))
+            (table(report))
+            (resolved(report))
+            (footer(report))
+        }
     }
-    body.push_str("<main>");
-    body.push_str(&format!(
-        "<h1>leftover <span class=\"muted\">scan</span></h1><p class=\"scope\">{} · {}</p>",
-        esc(&report.scope_line()),
-        esc(&report.generated_at)
-    ));
-    if let Some(line) = report.baseline_line() {
-        body.push_str(&format!("<p class=\"scope\">{}</p>", esc(&line)));
-    }
-    if let Some(line) = age::younger_line(report) {
-        body.push_str(&format!("<p class=\"scope\" id=\"younger\">{}</p>", esc(&line)));
-    }
-    body.push_str(&cards(report));
-    body.push_str(&charts(report));
-    body.push_str(&table(report));
-    body.push_str(&resolved(report));
-    body.push_str(&footer(report));
-    body.push_str("</main>");
-    let nonce = nonce(&body);
-    format!(
-        "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\
-         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
-         <meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; \
-         img-src data:; script-src 'nonce-{nonce}'\">\
-         <link rel=\"icon\" href=\"data:,\">\
-         <title>leftover scan · {}</title><style>{STYLE}</style></head>\n<body>{body}\
-         <script nonce=\"{nonce}\">{SCRIPT}</script></body></html>\n",
-        esc(&report.generated_at)
-    )
+}
+
+/// Renders the HTML report.
+pub fn render(report: &Report) -> String {
+    let body = body(report);
+    let nonce = nonce(&body.0);
+    let csp = format!("default-src 'none'; style-src 'unsafe-inline'; img-src data:; script-src 'nonce-{nonce}'");
+    // The stylesheet and the script are this crate's own constants, the only raw text.
+    let page = html! {
+        (PreEscaped("<!doctype html>\n"))
+        html lang="en" {
+            head {
+                meta charset="utf-8";
+                meta name="viewport" content="width=device-width, initial-scale=1";
+                meta http-equiv="Content-Security-Policy" content=(csp);
+                link rel="icon" href="data:,";
+                title { "leftover scan · " (report.generated_at) }
+                style { (PreEscaped(STYLE)) }
+            }
+            body {
+                (body)
+                script nonce=(nonce) { (PreEscaped(SCRIPT)) }
+            }
+        }
+    };
+    let mut page = page.into_string();
+    without_controls(&mut page);
+    page.push('\n');
+    page
 }
 
 #[cfg(test)]
@@ -490,8 +483,20 @@ mod tests {
     use super::*;
 
     #[test]
-    fn escapes_markup_quotes_and_controls() {
-        assert_eq!(esc("<script>alert('x')</script>"), "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;");
-        assert_eq!(esc("a\"b&c\u{7}"), "a&quot;b&amp;c");
+    fn spliced_text_is_escaped_and_controls_are_left_out() {
+        let cell = html! { td title=("a\"b&c") { ("<script>alert('x')</script>") } };
+        assert_eq!(cell.0, "<td title=\"a&quot;b&amp;c\">&lt;script&gt;alert('x')&lt;/script&gt;</td>");
+        let mut page = "a\u{7}b\u{0}c\nd\te".to_owned();
+        without_controls(&mut page);
+        assert_eq!(page, "ab c\nd\te".replace(' ', ""));
+    }
+
+    #[test]
+    fn svg_elements_are_closed_so_they_hold_nothing_after_them() {
+        let bars =
+            [Bar { label: "<b>".to_owned(), count: 2, color: "#000", filter: ("kind", "x\"y".to_owned()), note: None }];
+        let svg = bar_chart("T", "c", &bars).0;
+        assert_eq!(svg.matches("<rect").count(), svg.matches("</rect>").count());
+        assert!(svg.contains("data-value=\"x&quot;y\"") && svg.contains("&lt;b&gt;"), "{svg}");
     }
 }
