@@ -190,6 +190,13 @@ pub struct ScanArgs {
     /// Scan saved inventories instead of listing AWS (repeatable).
     #[arg(long, value_name = "FILE")]
     pub inventory: Vec<PathBuf>,
+    /// Use a state index (`leftover states --index-output`) instead of reading the states.
+    /// Its sources are listed again, and an index older than the states is refused.
+    #[arg(long, value_name = "INDEX", conflicts_with = "states")]
+    pub state_index: Option<PathBuf>,
+    /// Scan with a stale state index anyway; each changed state is then a coverage gap.
+    #[arg(long, requires = "state_index")]
+    pub allow_stale_index: bool,
     /// Scan only shard I of N (from 0) of the accounts, chosen by a stable hash of the
     /// account id; combine the shards' JSON reports with `leftover merge`.
     #[arg(long, value_name = "I/N")]
@@ -213,6 +220,10 @@ pub struct StatesArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = DataFormat::Table)]
     pub format: DataFormat,
+    /// Also write a state index to INDEX, for `scan --state-index` (a sharded scan then
+    /// reads every state once, not once per shard).
+    #[arg(long, value_name = "INDEX")]
+    pub index_output: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]

@@ -280,6 +280,31 @@ impl<'s> Run<'s> {
         set
     }
 
+    /// The states of a state index, after checking the index against a fresh listing of
+    /// its sources: a stale index is refused unless `allow_stale`, and then each stale
+    /// object is a coverage gap. A source that cannot be listed is a gap too.
+    pub async fn states_from_index<C: Connect>(
+        &mut self,
+        connect: &C,
+        path: &std::path::Path,
+        allow_stale: bool,
+    ) -> Result<StateSet> {
+        let index = crate::state::index::StateIndex::load(path)?;
+        let sources = index.state_sources();
+        let needs_aws = sources.iter().any(|s| matches!(s, StateSource::S3 { .. }));
+        let (session, gap) = if needs_aws { self.state_session(connect).await } else { (None, None) };
+        let (listed, gaps) = crate::state::reader::list_candidates(&sources, session.as_ref()).await;
+        let staleness = index.compare(&listed);
+        if !staleness.is_current() && !allow_stale {
+            return Err(index.stale_error(path, &staleness).into());
+        }
+        let mut set = index.into_set(&staleness);
+        set.gaps.extend(gap);
+        set.gaps.extend(gaps);
+        tracing::debug!(states = set.files.len(), gaps = set.gaps.len(), "states read from the index");
+        Ok(set)
+    }
+
     /// Ends progress output and prints `--stats`.
     pub fn finish(&self) {
         self.progress.finish();

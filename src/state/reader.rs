@@ -2,6 +2,7 @@
 //! are read through a client in the bucket's own region; parsing runs on blocking threads
 //! fed chunk by chunk from the object's body, so an object is never held whole.
 
+use std::collections::BTreeMap;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -32,9 +33,37 @@ pub struct StateSet {
     pub files: Vec<StateFile>,
     pub gaps: Vec<CoverageGap>,
     pub skipped: Vec<Skipped>,
+    /// Per source (as given), the version of every object below it that was a candidate:
+    /// what a state index records, to tell later whether the states changed.
+    pub listed: BTreeMap<String, BTreeMap<String, Stamp>>,
+}
+
+/// The version of one object as its listing gave it: an S3 object's `ETag` and last-modified
+/// time, or a file's modification time, with the size.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Stamp {
+    pub size: u64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub etag: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub modified: Option<String>,
+}
+
+/// One object found below a source.
+struct Listed {
+    key: String,
+    stamp: Stamp,
 }
 
 impl StateSet {
+    /// Files the objects listed by a single source's read under that source's name.
+    fn with_source(mut self, source: &str) -> Self {
+        if let Some(objects) = self.listed.remove("") {
+            self.listed.insert(source.to_owned(), objects);
+        }
+        self
+    }
+
     fn sort(&mut self) {
         self.files.sort_by(|a, b| a.source.cmp(&b.source));
         self.gaps.sort_by(|a, b| a.object.cmp(&b.object));
@@ -46,6 +75,9 @@ impl StateSet {
         self.files.extend(other.files);
         self.gaps.extend(other.gaps);
         self.skipped.extend(other.skipped);
+        for (source, objects) in other.listed {
+            self.listed.entry(source).or_default().extend(objects);
+        }
     }
 }
 
@@ -95,23 +127,12 @@ pub async fn read_states(
                 if let Some(session) = session {
                     read_s3(session, bucket, prefix, options, &limit, &progress).await
                 } else {
-                    let mut part = StateSet::default();
-                    part.gaps.push(CoverageGap {
-                        service: "s3".to_owned(),
-                        account: None,
-                        region: None,
-                        operation: "ListObjectsV2".to_owned(),
-                        error: "no AWS session to read S3 with".to_owned(),
-                        cause: GapCause::Failed,
-                        object: Some(source.to_string()),
-                        kinds: Vec::new(),
-                    });
-                    part
+                    StateSet { gaps: vec![no_session_gap(source)], ..StateSet::default() }
                 }
             }
             StateSource::Path(path) => read_local(path, options, &limit, &progress).await,
         };
-        set.absorb(part);
+        set.absorb(part.with_source(&source.to_string()));
     }
     // The same object named twice (a prefix and a key below it) is read once.
     set.files.sort_by(|a, b| a.source.cmp(&b.source));
@@ -137,40 +158,41 @@ async fn bucket_region(session: &AwsSession, bucket: &str) -> String {
     }
 }
 
-async fn list_keys(
-    client: &aws_sdk_s3::Client,
-    bucket: &str,
-    prefix: &str,
-) -> Result<Vec<(String, u64)>, failure::Failure> {
+async fn list_keys(client: &aws_sdk_s3::Client, bucket: &str, prefix: &str) -> Result<Vec<Listed>, failure::Failure> {
     let mut keys = Vec::new();
     let mut pages = client.list_objects_v2().bucket(bucket).prefix(prefix).into_paginator().send();
     while let Some(page) = pages.next().await {
         let page = page.map_err(|err| failure::failure("s3", "ListObjectsV2", &[], &err))?;
         for object in page.contents() {
             if let Some(key) = object.key() {
-                keys.push((key.to_owned(), u64::try_from(object.size().unwrap_or(0)).unwrap_or(0)));
+                let stamp = Stamp {
+                    size: u64::try_from(object.size().unwrap_or(0)).unwrap_or(0),
+                    etag: object.e_tag().map(str::to_owned),
+                    modified: object.last_modified().map(ToString::to_string),
+                };
+                keys.push(Listed { key: key.to_owned(), stamp });
             }
         }
     }
     Ok(keys)
 }
 
-async fn read_s3(
+/// Every object below `s3://bucket/prefix`, with the workspaces' states of the same prefix
+/// (`env:/NAME/PREFIX…`), through a client in the bucket's region. What cannot be listed
+/// is a gap.
+async fn s3_objects(
     session: &AwsSession,
     bucket: &str,
     prefix: &str,
-    options: &ReadOptions,
-    limit: &Arc<Semaphore>,
-    progress: &Arc<dyn Progress>,
-) -> StateSet {
-    let mut set = StateSet::default();
+) -> (aws_sdk_s3::Client, Vec<Listed>, Vec<CoverageGap>) {
     let region = bucket_region(session, bucket).await;
     let client = session.s3(&region);
     let shown = if prefix.is_empty() { format!("s3://{bucket}") } else { format!("s3://{bucket}/{prefix}") };
+    let mut gaps = Vec::new();
     let mut keys = match list_keys(&client, bucket, prefix).await {
         Ok(keys) => keys,
         Err(f) => {
-            set.gaps.push(CoverageGap {
+            gaps.push(CoverageGap {
                 service: "s3".to_owned(),
                 account: None,
                 region: Some(region),
@@ -180,18 +202,20 @@ async fn read_s3(
                 object: Some(shown),
                 kinds: Vec::new(),
             });
-            return set;
+            return (client, Vec::new(), gaps);
         }
     };
     // Workspaces live under `env:/NAME/KEY`, outside the prefix itself.
     if !prefix.is_empty() && !prefix.starts_with("env:/") {
         match list_keys(&client, bucket, "env:/").await {
-            Ok(more) => keys.extend(more.into_iter().filter(|(key, _)| {
-                key.strip_prefix("env:/")
+            Ok(more) => keys.extend(more.into_iter().filter(|listed| {
+                listed
+                    .key
+                    .strip_prefix("env:/")
                     .and_then(|rest| rest.split_once('/'))
                     .is_some_and(|(_, inner)| inner.starts_with(prefix))
             })),
-            Err(f) => set.gaps.push(CoverageGap {
+            Err(f) => gaps.push(CoverageGap {
                 service: "s3".to_owned(),
                 account: None,
                 region: Some(region.clone()),
@@ -203,8 +227,88 @@ async fn read_s3(
             }),
         }
     }
+    (client, keys, gaps)
+}
+
+/// The candidates below the sources (what `read_states` would read) with their versions,
+/// listed without reading any: what tells whether a state index is still current.
+pub async fn list_candidates(
+    sources: &[StateSource],
+    session: Option<&AwsSession>,
+) -> (BTreeMap<String, BTreeMap<String, Stamp>>, Vec<CoverageGap>) {
+    let mut listed = BTreeMap::new();
+    let mut gaps = Vec::new();
+    for source in sources {
+        let mut objects = BTreeMap::new();
+        match source {
+            StateSource::S3 { bucket, prefix } => {
+                let Some(session) = session else {
+                    gaps.push(no_session_gap(source));
+                    continue;
+                };
+                let (_, keys, failed) = s3_objects(session, bucket, prefix).await;
+                gaps.extend(failed);
+                for listed in keys {
+                    if matches!(classify(&listed.key), NameClass::Candidate { .. }) {
+                        objects.insert(format!("s3://{bucket}/{}", listed.key), listed.stamp);
+                    }
+                }
+            }
+            StateSource::Path(path) => {
+                let root = path.clone();
+                match tokio::task::spawn_blocking(move || local_files(&root)).await {
+                    Ok(Ok((files, errors, named))) => {
+                        for (dir, err) in errors {
+                            gaps.push(gap_of(&StateError::failed(dir.display().to_string(), err), "file", "read"));
+                        }
+                        for (file, stamp) in files {
+                            let name = file.display().to_string();
+                            if named || matches!(classify(&name), NameClass::Candidate { .. }) {
+                                objects.insert(name, stamp);
+                            }
+                        }
+                    }
+                    Ok(Err(err)) => {
+                        gaps.push(gap_of(&StateError::failed(path.display().to_string(), err), "file", "read"));
+                    }
+                    Err(err) => {
+                        gaps.push(gap_of(&StateError::failed(path.display().to_string(), err), "file", "read"));
+                    }
+                }
+            }
+        }
+        listed.insert(source.to_string(), objects);
+    }
+    (listed, gaps)
+}
+
+fn no_session_gap(source: &StateSource) -> CoverageGap {
+    CoverageGap {
+        service: "s3".to_owned(),
+        account: None,
+        region: None,
+        operation: "ListObjectsV2".to_owned(),
+        error: "no AWS session to read S3 with".to_owned(),
+        cause: GapCause::Failed,
+        object: Some(source.to_string()),
+        kinds: Vec::new(),
+    }
+}
+
+async fn read_s3(
+    session: &AwsSession,
+    bucket: &str,
+    prefix: &str,
+    options: &ReadOptions,
+    limit: &Arc<Semaphore>,
+    progress: &Arc<dyn Progress>,
+) -> StateSet {
+    let mut set = StateSet::default();
+    let (client, keys, gaps) = s3_objects(session, bucket, prefix).await;
+    set.gaps.extend(gaps);
+    let listed = set.listed.entry(String::new()).or_default();
     let mut tasks = Bounded::new();
-    for (key, size) in keys {
+    for Listed { key, stamp } in keys {
         let name = format!("s3://{bucket}/{key}");
         let certain = match classify(&key) {
             NameClass::Skip(reason) => {
@@ -213,6 +317,8 @@ async fn read_s3(
             }
             NameClass::Candidate { certain } => certain,
         };
+        let size = stamp.size;
+        listed.insert(name.clone(), stamp);
         if size > options.parse.max_bytes {
             let error = StateError::TooLarge { source_name: name.clone(), limit: options.parse.max_bytes };
             if certain {
@@ -393,6 +499,44 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>, errors: &mut Vec<(PathBuf, std::io::
     }
 }
 
+/// Files found at a local source with their versions, the directories that could not be
+/// read, and whether the source named one file.
+type LocalFiles = (Vec<(PathBuf, Stamp)>, Vec<(PathBuf, std::io::Error)>, bool);
+
+fn local_files(root: &Path) -> std::io::Result<LocalFiles> {
+    let stamp = |path: &Path| {
+        let meta = std::fs::metadata(path).ok();
+        Stamp {
+            size: meta.as_ref().map_or(0, std::fs::Metadata::len),
+            etag: None,
+            modified: meta
+                .and_then(|m| m.modified().ok())
+                .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+                .map(|d| format!("{}.{:09}", d.as_secs(), d.subsec_nanos())),
+        }
+    };
+    let mut files = Vec::new();
+    let mut errors = Vec::new();
+    if root.is_dir() {
+        walk(root, &mut files, &mut errors);
+        Ok((
+            files
+                .into_iter()
+                .map(|f| {
+                    let s = stamp(&f);
+                    (f, s)
+                })
+                .collect(),
+            errors,
+            false,
+        ))
+    } else if root.is_file() {
+        Ok((vec![(root.to_owned(), stamp(root))], errors, true))
+    } else {
+        Err(std::fs::metadata(root).err().unwrap_or_else(|| std::io::Error::other("not a file or directory")))
+    }
+}
+
 async fn read_local(
     path: &Path,
     options: &ReadOptions,
@@ -401,19 +545,7 @@ async fn read_local(
 ) -> StateSet {
     let mut set = StateSet::default();
     let root = path.to_owned();
-    let listing = tokio::task::spawn_blocking(move || {
-        let mut files = Vec::new();
-        let mut errors = Vec::new();
-        if root.is_dir() {
-            walk(&root, &mut files, &mut errors);
-            Ok((files, errors, false))
-        } else if root.is_file() {
-            Ok((vec![root], errors, true))
-        } else {
-            Err(std::fs::metadata(&root).err().unwrap_or_else(|| std::io::Error::other("not a file or directory")))
-        }
-    })
-    .await;
+    let listing = tokio::task::spawn_blocking(move || local_files(&root)).await;
     let (files, errors, named) =
         match listing.map_err(|err| err.to_string()).and_then(|r| r.map_err(|err| err.to_string())) {
             Ok(found) => found,
@@ -422,11 +554,12 @@ async fn read_local(
                 return set;
             }
         };
+    let listed = set.listed.entry(String::new()).or_default();
     for (dir, err) in errors {
         set.gaps.push(gap_of(&StateError::failed(dir.display().to_string(), err), "file", "read"));
     }
     let mut tasks = Bounded::new();
-    for file in files {
+    for (file, stamp) in files {
         let name = file.display().to_string();
         let certain = if named {
             true
@@ -439,6 +572,7 @@ async fn read_local(
                 NameClass::Candidate { certain } => certain,
             }
         };
+        listed.insert(name.clone(), stamp);
         let parse_options = options.parse.clone();
         let progress = progress.clone();
         let shown = name.clone();

@@ -10,6 +10,7 @@ use std::path::Path;
 const LAYERS: &[(&str, u8)] = &[
     ("model", 0),
     ("env", 0),
+    ("atomic", 0),
     ("bounded", 0),
     ("progress", 0),
     ("shard", 0),

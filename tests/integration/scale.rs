@@ -52,12 +52,21 @@ async fn volume_in(moto: &Moto, account: &str, region: &str) -> String {
 }
 
 /// A bucket holding `state` under `key`, made in `account`.
-async fn state_bucket_in(moto: &Moto, account: &str, bucket: &str, key: &str, state: &TfState) {
+async fn s3_in(moto: &Moto, account: &str) -> aws_sdk_s3::Client {
     let conf =
         aws_sdk_s3::config::Builder::from(&config_in(moto, account, "us-east-1").await).force_path_style(true).build();
-    let s3 = aws_sdk_s3::Client::from_conf(conf);
-    s3.create_bucket().bucket(bucket).send().await.unwrap();
-    s3.put_object()
+    aws_sdk_s3::Client::from_conf(conf)
+}
+
+async fn state_bucket_in(moto: &Moto, account: &str, bucket: &str, key: &str, state: &TfState) {
+    s3_in(moto, account).await.create_bucket().bucket(bucket).send().await.unwrap();
+    put_state(moto, account, bucket, key, state).await;
+}
+
+async fn put_state(moto: &Moto, account: &str, bucket: &str, key: &str, state: &TfState) {
+    s3_in(moto, account)
+        .await
+        .put_object()
         .bucket(bucket)
         .key(key)
         .body(aws_sdk_s3::primitives::ByteStream::from(state.to_json().into_bytes()))
@@ -280,4 +289,55 @@ async fn merged_shard_reports_equal_one_run_over_the_same_inventories() {
     partial.assert_code(3);
     let gaps = partial.json()["coverage"]["gaps"].to_string();
     assert!(gaps.contains("shard 1/3") && gaps.contains("shard 2/3"), "{gaps}");
+
+    // Issue 14: the states are read once into an index; the shards scan with it and merge
+    // to the same report, and a state changed since makes the index refused.
+    let index = dir.path().join("states.index.json").display().to_string();
+    moto.leftover()
+        .args(["states", "--state", "s3://central-tfstate", "--state-role-arn", &state_role])
+        .args(["--format", "json", "--index-output", &index])
+        .run()
+        .assert_code(0);
+    let scan_indexed = |extra: &[&str]| {
+        let mut command = moto.leftover().args(["scan", "--format", "json", "--state-index", &index]);
+        command = command.args(["--state-role-arn", &state_role]);
+        for inventory in &inventories {
+            command = command.args(["--inventory", inventory.as_str()]);
+        }
+        command.args(extra.iter().copied()).run()
+    };
+    let mut shard_paths = Vec::new();
+    for index in 0..3 {
+        let path = dir.path().join(format!("indexed-{index}-of-3.json")).display().to_string();
+        let out = scan_indexed(&["--shard", &format!("{index}/3"), "--output", &path]);
+        assert!(out.code == 0 || out.code == 1, "{}", out.stderr);
+        shard_paths.push(path);
+    }
+    let merged =
+        moto.leftover().arg("merge").args(shard_paths.iter().map(String::as_str)).args(["--format", "json"]).run();
+    merged.assert_code(whole.code);
+    assert_eq!(timeless(merged.json()), timeless(whole_report.clone()), "shards scanned with the index");
+
+    // A state changed after the index was built: refused, naming the object and the fix.
+    let changed = declared_volume(TfState::new(), "late", ACCOUNT, "vol-0000000000000late");
+    put_state(&moto, CENTRAL, "central-tfstate", "all.tfstate", &changed).await;
+    let refused = scan_indexed(&[]);
+    refused.assert_code(2);
+    assert!(
+        refused.stderr.contains("is stale") && refused.stderr.contains("s3://central-tfstate/all.tfstate"),
+        "{}",
+        refused.stderr
+    );
+    assert!(refused.stderr.contains("--index-output"), "says how to rebuild: {}", refused.stderr);
+    // Used anyway when told: the report is incomplete and names the changed state.
+    let anyway = scan_indexed(&["--allow-stale-index"]);
+    anyway.assert_code(3);
+    let report = anyway.json();
+    assert_eq!(report["coverage"]["complete"], false);
+    assert!(report["coverage"]["gaps"].to_string().contains("all.tfstate"), "{}", report["coverage"]);
+    // A new state beside it is stale too.
+    put_state(&moto, CENTRAL, "central-tfstate", "app/terraform.tfstate", &TfState::new()).await;
+    let refused = scan_indexed(&[]);
+    refused.assert_code(2);
+    assert!(refused.stderr.contains("app/terraform.tfstate"), "{}", refused.stderr);
 }

@@ -135,9 +135,12 @@ pub async fn run<C: Connect>(settings: &Settings, args: &ScanArgs, connect: &C) 
     if let Some(shard) = args.shard {
         inventory.retain_accounts(|account| shard.contains(account));
     }
-    let states = run.states(connect, &sources).await;
+    let states = match &args.state_index {
+        Some(index) => run.states_from_index(connect, index, args.allow_stale_index).await?,
+        None => run.states(connect, &sources).await,
+    };
     run.finish();
-    if sources.is_empty() && !settings.quiet {
+    if sources.is_empty() && args.state_index.is_none() && !settings.quiet {
         eprintln!("leftover: no --state given: nothing is declared, so every live resource counts as unmanaged");
     }
     let view = args.env.clone().map_or(View::All, View::Env);

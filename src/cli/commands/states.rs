@@ -21,6 +21,9 @@ pub async fn run<C: Connect>(settings: &Settings, args: &StatesArgs, connect: &C
     let mut run = Run::new(settings);
     let set = run.states(connect, &sources).await;
     run.finish();
+    if let Some(path) = &args.index_output {
+        crate::state::index::StateIndex::of(&set, crate::cli::pipeline::now()).write(path)?;
+    }
     let envs = crate::graph::environment::Environments::infer(&settings.policy, &set, None);
     let states: Vec<StateRow> = set
         .files
