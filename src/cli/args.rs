@@ -192,10 +192,10 @@ pub struct ScanArgs {
     pub inventory: Vec<PathBuf>,
     /// Use a state index (`leftover states --index-output`) instead of reading the states.
     /// Its sources are listed again, and an index older than the states is refused.
-    #[arg(long, value_name = "INDEX", conflicts_with = "states")]
+    #[arg(long, value_name = "INDEX", conflicts_with = "states", hide_short_help = true)]
     pub state_index: Option<PathBuf>,
     /// Scan with a stale state index anyway; each changed state is then a coverage gap.
-    #[arg(long, requires = "state_index")]
+    #[arg(long, requires = "state_index", hide_short_help = true)]
     pub allow_stale_index: bool,
     /// Scan only shard I of N (from 0) of the accounts, chosen by a stable hash of the
     /// account id; combine the shards' JSON reports with `leftover merge`.
