@@ -54,6 +54,14 @@ pub async fn run<C: Connect>(settings: &Settings, args: &PlanAdoptArgs, connect:
         report::write::to_file(&path, &file.text()).with_context(|| format!("writing {}", path.display()))?;
     }
     if !settings.quiet {
+        for file in &plan.files {
+            eprintln!(
+                "leftover: {}: {} import block(s) for {}",
+                file.name,
+                file.blocks,
+                file.state.as_deref().unwrap_or("no state (nothing they sit in is declared)")
+            );
+        }
         eprintln!(
             "leftover: {} import block(s) in {} file(s) in {}{}",
             plan.blocks(),
