@@ -171,9 +171,19 @@ pub fn build<'f>(graph: &Graph<'_>, findings: impl IntoIterator<Item = &'f Findi
     assemble(graph.states, entries, options)
 }
 
-/// The comment lines of a finding: what it is, why, and its environment.
+/// The comment lines of a finding: what it is, why, its environment, and where it is (the
+/// import runs with the provider of that account and region).
 fn notes_of(f: &Finding) -> Vec<String> {
-    vec![format!("{}: {}", f.kind, f.reason), format!("environment: {}", f.environment.as_deref().unwrap_or("unknown"))]
+    let r = &f.resource;
+    vec![
+        format!("{}: {}", f.kind, f.reason),
+        format!(
+            "environment: {}; region {}, account {}",
+            f.environment.as_deref().unwrap_or("unknown"),
+            r.region.as_deref().unwrap_or("unknown"),
+            r.account.as_deref().unwrap_or("unknown")
+        ),
+    ]
 }
 
 /// The blocks of one unmanaged live resource: itself, and what it needs imported with it
