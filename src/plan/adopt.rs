@@ -507,7 +507,9 @@ fn assemble(states: &StateSet, mut entries: Vec<Entry>, options: &Options) -> Ad
         };
         (tf_type, e.name.clone(), id, e.what.clone())
     });
-    entries.dedup();
+    // One block per import id: two findings about one route or rule make one block.
+    let mut imported = HashSet::new();
+    entries.retain(|e| e.import.as_ref().map_or(true, |(tf_type, id)| imported.insert((*tf_type, id.clone()))));
     let mut by_file: BTreeMap<String, (Option<usize>, Vec<Entry>)> = BTreeMap::new();
     for entry in entries {
         let name = entry.state.map_or_else(|| UNASSIGNED.to_owned(), |f| names[f].clone());
@@ -1002,6 +1004,18 @@ mod tests {
         assert_eq!(reparsed.to_string(), text);
         assert_eq!(reparsed, unassigned.body);
         assert_eq!(unassigned.blocks, 3);
+    }
+
+    #[test]
+    fn issue_13_a_file_of_nothing_importable_still_says_what_and_why() {
+        let (inventory, states) = world(vec![LiveResource::new("sqs:queue", "jobs", ACCOUNT, REGION)]);
+        let plan = plan_of(&inventory, &states, &Options::default());
+        let unassigned = file(&plan, UNASSIGNED);
+        let text = unassigned.text();
+        assert!(text.starts_with("# Import blocks for resources no state declares"), "{text}");
+        assert!(text.contains("# sqs:queue jobs: leftover does not map"), "{text}");
+        assert_eq!((unassigned.blocks, unassigned.listed), (0, 1));
+        assert!(parsed(&text).is_empty());
     }
 
     #[test]
