@@ -46,3 +46,18 @@ stop_emulator() {
     wait "$EMULATOR_PID" 2>/dev/null || true
   fi
 }
+
+# python-hcl2, pinned, in the same virtual environment: the tests parse the import blocks
+# of `leftover plan adopt` with a second HCL parser, independent of the one that wrote them.
+hcl2_version="8.1.4"
+
+ensure_hcl2() {
+  local have
+  have=$("$emulator_venv/bin/python" -c 'import importlib.metadata as m; print(m.version("python-hcl2"))' 2>/dev/null || true)
+  if [[ "$have" != "$hcl2_version" ]]; then
+    echo "==> installing python-hcl2==$hcl2_version into $emulator_venv" >&2
+    "$emulator_venv/bin/pip" install --quiet --disable-pip-version-check \
+      -r tests/requirements/hcl2.txt -c tests/requirements/hcl2.lock.txt
+  fi
+  export LEFTOVER_HCL2_PYTHON="$PWD/$emulator_venv/bin/python"
+}
