@@ -403,8 +403,8 @@ impl<'g, 'a, 'f> Planner<'g, 'a, 'f> {
     }
 
     /// Pairs (first, then) that deletion must respect within the plan: the graph's
-    /// blocking relations (through what goes with each planned resource), and what an
-    /// instance held, which goes once it is terminated, and a route table's subnets.
+    /// blocking relations (through what goes with each planned resource), what an instance
+    /// held (deleted once it is terminated), and a route table before its subnets.
     fn constraints(&self) -> Vec<(usize, usize)> {
         let graph = self.graph;
         let mut out = Vec::new();
@@ -423,9 +423,9 @@ impl<'g, 'a, 'f> Planner<'g, 'a, 'f> {
                 match (kind, edge.relation, target) {
                     // The instance goes first; what it held is deleted after the wait.
                     (_, R::AttachedTo, "ec2:instance") if from == first => out.push((then, first)),
-                    // A route table loses its subnet associations with the subnets.
+                    // A route table is disassociated and deleted before its subnets go.
                     ("ec2:route-table", R::AssociatedWith, "ec2:subnet") if from == first => {
-                        out.push((then, first));
+                        out.push((first, then));
                     }
                     _ => {}
                 }

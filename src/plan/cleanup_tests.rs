@@ -126,12 +126,14 @@ fn issue_13_dependents_are_deleted_before_what_they_depend_on() {
         at("delete-network-interface --network-interface-id eni-loose") < at("delete-security-group --group-id sg-1")
     );
     assert!(at("delete-security-group --group-id sg-1") < at("delete-subnet --subnet-id subnet-1"));
-    assert!(at("delete-subnet --subnet-id subnet-1") < at("delete-route-table --route-table-id rtb-1"));
-    assert!(at("delete-route-table --route-table-id rtb-1") < at("detach-internet-gateway"));
+    // A route table is disassociated from its subnets before it goes, and goes before them.
+    assert!(
+        at("disassociate-route-table --association-id rtbassoc-1") < at("delete-route-table --route-table-id rtb-1")
+    );
+    assert!(at("delete-route-table --route-table-id rtb-1") < at("delete-subnet --subnet-id subnet-1"));
+    assert!(at("delete-subnet --subnet-id subnet-1") < at("detach-internet-gateway"));
     assert!(at("detach-internet-gateway --internet-gateway-id igw-1 --vpc-id vpc-1") < at("delete-internet-gateway"));
     assert!(at("delete-internet-gateway") < at("delete-vpc --vpc-id vpc-1"));
-    // The subnet's deletion ends its route table association: no disassociation needed.
-    assert!(!lines.iter().any(|l| l.contains("disassociate-route-table")), "{lines:#?}");
     // What AWS deletes with the VPC, or with the instance, has no command of its own.
     for owned in ["sg-default", "vol-root"] {
         assert!(!lines.iter().any(|l| l.contains(owned)), "{lines:#?}");

@@ -17,6 +17,7 @@ mod faults;
 mod foundation;
 mod incident;
 mod layers;
+mod plan_cleanup;
 mod reachability;
 mod readonly;
 mod reports;
