@@ -383,3 +383,35 @@ fn issue_13_several_accounts_each_get_their_section() {
     assert!(plan.script.contains("if [ \"$account\" = 123456789012 ]; then"), "{}", plan.script);
     assert!(plan.script.contains("if [ \"$account\" = 210987654321 ]; then"), "{}", plan.script);
 }
+
+#[test]
+fn issue_13_a_plan_from_an_incomplete_scan_says_so_at_the_top() {
+    let inv = inventory(staging_network());
+    let policy = Policy::builtin();
+    let states = StateSet::default();
+    let graph = Graph::build(&inv, &states, &policy);
+    let outcome = checks::run(&graph);
+    let leftovers: Vec<Leftover<'_>> = outcome.findings.iter().map(|f| Leftover { finding: f, cost: None }).collect();
+    let gap = crate::model::CoverageGap {
+        service: "ec2".into(),
+        account: Some(ACCOUNT.into()),
+        region: Some(REGION.into()),
+        operation: "DescribeNetworkInterfaces".into(),
+        error: "AccessDenied\nrun rm".into(),
+        cause: crate::model::GapCause::Denied,
+        object: None,
+        kinds: vec!["ec2:network-interface".into()],
+    };
+    let gaps = [gap];
+    let context =
+        Context { generated_at: "2026-12-02T00:00:00Z", environment: Some("staging"), currency: "USD", gaps: &gaps };
+    let script = plan(&graph, &leftovers, &context).script;
+    let top: Vec<&str> = script.lines().take(4).collect();
+    assert_eq!(top[0], "#!/bin/sh");
+    assert!(top[1].starts_with("# WARNING: INCOMPLETE SCAN"), "{script}");
+    assert!(
+        script.contains("#   gap: ec2 123456789012 us-east-1 DescribeNetworkInterfaces: AccessDenied\\nrun rm"),
+        "{script}"
+    );
+    assert!(script.contains("# Scope: the leftovers of environment staging"), "{script}");
+}
