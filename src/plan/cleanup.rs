@@ -387,11 +387,10 @@ impl<'g, 'a, 'f> Planner<'g, 'a, 'f> {
                         to.id
                     ));
                 }
-                ("ec2:route-table", R::AssociatedWith, _)
-                    if stays(edge.to) && r.relations[edge.index].detail.is_none() =>
-                {
+                ("ec2:route-table", R::AssociatedWith, _) if r.relations[edge.index].detail.is_none() => {
                     return Some(format!(
-                        "associated with {} {}, which stays, and the scan did not record the association id",
+                        "associated with {} {}, and the inventory does not record the association id (an \
+                         inventory saved by an older leftover): scan again",
                         kinds::label(&to.kind),
                         to.id
                     ));
@@ -978,6 +977,9 @@ fn flush(body: &mut String, pending: &mut Vec<(usize, Wait)>) -> usize {
 
 /// The identity check the script starts with.
 fn identity_check(accounts: &[&str], region: Option<&str>) -> String {
+    if accounts.is_empty() {
+        return "\n# Nothing to delete.\n".to_owned();
+    }
     let region = region.map(|r| format!(" --region {}", quote(r))).unwrap_or_default();
     let mut text = format!(
         "\n# The plan is for the account{} above: stop unless the credentials are for {}.\n\
@@ -985,12 +987,8 @@ fn identity_check(accounts: &[&str], region: Option<&str>) -> String {
         if accounts.len() == 1 { "" } else { "s" },
         if accounts.len() == 1 { "it" } else { "one of them" }
     );
-    let planned = if accounts.is_empty() { "(none)".to_owned() } else { accounts.join(" ") };
-    let patterns = if accounts.is_empty() {
-        "''".to_owned()
-    } else {
-        accounts.iter().map(|a| quote(a)).collect::<Vec<_>>().join("|")
-    };
+    let planned = accounts.join(" ");
+    let patterns = accounts.iter().map(|a| quote(a)).collect::<Vec<_>>().join("|");
     let _ = write!(
         text,
         "case \"$account\" in\n  {patterns}) ;;\n  *)\n    echo \"leftover plan: this plan is for account {planned}, \

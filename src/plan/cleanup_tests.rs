@@ -415,3 +415,12 @@ fn issue_13_a_plan_from_an_incomplete_scan_says_so_at_the_top() {
     );
     assert!(script.contains("# Scope: the leftovers of environment staging"), "{script}");
 }
+
+#[test]
+fn issue_13_an_empty_plan_needs_no_credentials() {
+    let inv = inventory(Vec::new());
+    let plan = plan_of(&inv, &StateSet::default());
+    assert_eq!(plan.deleted, 0);
+    assert!(!plan.script.contains("get-caller-identity"), "{}", plan.script);
+    assert!(plan.script.contains("# Nothing to delete."), "{}", plan.script);
+}
