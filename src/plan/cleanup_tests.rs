@@ -424,3 +424,26 @@ fn issue_13_an_empty_plan_needs_no_credentials() {
     assert!(!plan.script.contains("get-caller-identity"), "{}", plan.script);
     assert!(plan.script.contains("# Nothing to delete."), "{}", plan.script);
 }
+
+#[test]
+fn issue_13_what_is_attached_to_something_that_stays_is_detached_first() {
+    let declared = live("ec2:instance", "i-declared");
+    let mut volume = live("ec2:volume", "vol-1");
+    volume.relate_detail(R::AttachedTo, "ec2:instance", Some("i-declared"), "/dev/sdf");
+    volume.set_attr("delete_on_termination", false);
+    let mut address = live("ec2:elastic-ip", "eipalloc-1");
+    address.relate(R::AttachedTo, "ec2:instance", Some("i-declared"));
+    address.set_attr("association_id", "eipassoc-1");
+    let inv = inventory(vec![declared, volume, address]);
+    let states = StateSet {
+        files: vec![declare("s3://b/app.tfstate", &[("aws_instance", "app", json!({"id": "i-declared"}))])],
+        ..StateSet::default()
+    };
+    let plan = plan_of(&inv, &states);
+    let lines = commands(&plan);
+    let at = |needle: &str| position(&lines, needle);
+    assert!(at("detach-volume --volume-id vol-1") < at("wait volume-available --volume-ids vol-1"));
+    assert!(at("wait volume-available --volume-ids vol-1") < at("delete-volume --volume-id vol-1"));
+    assert!(at("disassociate-address --association-id eipassoc-1") < at("release-address --allocation-id eipalloc-1"));
+    assert!(!lines.iter().any(|l| l.contains("terminate-instances")), "{lines:#?}");
+}
