@@ -449,19 +449,24 @@ impl<'g, 'a, 'f> Planner<'g, 'a, 'f> {
             }
         }
         let key = |i: usize| (tier(&self.live(i).kind), rank.get(&i).copied().unwrap_or(usize::MAX), i);
-        let mut remaining: BTreeSet<(u8, usize, usize)> = self.set.iter().map(|&i| key(i)).collect();
+        // Ready ones by (tier, rank); every remaining one by rank, to break a cycle.
+        let mut ready: BTreeSet<(u8, usize, usize)> =
+            self.set.iter().filter(|i| waiting_on[*i].is_empty()).map(|&i| key(i)).collect();
+        let mut remaining: BTreeSet<(usize, usize)> = self.set.iter().map(|&i| (key(i).1, i)).collect();
         let mut out = Vec::with_capacity(self.set.len());
-        while !remaining.is_empty() {
-            let ready = remaining.iter().find(|k| waiting_on[&k.2].is_empty()).copied();
+        while let Some(&(_, fallback)) = remaining.first() {
             // A cycle: the one `deletion_order` puts first goes first.
-            let next =
-                ready.unwrap_or_else(|| remaining.iter().min_by_key(|k| (k.1, k.2)).copied().unwrap_or((0, 0, 0)));
-            remaining.remove(&next);
-            let i = next.2;
+            let i = ready.pop_first().map_or(fallback, |k| k.2);
+            remaining.remove(&(key(i).1, i));
+            ready.remove(&key(i));
             out.push(i);
-            for then in unlocks.get(&i).into_iter().flatten() {
-                if let Some(w) = waiting_on.get_mut(then) {
-                    w.remove(&i);
+            for &then in unlocks.get(&i).into_iter().flatten() {
+                if let Some(w) = waiting_on.get_mut(&then)
+                    && w.remove(&i)
+                    && w.is_empty()
+                    && remaining.contains(&(key(then).1, then))
+                {
+                    ready.insert(key(then));
                 }
             }
         }
@@ -473,7 +478,10 @@ impl<'g, 'a, 'f> Planner<'g, 'a, 'f> {
         let order = self.order(&constraints);
         // A deletion is waited for only when something later needs it gone.
         let needed_gone: HashSet<usize> = constraints.iter().map(|&(first, _)| first).collect();
-        let constraints: HashSet<(usize, usize)> = constraints.into_iter().collect();
+        let mut before_it: HashMap<usize, Vec<usize>> = HashMap::new();
+        for &(first, then) in &constraints {
+            before_it.entry(then).or_default().push(first);
+        }
         let position: HashMap<usize, usize> = order.iter().enumerate().map(|(n, &i)| (i, n)).collect();
         let mut accounts: Vec<&str> = order.iter().map(|&i| self.live(i).account.as_str()).collect();
         accounts.sort_unstable();
@@ -491,9 +499,11 @@ impl<'g, 'a, 'f> Planner<'g, 'a, 'f> {
                     writeln!(body, "\n# ==== account {account} ====\nif [ \"$account\" = {} ]; then", quote(account));
             }
             let mut pending: Vec<(usize, Wait)> = Vec::new();
+            let mut pending_ids: HashSet<usize> = HashSet::new();
             for &i in order.iter().filter(|&&i| self.live(i).account == *account) {
-                if pending.iter().any(|&(p, _)| constraints.contains(&(p, i))) {
+                if before_it.get(&i).is_some_and(|firsts| firsts.iter().any(|f| pending_ids.contains(f))) {
                     commands += flush(&mut body, &mut pending);
+                    pending_ids.clear();
                 }
                 let action = self.action(i, &position);
                 body.push('\n');
@@ -536,6 +546,7 @@ impl<'g, 'a, 'f> Planner<'g, 'a, 'f> {
                     && needed_gone.contains(&i)
                 {
                     pending.push((i, wait));
+                    pending_ids.insert(i);
                 }
             }
             commands += flush(&mut body, &mut pending);
@@ -951,14 +962,22 @@ impl Cmd {
     }
 }
 
+/// How many ids one EC2 waiter call is given (the describe calls behind it take lists, up
+/// to a limit).
+const WAIT_BATCH: usize = 100;
+
 /// Writes the pending waits, EC2's batched per waiter and region; returns how many.
 fn flush(body: &mut String, pending: &mut Vec<(usize, Wait)>) -> usize {
     let mut merged: Vec<Wait> = Vec::new();
     for (_, wait) in pending.drain(..) {
         if wait.batch
-            && let Some(same) = merged
-                .iter_mut()
-                .find(|m| m.batch && m.cmd == wait.cmd && m.flag == wait.flag && m.region == wait.region)
+            && let Some(same) = merged.iter_mut().find(|m| {
+                m.batch
+                    && m.cmd == wait.cmd
+                    && m.flag == wait.flag
+                    && m.region == wait.region
+                    && m.ids.len() < WAIT_BATCH
+            })
         {
             same.ids.extend(wait.ids);
             continue;

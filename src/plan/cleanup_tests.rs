@@ -447,3 +447,33 @@ fn issue_13_what_is_attached_to_something_that_stays_is_detached_first() {
     assert!(at("disassociate-address --association-id eipassoc-1") < at("release-address --allocation-id eipalloc-1"));
     assert!(!lines.iter().any(|l| l.contains("terminate-instances")), "{lines:#?}");
 }
+
+#[test]
+fn issue_13_thousands_of_instances_in_one_subnet_are_terminated_then_waited_for_in_batches() {
+    const N: usize = 20_000;
+    let mut resources = vec![live("ec2:vpc", "vpc-1"), live("ec2:subnet", "subnet-1")];
+    resources[1].relate(R::InVpc, "ec2:vpc", Some("vpc-1"));
+    for n in 0..N {
+        let mut instance = live("ec2:instance", &format!("i-{n:017x}"));
+        instance.relate(R::InSubnet, "ec2:subnet", Some("subnet-1"));
+        resources.push(instance);
+    }
+    let inv = inventory(resources);
+    let started = std::time::Instant::now();
+    let plan = plan_of(&inv, &StateSet::default());
+    let elapsed = started.elapsed();
+    let lines = commands(&plan);
+    let waits: Vec<&String> = lines.iter().filter(|l| l.contains("wait instance-terminated")).collect();
+    // Waited for in batches of 100 ids, once all are terminating.
+    assert_eq!(waits.len(), N / 100);
+    assert!(waits.iter().all(|w| w.split(' ').filter(|w| w.starts_with("i-")).count() == 100), "{waits:?}");
+    let wait = position(&lines, "wait instance-terminated");
+    assert_eq!(lines[..wait].iter().filter(|l| l.contains("terminate-instances")).count(), N);
+    let last_wait = lines.iter().rposition(|l| l.contains("wait instance-terminated")).unwrap_or(0);
+    assert_eq!(last_wait - wait + 1, N / 100, "the waits come together");
+    assert!(
+        last_wait < position(&lines, "delete-subnet")
+            && position(&lines, "delete-subnet") < position(&lines, "delete-vpc")
+    );
+    assert!(elapsed < std::time::Duration::from_secs(20), "{elapsed:?}");
+}
