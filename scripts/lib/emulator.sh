@@ -1,5 +1,6 @@
 # Shared by scripts/test, scripts/demo and scripts/bench: the pinned AWS emulator (moto's
-# standalone server) in a local virtual environment, installed on first use.
+# standalone server) and the pinned AWS CLI, each in a local virtual environment, installed
+# on first use.
 
 emulator_version="5.2.5"
 emulator_venv="${LEFTOVER_VENV:-.venv}"
@@ -14,6 +15,23 @@ ensure_emulator() {
       -r tests/requirements/emulator.txt -c tests/requirements/emulator.lock.txt
   fi
   export LEFTOVER_MOTO_SERVER="$PWD/$emulator_venv/bin/moto_server"
+}
+
+aws_cli_version="1.46.2"
+aws_cli_venv="${LEFTOVER_AWS_CLI_VENV:-.venv-awscli}"
+
+# The pinned AWS CLI, for the test that runs a cleanup plan against the emulator. Its own
+# virtual environment, so that its dependencies never move the emulator's.
+ensure_aws_cli() {
+  local have
+  have=$("$aws_cli_venv/bin/aws" --version 2>&1 || true)
+  if [[ "$have" != "aws-cli/$aws_cli_version "* ]]; then
+    echo "==> installing the AWS CLI (awscli==$aws_cli_version) into $aws_cli_venv" >&2
+    python3 -m venv "$aws_cli_venv"
+    "$aws_cli_venv/bin/pip" install --quiet --disable-pip-version-check \
+      -r tests/requirements/awscli.txt -c tests/requirements/awscli.lock.txt
+  fi
+  export LEFTOVER_AWS_CLI="$PWD/$aws_cli_venv/bin/aws"
 }
 
 # start_emulator LOGFILE: starts a server on a free loopback port; sets EMULATOR_URL and

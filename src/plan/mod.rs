@@ -4,3 +4,6 @@
 
 pub(crate) mod adopt;
 pub(crate) mod cleanup;
+
+#[cfg(test)]
+mod cleanup_tests;

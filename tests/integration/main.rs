@@ -18,6 +18,7 @@ mod foundation;
 mod incident;
 mod layers;
 mod plan_adopt;
+mod plan_cleanup;
 mod reachability;
 mod readonly;
 mod reports;

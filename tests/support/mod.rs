@@ -33,6 +33,24 @@ pub fn moto_binary() -> PathBuf {
     local
 }
 
+/// Where the pinned AWS CLI lives: `$LEFTOVER_AWS_CLI` (set by scripts/test), or
+/// `.venv-awscli/bin/aws`. Outside CI a run without it says so loudly and gets `None`, so
+/// the test that needs it is skipped; in CI (`CI` set) its absence fails the test.
+pub fn aws_cli() -> Option<PathBuf> {
+    if let Some(path) = std::env::var_os("LEFTOVER_AWS_CLI") {
+        return Some(PathBuf::from(path));
+    }
+    let local = Path::new(env!("CARGO_MANIFEST_DIR")).join(".venv-awscli/bin/aws");
+    if local.exists() {
+        return Some(local);
+    }
+    let how = "the AWS CLI is not installed: run scripts/test (it installs the pinned awscli into .venv-awscli), \
+               or set LEFTOVER_AWS_CLI to an aws binary";
+    assert!(std::env::var_os("CI").is_none(), "{how}");
+    eprintln!("\n!!!! SKIPPED: {how} !!!!\n");
+    None
+}
+
 fn free_port() -> u16 {
     TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
 }

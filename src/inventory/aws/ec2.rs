@@ -98,10 +98,15 @@ pub async fn route_tables(client: Client, ctx: Ctx) -> Listing {
                 if assoc.main().unwrap_or(false) {
                     main = true;
                 }
-                r.relate(R::AssociatedWith, "ec2:subnet", assoc.subnet_id());
+                // The association's id is what disassociating (a cleanup plan) needs.
+                let association = assoc.route_table_association_id().filter(|a| !a.is_empty());
+                let mut associate = |kind: &str, target: Option<&str>| match association {
+                    Some(id) => r.relate_detail(R::AssociatedWith, kind, target, id),
+                    None => r.relate(R::AssociatedWith, kind, target),
+                };
+                associate("ec2:subnet", assoc.subnet_id());
                 if let Some(gateway) = assoc.gateway_id() {
-                    let kind = kinds::kind_of_id(gateway).map_or("ec2:internet-gateway", |s| s.kind);
-                    r.relate(R::AssociatedWith, kind, Some(gateway));
+                    associate(kinds::kind_of_id(gateway).map_or("ec2:internet-gateway", |s| s.kind), Some(gateway));
                 }
             }
             r.set_attr("main", main);

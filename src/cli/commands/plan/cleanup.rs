@@ -1,13 +1,86 @@
-//! plan cleanup: a shell script that deletes the leftovers, dependents first.
+//! plan cleanup: scans as `scan` does, then writes a shell script that deletes the
+//! leftovers, dependents first. It never runs the script. An incomplete scan writes no
+//! plan (exit 3) unless `--allow-incomplete`.
 
-use anyhow::Result;
+use anyhow::{Context as _, Result};
 
 use crate::cli::args::PlanCleanupArgs;
+use crate::cli::commands::scan::{View, analyze};
 use crate::cli::exit::Exit;
-use crate::cli::pipeline::Connect;
-use crate::cli::settings::Settings;
+use crate::cli::pipeline::{Connect, Run};
+use crate::cli::settings::{self, Settings};
+use crate::cost::{self, PriceTable};
+use crate::graph::Graph;
+use crate::plan::cleanup::{self, Leftover};
+use crate::report;
 
-#[allow(clippy::unused_async)]
-pub async fn run<C: Connect>(_settings: &Settings, _args: &PlanCleanupArgs, _connect: &C) -> Result<Exit> {
-    anyhow::bail!("plan cleanup is not available yet")
+pub async fn run<C: Connect>(settings: &Settings, args: &PlanCleanupArgs, connect: &C) -> Result<Exit> {
+    let input = &args.input;
+    let sources = settings::sources(&input.states.states)?;
+    let prices = PriceTable::load(input.prices.as_deref())?;
+    let mut run = Run::new(settings);
+    let inventory = run.inventory(connect, &input.inventory).await?;
+    let states = run.states(connect, &sources).await;
+    run.finish();
+    if sources.is_empty() && !settings.quiet {
+        eprintln!("leftover: no --state given: nothing is declared, so every live resource counts as unmanaged");
+    }
+    let view = input.env.clone().map_or(View::All, View::Env);
+    let generated_at = crate::cli::pipeline::now();
+    let mut report = analyze(&inventory, &states, &settings.policy, generated_at, &view)?;
+    if !report.coverage.complete && !input.allow_incomplete {
+        eprintln!(
+            "leftover: the scan is incomplete, so no plan was written (a plan from a partial scan may miss \
+             leftovers or order them wrongly; --allow-incomplete writes one anyway):"
+        );
+        for gap in &report.coverage.gaps {
+            eprintln!("  gap: {}", gap.describe());
+        }
+        return Ok(Exit::Incomplete);
+    }
+    if let Some(min_age) = &input.min_age {
+        report::age::apply_min_age(&mut report, min_age);
+    }
+    let estimates = cost::estimates(report.findings.iter().map(|f| &f.finding), &inventory, &prices);
+    report.price(estimates, &prices.currency, prices.source());
+    // The same join `analyze` made: an environment checked with --env counts as deleted.
+    let decommissioning;
+    let mut policy = &settings.policy;
+    let mut graph = Graph::build(&inventory, &states, policy);
+    if let Some(env) = &input.env
+        && graph.envs().deletion(env).is_none()
+    {
+        decommissioning = settings.policy.with_decommissioned(env);
+        policy = &decommissioning;
+        graph = Graph::build(&inventory, &states, policy);
+    }
+    let leftovers: Vec<Leftover<'_>> =
+        report.findings.iter().map(|f| Leftover { finding: &f.finding, cost: f.cost.as_ref() }).collect();
+    let context = cleanup::Context {
+        generated_at: &report.generated_at,
+        environment: input.env.as_deref(),
+        currency: &prices.currency,
+        gaps: &report.coverage.gaps,
+    };
+    let plan = cleanup::plan(&graph, &leftovers, &context);
+    if args.output.as_os_str() == "-" {
+        report::write::to_stdout(&plan.script).context("writing the plan to stdout")?;
+    } else {
+        report::write::to_file(&args.output, &plan.script)
+            .with_context(|| format!("writing the plan to {}", args.output.display()))?;
+        if !settings.quiet {
+            eprintln!(
+                "leftover: wrote {}: {} resource{} to delete in {} command{}, {} leftover{} left alone; review it, \
+                 then run it with APPLY=1",
+                args.output.display(),
+                plan.deleted,
+                if plan.deleted == 1 { "" } else { "s" },
+                plan.commands,
+                if plan.commands == 1 { "" } else { "s" },
+                plan.not_deleted.len(),
+                if plan.not_deleted.len() == 1 { "" } else { "s" },
+            );
+        }
+    }
+    Ok(if report.coverage.complete { Exit::Clean } else { Exit::Incomplete })
 }
