@@ -296,6 +296,14 @@ pub struct PlanInputArgs {
     /// Plan from saved inventories instead of listing AWS (repeatable).
     #[arg(long, value_name = "FILE")]
     pub inventory: Vec<PathBuf>,
+    /// Use a state index (`leftover states --index-output`) instead of reading the states;
+    /// an index older than the states is refused.
+    #[arg(long, value_name = "INDEX", conflicts_with = "states", hide_short_help = true)]
+    pub state_index: Option<PathBuf>,
+    /// Plan with a stale state index anyway; each changed state is then a coverage gap (and
+    /// no plan is written without --allow-incomplete).
+    #[arg(long, requires = "state_index", hide_short_help = true)]
+    pub allow_stale_index: bool,
     /// Price table for the cost estimates (default: the built-in table).
     #[arg(long, value_name = "FILE")]
     pub prices: Option<PathBuf>,

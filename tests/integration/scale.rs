@@ -318,6 +318,21 @@ async fn merged_shard_reports_equal_one_run_over_the_same_inventories() {
     merged.assert_code(whole.code);
     assert_eq!(timeless(merged.json()), timeless(whole_report.clone()), "shards scanned with the index");
 
+    // The plans read the index as the scan does: the same commands as from the states.
+    let commands = |state_args: &[&str]| {
+        let mut command = moto.leftover().args(["plan", "cleanup", "--output", "-"]).args(state_args.iter().copied());
+        command = command.args(["--state-role-arn", &state_role]);
+        for inventory in &inventories {
+            command = command.args(["--inventory", inventory.as_str()]);
+        }
+        let out = command.run();
+        out.assert_code(0);
+        out.stdout.lines().filter(|l| l.trim_start().starts_with("run ")).map(str::to_owned).collect::<Vec<_>>()
+    };
+    let planned = commands(&["--state", "s3://central-tfstate"]);
+    assert!(!planned.is_empty(), "the unmanaged volumes are planned for deletion");
+    assert_eq!(commands(&["--state-index", &index]), planned);
+
     // A state changed after the index was built: refused, naming the object and the fix.
     let changed = declared_volume(TfState::new(), "late", ACCOUNT, "vol-0000000000000late");
     put_state(&moto, CENTRAL, "central-tfstate", "all.tfstate", &changed).await;

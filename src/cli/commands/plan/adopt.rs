@@ -18,9 +18,9 @@ pub async fn run<C: Connect>(settings: &Settings, args: &PlanAdoptArgs, connect:
     let sources = settings::sources(&input.states.states)?;
     let mut run = Run::new(settings);
     let inventory = run.inventory(connect, &input.inventory).await?;
-    let states = run.states(connect, &sources).await;
+    let states = super::states(&mut run, connect, input, &sources).await?;
     run.finish();
-    if sources.is_empty() && !settings.quiet {
+    if sources.is_empty() && input.state_index.is_none() && !settings.quiet {
         eprintln!(
             "leftover: no --state given: nothing is declared, so every import block goes to {}",
             adopt::UNASSIGNED

@@ -20,9 +20,9 @@ pub async fn run<C: Connect>(settings: &Settings, args: &PlanCleanupArgs, connec
     let prices = PriceTable::load(input.prices.as_deref())?;
     let mut run = Run::new(settings);
     let inventory = run.inventory(connect, &input.inventory).await?;
-    let states = run.states(connect, &sources).await;
+    let states = super::states(&mut run, connect, input, &sources).await?;
     run.finish();
-    if sources.is_empty() && !settings.quiet {
+    if sources.is_empty() && input.state_index.is_none() && !settings.quiet {
         eprintln!("leftover: no --state given: nothing is declared, so every live resource counts as unmanaged");
     }
     let view = input.env.clone().map_or(View::All, View::Env);
