@@ -398,25 +398,11 @@ mod tests {
     use super::*;
     use crate::inventory::{Inventory, LiveResource, RelationKind};
     use crate::policy::Policy;
-    use crate::state::extract::{RawInstance, extract};
-    use crate::state::{Mode, StateFile, StateSet};
+    use crate::state::{StateFile, StateSet};
 
     const ACCOUNT: &str = "123456789012";
 
-    fn decl(source: &str, address: &str, tf_type: &str, attributes: serde_json::Value) -> crate::state::StateResource {
-        extract(RawInstance {
-            source,
-            address: address.to_owned(),
-            tf_type,
-            mode: Mode::Managed,
-            provider: "provider[\"registry.terraform.io/hashicorp/aws\"]",
-            attributes,
-            sensitive: &serde_json::Value::Null,
-            tainted: false,
-            deposed: None,
-            keep_attributes: false,
-        })
-    }
+    use crate::state::extract::testing::declared as decl;
 
     #[test]
     fn issue_12_a_declared_resource_that_is_gone_is_explained() {

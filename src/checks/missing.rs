@@ -210,8 +210,7 @@ mod tests {
     use crate::graph::Graph;
     use crate::inventory::{Inventory, LiveResource};
     use crate::policy::Policy;
-    use crate::state::extract::{RawInstance, extract};
-    use crate::state::{Mode, StateFile, StateSet};
+    use crate::state::{StateFile, StateSet};
 
     const A: &str = "111111111111";
     const B: &str = "222222222222";
@@ -245,18 +244,7 @@ mod tests {
         let resources = declared
             .iter()
             .map(|(name, attrs)| {
-                extract(RawInstance {
-                    source,
-                    address: format!("aws_vpc.{name}"),
-                    tf_type: "aws_vpc",
-                    mode: Mode::Managed,
-                    provider: "provider[\"registry.terraform.io/hashicorp/aws\"]",
-                    attributes: attrs.clone(),
-                    sensitive: &serde_json::Value::Null,
-                    tainted: false,
-                    deposed: None,
-                    keep_attributes: false,
-                })
+                crate::state::extract::testing::declared(source, &format!("aws_vpc.{name}"), "aws_vpc", attrs.clone())
             })
             .collect();
         let states = StateSet {

@@ -2,14 +2,13 @@
 
 use std::collections::BTreeMap;
 
-use serde_json::{Value, json};
+use serde_json::json;
 
 use super::{Class, Graph, Owner};
 use crate::checks::{self, FindingKind};
 use crate::inventory::{Inventory, LiveResource, RelationKind as R};
 use crate::policy::Policy;
-use crate::state::extract::{RawInstance, extract};
-use crate::state::{Mode, StateFile, StateSet};
+use crate::state::StateSet;
 
 pub(super) const ACCOUNT: &str = "123456789012";
 pub(super) const REGION: &str = "us-east-1";
@@ -18,26 +17,7 @@ pub(super) fn live(kind: &str, id: &str) -> LiveResource {
     LiveResource::new(kind, id, ACCOUNT, REGION)
 }
 
-pub(super) fn declare(source: &str, resources: &[(&str, &str, Value)]) -> StateFile {
-    let resources = resources
-        .iter()
-        .map(|(tf_type, name, attrs)| {
-            extract(RawInstance {
-                source,
-                address: format!("{tf_type}.{name}"),
-                tf_type,
-                mode: Mode::Managed,
-                provider: "provider[\"registry.terraform.io/hashicorp/aws\"]",
-                attributes: attrs.clone(),
-                sensitive: &Value::Null,
-                tainted: false,
-                deposed: None,
-                keep_attributes: false,
-            })
-        })
-        .collect();
-    StateFile { source: source.to_owned(), version: 4, resources, ..StateFile::default() }
-}
+pub(super) use crate::state::extract::testing::declare;
 
 pub(super) fn inventory(resources: Vec<LiveResource>) -> Inventory {
     let mut inv = Inventory::new("now".into(), vec![ACCOUNT.into()], vec![REGION.into()]);

@@ -609,28 +609,14 @@ mod tests {
     use crate::inventory::subresource::Route;
     use crate::inventory::{Inventory, LiveResource};
     use crate::policy::Policy;
-    use crate::state::extract::{RawInstance, extract};
-    use crate::state::{Mode, StateFile, StateResource};
+    use crate::state::{StateFile, StateResource};
 
     const ACCOUNT: &str = "123456789012";
     const REGION: &str = "us-east-1";
     const NETWORK: &str = "s3://tf/network/terraform.tfstate";
     const APP: &str = "s3://tf/env:/dev/app/terraform.tfstate";
 
-    fn decl(source: &str, address: &str, tf_type: &str, attributes: serde_json::Value) -> StateResource {
-        extract(RawInstance {
-            source,
-            address: address.to_owned(),
-            tf_type,
-            mode: Mode::Managed,
-            provider: "provider[\"registry.terraform.io/hashicorp/aws\"]",
-            attributes,
-            sensitive: &serde_json::Value::Null,
-            tainted: false,
-            deposed: None,
-            keep_attributes: false,
-        })
-    }
+    use crate::state::extract::testing::declared as decl;
 
     fn state(source: &str, resources: Vec<StateResource>) -> StateFile {
         StateFile { source: source.into(), version: 4, resources, ..StateFile::default() }

@@ -1,7 +1,7 @@
 //! Unit tests of the cleanup plan (issue 13): order, quoting and markers, on hand-built
 //! inventories and states.
 
-use serde_json::{Value, json};
+use serde_json::json;
 
 use super::cleanup::{CleanupPlan, Context, Leftover, comment_text, plan, quote};
 use crate::checks;
@@ -9,8 +9,7 @@ use crate::graph::Graph;
 use crate::inventory::subresource::SecurityGroupRule;
 use crate::inventory::{Inventory, LiveResource, RelationKind as R};
 use crate::policy::Policy;
-use crate::state::extract::{RawInstance, extract};
-use crate::state::{Mode, StateFile, StateSet};
+use crate::state::StateSet;
 
 const ACCOUNT: &str = "123456789012";
 const REGION: &str = "us-east-1";
@@ -27,26 +26,7 @@ fn inventory(resources: Vec<LiveResource>) -> Inventory {
     inv
 }
 
-fn declare(source: &str, resources: &[(&str, &str, Value)]) -> StateFile {
-    let resources = resources
-        .iter()
-        .map(|(tf_type, name, attrs)| {
-            extract(RawInstance {
-                source,
-                address: format!("{tf_type}.{name}"),
-                tf_type,
-                mode: Mode::Managed,
-                provider: "provider[\"registry.terraform.io/hashicorp/aws\"]",
-                attributes: attrs.clone(),
-                sensitive: &Value::Null,
-                tainted: false,
-                deposed: None,
-                keep_attributes: false,
-            })
-        })
-        .collect();
-    StateFile { source: source.to_owned(), version: 4, resources, ..StateFile::default() }
-}
+use crate::state::extract::testing::declare;
 
 /// The plan of every leftover in `inv` given `states`.
 fn plan_of(inv: &Inventory, states: &StateSet) -> CleanupPlan {

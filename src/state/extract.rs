@@ -415,6 +415,43 @@ fn collect_references(value: &Value, path: &mut String, out: &mut Vec<Reference>
     }
 }
 
+/// Declared resources for the unit tests of the layers above: what a state of the AWS
+/// provider would give for these attributes.
+#[cfg(test)]
+pub(crate) mod testing {
+    use serde_json::Value;
+
+    use super::{RawInstance, extract};
+    use crate::state::{Mode, StateFile, StateResource};
+
+    /// One managed resource instance at `address`.
+    pub(crate) fn declared(source: &str, address: &str, tf_type: &str, attributes: Value) -> StateResource {
+        extract(RawInstance {
+            source,
+            address: address.to_owned(),
+            tf_type,
+            mode: Mode::Managed,
+            provider: "provider[\"registry.terraform.io/hashicorp/aws\"]",
+            attributes,
+            sensitive: &Value::Null,
+            tainted: false,
+            deposed: None,
+            keep_attributes: false,
+        })
+    }
+
+    /// A v4 state at `source` declaring `TYPE.NAME` with these attributes each.
+    pub(crate) fn declare(source: &str, resources: &[(&str, &str, Value)]) -> StateFile {
+        let resources = resources
+            .iter()
+            .map(|(tf_type, name, attributes)| {
+                declared(source, &format!("{tf_type}.{name}"), tf_type, attributes.clone())
+            })
+            .collect();
+        StateFile { source: source.to_owned(), version: 4, resources, ..StateFile::default() }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
