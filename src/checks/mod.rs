@@ -34,6 +34,9 @@ pub struct Outcome {
     pub errors: Vec<String>,
     /// Every path the connectivity expectations took.
     pub traces: Vec<reachability::Trace>,
+    /// Each managed resource that resources outside Terraform block, with the order to
+    /// delete them: stated once, referenced by the findings' `blocks` relations.
+    pub blocked: Vec<crate::model::Blocked>,
 }
 
 /// Runs every check.
@@ -47,7 +50,7 @@ pub fn run(graph: &Graph<'_>) -> Outcome {
     broken_reference::check(graph, &mut outcome);
     drift::check(graph, &mut outcome);
     reachability::check(graph, &mut outcome);
-    fold_leftovers(graph, &mut outcome.findings);
+    fold_leftovers(graph, &outcome.blocked, &mut outcome.findings);
     crate::model::finding::sort(&mut outcome.findings);
     crate::model::finding::sort(&mut outcome.links);
     outcome
@@ -63,7 +66,9 @@ const LEFTOVER_KINDS: [FindingKind; 3] =
 /// (inferred from tags alone) is a guess, and a guess never outranks evidence: such a
 /// resource keeps its `blocking-dependency` or `unmanaged` finding, which names the
 /// environment and the inference.
-fn fold_leftovers(graph: &Graph<'_>, findings: &mut Vec<Finding>) {
+fn fold_leftovers(graph: &Graph<'_>, blocked: &[crate::model::Blocked], findings: &mut Vec<Finding>) {
+    let in_the_way: std::collections::HashMap<(&str, &str), usize> =
+        blocked.iter().map(|b| ((b.kind.as_str(), b.id.as_str()), b.order.len())).collect();
     let key = |f: &Finding| {
         (
             f.resource.account.clone(),
@@ -102,7 +107,7 @@ fn fold_leftovers(graph: &Graph<'_>, findings: &mut Vec<Finding>) {
             }
             dropped[n] = true;
             let folded = findings[n].clone();
-            absorb(&mut findings[keep], folded);
+            absorb(&mut findings[keep], folded, &in_the_way);
         }
     }
     let mut n = 0;
@@ -113,20 +118,23 @@ fn fold_leftovers(graph: &Graph<'_>, findings: &mut Vec<Finding>) {
 }
 
 /// Lets `kept`, the one leftover finding of a resource, carry what `folded` said.
-fn absorb(kept: &mut Finding, folded: Finding) {
+fn absorb(kept: &mut Finding, folded: Finding, in_the_way: &std::collections::HashMap<(&str, &str), usize>) {
     kept.severity = kept.severity.max(folded.severity);
     match folded.kind {
         FindingKind::BlockingDependency => {
             let blocks: Vec<crate::model::Related> =
                 folded.related.into_iter().filter(|r| r.relation == "blocks").collect();
-            kept.reason.push_str(&format!("; {}", blocking::blocks_clause(&blocks, None, &folded.order)));
+            let most = blocks
+                .iter()
+                .filter_map(|r| in_the_way.get(&(r.kind.as_deref().unwrap_or(""), r.id.as_str())))
+                .max()
+                .copied()
+                .unwrap_or(0);
+            kept.reason.push_str(&format!("; {}", blocking::blocks_clause(&blocks, None, most)));
             for r in blocks {
                 if !kept.related.contains(&r) {
                     kept.related.push(r);
                 }
-            }
-            if kept.order.is_empty() {
-                kept.order = folded.order;
             }
         }
         FindingKind::DeletedEnv => {

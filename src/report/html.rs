@@ -386,6 +386,21 @@ fn table(report: &Report) -> String {
     out
 }
 
+fn blocked(report: &Report) -> String {
+    if report.blocked.is_empty() {
+        return String::new();
+    }
+    let mut out = format!(
+        "<section class=\"resolved\" id=\"blocked\"><h2>{}</h2><ul>",
+        esc(&super::sections::blocked_heading(report))
+    );
+    for line in super::sections::blocked_lines(report) {
+        out.push_str(&format!("<li>{}</li>", esc(&line)));
+    }
+    out.push_str("</ul></section>");
+    out
+}
+
 fn resolved(report: &Report) -> String {
     let Some(resolved) = report.resolved.as_ref() else { return String::new() };
     let mut out = format!(
@@ -469,6 +484,7 @@ pub fn render(report: &Report) -> String {
     body.push_str(&cards(report));
     body.push_str(&charts(report));
     body.push_str(&table(report));
+    body.push_str(&blocked(report));
     body.push_str(&resolved(report));
     body.push_str(&footer(report));
     body.push_str("</main>");

@@ -1,4 +1,4 @@
-//! json: the report as `leftover.report/v1` JSON.
+//! json: the report as `leftover.report/v2` JSON.
 
 use super::report::Report;
 
