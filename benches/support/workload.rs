@@ -273,12 +273,7 @@ impl Account {
     }
 
     fn ids(unit: usize) -> [String; 4] {
-        [
-            format!("subnet-{unit:017x}"),
-            format!("sg-{unit:017x}"),
-            format!("i-{unit:017x}"),
-            format!("vol-{unit:017x}"),
-        ]
+        [format!("subnet-{unit:017x}"), format!("sg-{unit:017x}"), format!("i-{unit:017x}"), format!("vol-{unit:017x}")]
     }
 
     /// The live side, as `leftover inventory --output` would save it.
@@ -290,7 +285,8 @@ impl Account {
             r
         };
         for v in 0..self.vpcs {
-            let mut vpc = named(LiveResource::new("ec2:vpc", format!("vpc-{v:017x}"), ACCOUNT, REGION), format!("vpc-{v}"));
+            let mut vpc =
+                named(LiveResource::new("ec2:vpc", format!("vpc-{v:017x}"), ACCOUNT, REGION), format!("vpc-{v}"));
             vpc.set_attr("cidr_block", "10.0.0.0/16");
             vpc.set_attr("is_default", false);
             inv.resources.push(vpc);
@@ -325,14 +321,14 @@ impl Account {
                     Shape::OneVpc => 0,
                 };
                 let id = format!("sg-f{k:016x}");
-                let mut sg = named(LiveResource::new("ec2:security-group", &id, ACCOUNT, REGION), format!("manual-{k}"));
+                let mut sg =
+                    named(LiveResource::new("ec2:security-group", &id, ACCOUNT, REGION), format!("manual-{k}"));
                 sg.relate(RelationKind::InVpc, "ec2:vpc", Some(&format!("vpc-{v:017x}")));
                 sg.set_attr("group_name", format!("manual-{k}"));
                 inv.resources.push(sg);
             } else {
                 let id = format!("vol-f{k:016x}");
-                let mut volume =
-                    named(LiveResource::new("ec2:volume", &id, ACCOUNT, REGION), format!("manual-{k}"));
+                let mut volume = named(LiveResource::new("ec2:volume", &id, ACCOUNT, REGION), format!("manual-{k}"));
                 if self.units > 0 {
                     let unit = k * self.units / self.unmanaged;
                     volume.status = Some("in-use".into());
@@ -368,8 +364,7 @@ impl Account {
             };
             // Each VPC is declared in the state of its first unit.
             while vpc < self.vpcs
-                && (self.units == 0
-                    || self.state_of_unit(self.first_unit_of(vpc).min(self.units - 1)) <= state)
+                && (self.units == 0 || self.state_of_unit(self.first_unit_of(vpc).min(self.units - 1)) <= state)
             {
                 let id = format!("vpc-{vpc:017x}");
                 push(
