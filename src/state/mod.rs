@@ -5,6 +5,7 @@
 pub(crate) mod address;
 pub(crate) mod extract;
 pub(crate) mod identity;
+pub(crate) mod json_stream;
 pub mod parse;
 pub(crate) mod reader;
 pub(crate) mod secrets;
