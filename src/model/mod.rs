@@ -9,9 +9,11 @@ pub(crate) mod finding;
 pub(crate) mod kinds;
 pub(crate) mod location;
 pub(crate) mod relation;
+pub(crate) mod sorted_map;
 
 pub use blocked::Blocked;
 pub use coverage_gap::{CoverageGap, GapCause};
 pub use finding::{Finding, FindingKind, Related};
 pub use location::Location;
 pub use relation::RelationKind;
+pub use sorted_map::{SortedMap, Tags};

@@ -167,7 +167,6 @@ fn rechecked(report: &Report, old: &super::ReportFinding) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use std::collections::BTreeMap;
 
     use super::*;
     use crate::checks::{Finding, FindingKind, Outcome};
@@ -185,7 +184,7 @@ mod tests {
                 arn: None,
                 region: Some("us-east-1".into()),
                 account: Some("123456789012".into()),
-                tags: BTreeMap::new(),
+                tags: crate::model::Tags::new(),
                 created: None,
             },
             reason: "x".into(),

@@ -232,7 +232,7 @@ mod tests {
                 arn: Some(format!("arn:aws:ec2:us-east-1:{account}:volume/{id}")),
                 region: Some("us-east-1".into()),
                 account: Some(account.into()),
-                tags: BTreeMap::new(),
+                tags: crate::model::Tags::new(),
                 created: None,
             },
             reason: "no state declares it".into(),
