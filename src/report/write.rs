@@ -6,12 +6,18 @@ use std::path::Path;
 
 /// Writes `text` to `path` atomically.
 pub fn to_file(path: &Path, text: &str) -> std::io::Result<()> {
+    to_file_with(path, &mut |out| out.write_all(text.as_bytes()))
+}
+
+/// Writes to `path` atomically what `write` writes, through a buffer.
+pub fn to_file_with(path: &Path, write: &mut dyn FnMut(&mut dyn Write) -> std::io::Result<()>) -> std::io::Result<()> {
     let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
     let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("report");
     let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
     let result = (|| {
-        let mut file = std::fs::File::create(&tmp)?;
-        file.write_all(text.as_bytes())?;
+        let mut file = std::io::BufWriter::with_capacity(1 << 20, std::fs::File::create(&tmp)?);
+        write(&mut file)?;
+        let file = file.into_inner().map_err(std::io::IntoInnerError::into_error)?;
         file.sync_all()?;
         std::fs::rename(&tmp, path)
     })();
@@ -24,8 +30,14 @@ pub fn to_file(path: &Path, text: &str) -> std::io::Result<()> {
 /// Writes `text` to standard output. A closed pipe (`leftover scan | head`) is not an
 /// error.
 pub fn to_stdout(text: &str) -> std::io::Result<()> {
-    let mut out = std::io::stdout().lock();
-    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+    to_stdout_with(&mut |out| out.write_all(text.as_bytes()))
+}
+
+/// Writes to standard output what `write` writes, through a buffer. A closed pipe is not
+/// an error.
+pub fn to_stdout_with(write: &mut dyn FnMut(&mut dyn Write) -> std::io::Result<()>) -> std::io::Result<()> {
+    let mut out = std::io::BufWriter::with_capacity(1 << 20, std::io::stdout().lock());
+    match write(&mut out).and_then(|()| out.flush()) {
         Err(err) if err.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
         other => other,
     }

@@ -120,16 +120,21 @@ pub fn emit(settings: &Settings, report: &Report, target: &Target) -> Result<()>
         },
     };
     let started = std::time::Instant::now();
-    let text = report::render(report, target.format, &options)?;
-    tracing::debug!(bytes = text.len(), elapsed_ms = elapsed_ms(started), "report rendered");
-    let started = std::time::Instant::now();
-    let written = match &target.output {
-        Some(path) => {
-            report::write::to_file(path, &text).with_context(|| format!("writing the report to {}", path.display()))
-        }
-        None => report::write::to_stdout(&text).context("writing the report to stdout"),
+    // JSON goes out as it is serialized; the other formats are rendered first.
+    let text = match target.format {
+        report::Format::Json => None,
+        format => Some(report::render(report, format, &options)?),
     };
-    tracing::debug!(elapsed_ms = elapsed_ms(started), "report written");
+    let mut write = |out: &mut dyn std::io::Write| match &text {
+        Some(text) => out.write_all(text.as_bytes()),
+        None => report::json::write_to(report, out),
+    };
+    let written = match &target.output {
+        Some(path) => report::write::to_file_with(path, &mut write)
+            .with_context(|| format!("writing the report to {}", path.display())),
+        None => report::write::to_stdout_with(&mut write).context("writing the report to stdout"),
+    };
+    tracing::debug!(elapsed_ms = elapsed_ms(started), "report rendered and written");
     written
 }
 
@@ -153,12 +158,14 @@ pub async fn run<C: Connect>(settings: &Settings, args: &ScanArgs, connect: &C) 
     }
     let view = args.env.clone().map_or(View::All, View::Env);
     let mut report = analyze(&inventory, &states, &settings.policy, crate::cli::pipeline::now(), &view)?;
+    // What is no longer needed makes room for writing the report.
+    drop(states);
     report.scope.shard = args.shard;
     if let Some(min) = min_severity {
         apply_min_severity(&mut report, min);
     }
-    if let Some(baseline) = &baseline {
-        report::baseline::compare(&mut report, baseline, min_severity);
+    if let Some(baseline) = baseline {
+        report::baseline::compare(&mut report, &baseline, min_severity);
     }
     if let Some(min_age) = &args.min_age {
         report::age::apply_min_age(&mut report, min_age);
@@ -168,6 +175,7 @@ pub async fn run<C: Connect>(settings: &Settings, args: &ScanArgs, connect: &C) 
     let estimates = cost::estimates(report.findings.iter().map(|f| &f.finding), &inventory, &prices);
     report.price(estimates, &prices.currency, prices.source());
     tracing::debug!(elapsed_ms = elapsed_ms(started), "report priced");
+    drop(inventory);
     emit(settings, &report, &Target::from(&args.output))?;
     let failing = report
         .findings
