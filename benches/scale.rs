@@ -1,6 +1,9 @@
 //! Benchmarks of the pure stages at scale: state parsing throughput on a 50 MB state, the
 //! join and checks (`analyze`) on 100k live × 100k declared resources, and `Graph::build`
-//! on 10k and 100k resources. Run with `cargo bench --bench scale`; peak memory comes
+//! on 10k and 100k resources; `analyze_leftovers` runs the join and checks on generated
+//! accounts where a quarter of 100k live resources are leftovers, spread over the VPCs or
+//! all in one VPC (the shape that made blocking findings grow with the square of the
+//! leftovers). Run with `cargo bench --bench scale`; peak memory comes
 //! from `scripts/bench` (criterion does not measure it). Under `cargo test` every
 //! benchmark runs once on a small input, as a smoke test.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::missing_panics_doc)]
@@ -46,6 +49,22 @@ fn join_and_checks(c: &mut Criterion) {
     group.finish();
 }
 
+fn leftovers(c: &mut Criterion) {
+    let n = if full_size() { 100_000 } else { 2_000 };
+    let policy = Policy::builtin();
+    let mut group = c.benchmark_group("analyze_leftovers");
+    group.sample_size(10).measurement_time(Duration::from_secs(30));
+    for (name, shape) in [("spread", workload::Shape::Spread), ("one_vpc", workload::Shape::OneVpc)] {
+        let account = workload::Account::new(n, shape);
+        let inventory = account.inventory();
+        let states = account.states();
+        group.bench_function(BenchmarkId::new(name, n), |b| {
+            b.iter(|| analyze(black_box(&inventory), &states, &policy, String::new(), &View::All).expect("analyze"));
+        });
+    }
+    group.finish();
+}
+
 fn graph_build(c: &mut Criterion) {
     let sizes: &[usize] = if full_size() { &[10_000, 100_000] } else { &[1_000] };
     let policy = Policy::builtin();
@@ -62,5 +81,5 @@ fn graph_build(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, state_parse, join_and_checks, graph_build);
+criterion_group!(benches, state_parse, join_and_checks, leftovers, graph_build);
 criterion_main!(benches);

@@ -6,7 +6,12 @@
 //! - `bench_memory write-state FILE MB`: write a generated state of about MB megabytes;
 //! - `bench_memory parse FILE`: parse it from disk, streaming;
 //! - `bench_memory analyze N`: join and checks on N live × N declared resources;
-//! - `bench_memory graph N`: `Graph::build` on N live × N declared resources.
+//! - `bench_memory graph N`: `Graph::build` on N live × N declared resources;
+//! - `bench_memory write-account DIR N SHAPE`: write a synthetic account of about N live
+//!   resources into DIR, `inventory.json` (a saved inventory) and `states/*.tfstate` (3/4
+//!   declared, N / 500 states; 1/4 unmanaged security groups and volumes), SHAPE `spread`
+//!   (the leftovers over every VPC) or `one-vpc` (every leftover group in one VPC), for
+//!   `scripts/bench scale` to scan with the release binary.
 #![allow(clippy::print_stdout, clippy::unwrap_used, clippy::expect_used, clippy::cast_precision_loss)]
 
 #[path = "../benches/support/workload.rs"]
@@ -67,6 +72,27 @@ fn main() {
                 arg(0),
                 inventory.resources.len(),
                 states.files.iter().map(|f| f.resources.len()).sum::<usize>()
+            );
+        }
+        "write-account" => {
+            let dir = std::path::Path::new(arg(1));
+            let live: usize = arg(2).parse().expect("N");
+            let account = workload::Account::new(live, workload::Shape::parse(arg(3)));
+            std::fs::create_dir_all(dir.join("states")).expect("mkdir");
+            let inventory = account.inventory();
+            let file = std::fs::File::create(dir.join("inventory.json")).expect("create");
+            serde_json::to_writer(std::io::BufWriter::new(file), &inventory).expect("write inventory");
+            let mut bytes = 0;
+            account.write_states(|name, text| {
+                bytes += text.len();
+                std::fs::write(dir.join("states").join(name), text).expect("write state");
+            });
+            println!(
+                "wrote {} live resources, {} declared in {} states ({bytes} bytes), to {}",
+                inventory.resources.len(),
+                account.vpcs + account.units * 4,
+                account.states,
+                dir.display()
             );
         }
         other => panic!("unknown workload {other:?}"),

@@ -14,7 +14,7 @@ pub fn write_with(
     let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("output");
     let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
     let result = (|| {
-        let mut out = BufWriter::new(std::fs::File::create(&tmp)?);
+        let mut out = BufWriter::with_capacity(1 << 20, std::fs::File::create(&tmp)?);
         fill(&mut out)?;
         let written = out.into_inner().map_err(std::io::IntoInnerError::into_error)?;
         written.sync_all()?;

@@ -216,3 +216,240 @@ pub fn rss_mib() -> (f64, f64) {
     };
     (field("VmHWM:"), field("VmRSS:"))
 }
+
+/// The shape of a generated account for the end-to-end scale runs (`bench_memory
+/// write-account`, `scripts/bench scale`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Shape {
+    /// The unmanaged security groups and volumes spread over every VPC.
+    Spread,
+    /// Every unmanaged security group in one VPC: tens of thousands of leftovers blocking
+    /// the same resource.
+    OneVpc,
+}
+
+impl Shape {
+    pub fn parse(name: &str) -> Self {
+        match name {
+            "spread" => Self::Spread,
+            "one-vpc" => Self::OneVpc,
+            other => panic!("unknown shape {other:?} (spread or one-vpc)"),
+        }
+    }
+}
+
+/// Live resources per state of a generated account: 1,000,000 live make 2,000 states.
+pub const LIVE_PER_STATE: usize = 500;
+/// Live resources per VPC of a generated account.
+pub const LIVE_PER_VPC: usize = 4_000;
+
+/// The plan of a generated account of about `live` resources: 3/4 declared (VPCs, then
+/// units of a subnet, a security group, an instance and its data volume), spread over
+/// `live / 500` states, 1/4 unmanaged security groups and volumes in the same VPCs.
+#[derive(Clone, Copy, Debug)]
+pub struct Account {
+    pub shape: Shape,
+    pub vpcs: usize,
+    pub units: usize,
+    pub unmanaged: usize,
+    pub states: usize,
+}
+
+impl Account {
+    pub fn new(live: usize, shape: Shape) -> Self {
+        let vpcs = (live / LIVE_PER_VPC).max(1);
+        let declared = live * 3 / 4;
+        let units = declared.saturating_sub(vpcs) / 4;
+        let unmanaged = live - vpcs - units * 4;
+        Self { shape, vpcs, units, unmanaged, states: (live / LIVE_PER_STATE).max(1) }
+    }
+
+    fn vpc_of_unit(&self, unit: usize) -> usize {
+        unit * self.vpcs / self.units.max(1)
+    }
+
+    fn state_of_unit(&self, unit: usize) -> usize {
+        unit * self.states / self.units.max(1)
+    }
+
+    fn ids(unit: usize) -> [String; 4] {
+        [format!("subnet-{unit:017x}"), format!("sg-{unit:017x}"), format!("i-{unit:017x}"), format!("vol-{unit:017x}")]
+    }
+
+    /// The live side, as `leftover inventory --output` would save it.
+    pub fn inventory(&self) -> Inventory {
+        let mut inv = Inventory::new("2026-11-25T02:00:00Z".into(), vec![ACCOUNT.into()], vec![REGION.into()]);
+        inv.resources.reserve(self.vpcs + self.units * 4 + self.unmanaged);
+        let named = |mut r: LiveResource, name: String| {
+            r.tags.insert("Name".into(), name);
+            r
+        };
+        for v in 0..self.vpcs {
+            let mut vpc =
+                named(LiveResource::new("ec2:vpc", format!("vpc-{v:017x}"), ACCOUNT, REGION), format!("vpc-{v}"));
+            vpc.set_attr("cidr_block", "10.0.0.0/16");
+            vpc.set_attr("is_default", false);
+            inv.resources.push(vpc);
+        }
+        for unit in 0..self.units {
+            let [subnet, sg, instance, volume] = Self::ids(unit);
+            let vpc = format!("vpc-{:017x}", self.vpc_of_unit(unit));
+            let name = format!("unit-{unit}");
+            let mut subnet_r = named(LiveResource::new("ec2:subnet", &subnet, ACCOUNT, REGION), name.clone());
+            subnet_r.relate(RelationKind::InVpc, "ec2:vpc", Some(&vpc));
+            let mut sg_r = named(LiveResource::new("ec2:security-group", &sg, ACCOUNT, REGION), name.clone());
+            sg_r.relate(RelationKind::InVpc, "ec2:vpc", Some(&vpc));
+            sg_r.set_attr("group_name", name.clone());
+            let mut instance_r = named(LiveResource::new("ec2:instance", &instance, ACCOUNT, REGION), name.clone());
+            instance_r.status = Some("running".into());
+            instance_r.relate(RelationKind::InSubnet, "ec2:subnet", Some(&subnet));
+            instance_r.relate(RelationKind::InVpc, "ec2:vpc", Some(&vpc));
+            instance_r.relate(RelationKind::UsesSecurityGroup, "ec2:security-group", Some(&sg));
+            instance_r.set_attr("instance_type", "t3.micro");
+            let mut volume_r = named(LiveResource::new("ec2:volume", &volume, ACCOUNT, REGION), name);
+            volume_r.status = Some("in-use".into());
+            volume_r.relate(RelationKind::AttachedTo, "ec2:instance", Some(&instance));
+            inv.resources.extend([subnet_r, sg_r, instance_r, volume_r]);
+        }
+        let groups = self.unmanaged.div_ceil(2);
+        for k in 0..self.unmanaged {
+            // Even: a hand-made security group in a VPC; odd: a hand-made volume attached
+            // to a declared instance of the same VPCs.
+            if k % 2 == 0 {
+                let v = match self.shape {
+                    Shape::Spread => (k / 2) * self.vpcs / groups.max(1),
+                    Shape::OneVpc => 0,
+                };
+                let id = format!("sg-f{k:016x}");
+                let mut sg =
+                    named(LiveResource::new("ec2:security-group", &id, ACCOUNT, REGION), format!("manual-{k}"));
+                sg.relate(RelationKind::InVpc, "ec2:vpc", Some(&format!("vpc-{v:017x}")));
+                sg.set_attr("group_name", format!("manual-{k}"));
+                inv.resources.push(sg);
+            } else {
+                let id = format!("vol-f{k:016x}");
+                let mut volume = named(LiveResource::new("ec2:volume", &id, ACCOUNT, REGION), format!("manual-{k}"));
+                if self.units > 0 {
+                    let unit = k * self.units / self.unmanaged;
+                    volume.status = Some("in-use".into());
+                    volume.relate(RelationKind::AttachedTo, "ec2:instance", Some(&format!("i-{unit:017x}")));
+                } else {
+                    volume.status = Some("available".into());
+                }
+                inv.resources.push(volume);
+            }
+        }
+        inv.normalize();
+        inv
+    }
+
+    /// The states, each as (file name, text), in order; `emit` is called once per state.
+    pub fn write_states(&self, mut emit: impl FnMut(String, Vec<u8>)) {
+        let mut unit = 0;
+        let mut vpc = 0;
+        for state in 0..self.states {
+            let mut out = Vec::new();
+            let head = format!(
+                "{{\"version\": 4, \"terraform_version\": \"1.9.8\", \"serial\": 42, \"lineage\": \"scale-{state}\", \
+                 \"outputs\": {{}}, \"resources\": ["
+            );
+            out.extend_from_slice(head.as_bytes());
+            let mut first = true;
+            let mut push = |out: &mut Vec<u8>, value: serde_json::Value| {
+                if !first {
+                    out.extend_from_slice(b",\n");
+                }
+                first = false;
+                serde_json::to_writer(&mut *out, &value).expect("json");
+            };
+            // Each VPC is declared in the state of its first unit.
+            while vpc < self.vpcs
+                && (self.units == 0 || self.state_of_unit(self.first_unit_of(vpc).min(self.units - 1)) <= state)
+            {
+                let id = format!("vpc-{vpc:017x}");
+                push(
+                    &mut out,
+                    state_resource(
+                        "aws_vpc",
+                        &format!("vpc_{vpc}"),
+                        &json!({"id": id, "arn": arn("vpc", &id), "cidr_block": "10.0.0.0/16",
+                               "enable_dns_hostnames": true, "enable_dns_support": true,
+                               "instance_tenancy": "default", "owner_id": ACCOUNT,
+                               "tags": {"Name": format!("vpc-{vpc}")}, "tags_all": {"Name": format!("vpc-{vpc}")}}),
+                    ),
+                );
+                vpc += 1;
+            }
+            while unit < self.units && self.state_of_unit(unit) == state {
+                for value in self.declare(unit) {
+                    push(&mut out, value);
+                }
+                unit += 1;
+            }
+            out.extend_from_slice(b"]}\n");
+            emit(format!("stack-{state:05}.tfstate"), out);
+        }
+    }
+
+    fn first_unit_of(&self, vpc: usize) -> usize {
+        (vpc * self.units).div_ceil(self.vpcs)
+    }
+
+    fn declare(&self, unit: usize) -> [serde_json::Value; 4] {
+        let [subnet, sg, instance, volume] = Self::ids(unit);
+        let vpc = format!("vpc-{:017x}", self.vpc_of_unit(unit));
+        let name = format!("unit-{unit}");
+        let tags = json!({"Name": name});
+        let module = format!("unit_{unit}");
+        [
+            state_resource(
+                "aws_subnet",
+                &module,
+                &json!({"id": subnet, "arn": arn("subnet", &subnet), "vpc_id": vpc, "cidr_block": "10.0.1.0/24",
+                       "availability_zone": "us-east-1a", "map_public_ip_on_launch": false, "owner_id": ACCOUNT,
+                       "tags": tags, "tags_all": tags}),
+            ),
+            state_resource(
+                "aws_security_group",
+                &module,
+                &json!({"id": sg, "arn": arn("security-group", &sg), "vpc_id": vpc, "name": name,
+                       "description": "application servers", "owner_id": ACCOUNT, "revoke_rules_on_delete": false,
+                       "ingress": [], "egress": [], "tags": tags, "tags_all": tags}),
+            ),
+            state_resource(
+                "aws_instance",
+                &module,
+                &json!({"id": instance, "arn": arn("instance", &instance), "ami": "ami-12c6146b",
+                       "instance_type": "t3.micro", "subnet_id": subnet, "vpc_security_group_ids": [sg],
+                       "availability_zone": "us-east-1a", "private_ip": "10.0.1.10", "instance_state": "running",
+                       "metadata_options": [{"http_endpoint": "enabled", "http_tokens": "required",
+                                             "http_put_response_hop_limit": 2, "instance_metadata_tags": "disabled"}],
+                       "root_block_device": [{"delete_on_termination": true, "device_name": "/dev/xvda",
+                                              "encrypted": true, "volume_size": 8, "volume_type": "gp3"}],
+                       "tags": tags, "tags_all": tags}),
+            ),
+            state_resource(
+                "aws_ebs_volume",
+                &module,
+                &json!({"id": volume, "arn": arn("volume", &volume), "availability_zone": "us-east-1a", "size": 20,
+                       "type": "gp3", "encrypted": true, "tags": tags, "tags_all": tags}),
+            ),
+        ]
+    }
+
+    /// The states parsed in memory, for the benchmarks.
+    pub fn states(&self) -> StateSet {
+        let mut set = StateSet::default();
+        self.write_states(|name, text| set.files.push(parse_state(&format!("/scale/{name}"), &text)));
+        set
+    }
+}
+
+/// One declared resource of a generated account.
+fn state_resource(tf_type: &str, name: &str, attributes: &serde_json::Value) -> serde_json::Value {
+    json!({
+        "mode": "managed", "type": tf_type, "name": name,
+        "provider": "provider[\"registry.terraform.io/hashicorp/aws\"]",
+        "instances": [{"schema_version": 1, "attributes": attributes, "sensitive_attributes": []}]
+    })
+}

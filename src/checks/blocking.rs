@@ -1,14 +1,17 @@
 //! blocking: live resources outside Terraform that depend on a managed one and so will
 //! block (or break) destroying it: an interface in a managed subnet, an instance in a
 //! managed security group, a rule naming a managed group, a route to a managed gateway.
-//! Each finding names what it blocks and the order in which the blockers must go.
+//! Each finding names what it blocks; what is in the way of each blocked resource, and the
+//! order in which it must go, is stated once (`Outcome::blocked`), whatever number of
+//! findings name it.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap, HashSet};
 
 use super::Outcome;
 use super::resource_ref::first_declaration;
 use crate::graph::order::{blocks, deletion_order, dependents};
 use crate::graph::{Class, Graph, Owner};
+use crate::model::Blocked;
 use crate::model::finding::{Finding, FindingKind, Related, ResourceRef, StateRef};
 
 /// Whether a live resource is outside Terraform: unmanaged or managed by another tool, or
@@ -35,9 +38,10 @@ pub fn blockers_of(graph: &Graph<'_>, target: usize) -> Vec<usize> {
 
 pub fn check(graph: &Graph<'_>, outcome: &mut Outcome) {
     let severity = graph.policy.severity(FindingKind::BlockingDependency);
-    let mut reported = BTreeSet::new();
-    // Many blockers share what they block: each blocking set is computed once.
-    let mut sets: std::collections::HashMap<usize, Vec<usize>> = std::collections::HashMap::new();
+    let mut reported = HashSet::new();
+    // Many blockers share what they block: each blocking set is computed once, and stated
+    // once in the report (`Outcome::blocked`), never repeated in every finding.
+    let mut sets: HashMap<usize, Vec<usize>> = HashMap::new();
     for (i, _) in graph.live().iter().enumerate() {
         if !outside_terraform(graph, i) || graph.ownership_uncertain(i) {
             continue;
@@ -54,14 +58,42 @@ pub fn check(graph: &Graph<'_>, outcome: &mut Outcome) {
         if !reported.insert(root) {
             continue;
         }
-        outcome.findings.push(finding(graph, root, i, &blocked, severity, &mut sets));
+        let in_the_way = blocked.iter().map(|&m| sets.entry(m).or_insert_with(|| blockers_of(graph, m)).len()).max();
+        outcome.findings.push(finding(graph, root, i, &blocked, severity, in_the_way.unwrap_or(0)));
+    }
+    let mut entries: Vec<Blocked> = sets.into_iter().map(|(m, set)| entry(graph, m, &set)).collect();
+    entries.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    outcome.blocked = entries;
+}
+
+/// Where a state declares live resource `m`, for naming it.
+fn declared_at(graph: &Graph<'_>, m: usize) -> Option<StateRef> {
+    let target = &graph.live()[m];
+    let decl = graph.accounting(m).first().copied().or_else(|| first_declaration(graph, &target.kind, &target.id));
+    decl.map(|d| StateRef::of(graph.decl(d)))
+}
+
+/// The report's entry for managed resource `m` and its blockers `set`, in deletion order.
+fn entry(graph: &Graph<'_>, m: usize, set: &[usize]) -> Blocked {
+    let target = &graph.live()[m];
+    Blocked {
+        kind: target.kind.clone(),
+        id: target.id.clone(),
+        arn: Some(target.arn.clone()).filter(|a| !a.is_empty()),
+        account: Some(target.account.clone()),
+        region: Some(target.region.clone()),
+        state: declared_at(graph, m),
+        order: set.iter().map(|&j| graph.live()[j].id.clone()).collect(),
     }
 }
 
 /// What a blocker is in the way of, as the end of a sentence: `it will block destroying
-/// subnet subnet-1 (aws_subnet.a) (through eni-1); delete in this order: i-1 → eni-1`. Built
-/// from the finding's `blocks` relations, so a finding that absorbs a blocker's can say it too.
-pub fn blocks_clause(related: &[Related], through: Option<&str>, order: &[String]) -> String {
+/// subnet subnet-1 (aws_subnet.a) (through eni-1); 3 resources outside Terraform are in its
+/// way: the report's blocked section gives the order to delete them`. Built from the
+/// finding's `blocks` relations, so a finding that absorbs a blocker's can say it too;
+/// `in_the_way` is the most blockers any of them has. Its length is bounded by the
+/// finding's own relations, never by how many others block the same resource.
+pub fn blocks_clause(related: &[Related], through: Option<&str>, in_the_way: usize) -> String {
     let names: Vec<String> = related
         .iter()
         .filter(|r| r.relation == "blocks")
@@ -77,8 +109,10 @@ pub fn blocks_clause(related: &[Related], through: Option<&str>, order: &[String
     if let Some(via) = through {
         clause.push_str(&format!(" (through {via})"));
     }
-    if order.len() > 1 {
-        clause.push_str(&format!("; delete in this order: {}", order.join(" → ")));
+    if in_the_way > 1 {
+        clause.push_str(&format!(
+            "; {in_the_way} resources outside Terraform are in the way: the blocked section gives the order to delete them"
+        ));
     }
     clause
 }
@@ -89,26 +123,21 @@ fn finding(
     via: usize,
     blocked: &BTreeSet<usize>,
     severity: super::Severity,
-    sets: &mut std::collections::HashMap<usize, Vec<usize>>,
+    in_the_way: usize,
 ) -> Finding {
     let r = &graph.live()[root];
     let mut related = Vec::new();
     let mut owned_note = String::new();
     let mut own = super::resource_ref::related_with_owned(graph, root, &mut owned_note);
-    let mut set = BTreeSet::new();
     for &m in blocked {
         let target = &graph.live()[m];
-        let decl = graph.accounting(m).first().copied().or_else(|| first_declaration(graph, &target.kind, &target.id));
-        let state = decl.map(|d| StateRef::of(graph.decl(d)));
         related.push(Related {
             relation: "blocks".to_owned(),
             id: target.id.clone(),
             kind: Some(target.kind.clone()),
-            state,
+            state: declared_at(graph, m),
         });
-        set.extend(sets.entry(m).or_insert_with(|| blockers_of(graph, m)).iter().copied());
     }
-    let order: Vec<String> = deletion_order(graph, &set).into_iter().map(|j| graph.live()[j].id.clone()).collect();
     let mut how = match &graph.classes()[root] {
         Class::ManagedElsewhere { by, .. } => format!("managed by {by}, not Terraform"),
         Class::Unmanaged { note: Some(note) } => format!("no state declares it ({note})"),
@@ -118,7 +147,7 @@ fn finding(
         how.push_str(&format!(" (tagged {tags})"));
     }
     let through = (via != root).then(|| graph.live()[via].id.as_str());
-    let mut reason = format!("{how}, and {}", blocks_clause(&related, through, &order));
+    let mut reason = format!("{how}, and {}", blocks_clause(&related, through, in_the_way));
     reason.push_str(&owned_note);
     own.append(&mut related);
     let related = own;
@@ -132,7 +161,7 @@ fn finding(
         related,
         drift: None,
         environment: graph.env_of_live(root),
-        order,
+        order: Vec::new(),
         remains: None,
     }
 }

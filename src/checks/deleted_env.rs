@@ -63,12 +63,8 @@ fn finding(graph: &Graph<'_>, i: usize, env: &str, deletion: &crate::graph::envi
     let r = &graph.live()[i];
     let how = match graph.envs().env_of_tags(&r.tags) {
         Some(_) => {
-            let key = graph
-                .policy
-                .env_tag_keys
-                .iter()
-                .find(|k| r.tags.contains_key(*k))
-                .map_or("Environment", String::as_str);
+            let key =
+                graph.policy.env_tag_keys.iter().find(|k| r.tags.contains_key(k)).map_or("Environment", String::as_str);
             format!("tagged {key}={}", r.tags.get(key).map_or(env, String::as_str))
         }
         None => match placement_summary(r) {

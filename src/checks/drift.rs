@@ -93,11 +93,11 @@ fn tags(graph: &Graph<'_>, outcome: &mut Outcome, i: usize, d: DeclRef, tag_decl
     if !decl.tagged || graph.inventory.gaps.iter().any(|g| g.covers(&live.kind, &live.account, &live.region)) {
         return;
     }
-    let visible = |tags: &BTreeMap<String, String>| -> BTreeMap<String, String> {
+    let visible = |tags: &crate::model::Tags| -> BTreeMap<String, String> {
         tags.iter().filter(|(k, _)| !k.starts_with("aws:")).map(|(k, v)| (k.clone(), v.clone())).collect()
     };
     let mut declared = visible(&decl.tags);
-    declared.extend(visible(tag_decls));
+    declared.extend(tag_decls.iter().filter(|(k, _)| !k.starts_with("aws:")).map(|(k, v)| (k.clone(), v.clone())));
     let actual = visible(&live.tags);
     if declared == actual {
         return;

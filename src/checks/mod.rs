@@ -34,6 +34,9 @@ pub struct Outcome {
     pub errors: Vec<String>,
     /// Every path the connectivity expectations took.
     pub traces: Vec<reachability::Trace>,
+    /// Each managed resource that resources outside Terraform block, with the order to
+    /// delete them: stated once, referenced by the findings' `blocks` relations.
+    pub blocked: Vec<crate::model::Blocked>,
 }
 
 /// Runs every check.
@@ -43,11 +46,13 @@ pub fn run(graph: &Graph<'_>) -> Outcome {
     missing::check(graph, &mut outcome);
     deleted_env::check(graph, &mut outcome);
     blocking::check(graph, &mut outcome);
+    // Every leftover finding is drawn by now: folding them here keeps the ones folded away
+    // out of memory while the other checks run.
+    fold_leftovers(graph, &outcome.blocked, &mut outcome.findings);
     cross_state::check(graph, &mut outcome);
     broken_reference::check(graph, &mut outcome);
     drift::check(graph, &mut outcome);
     reachability::check(graph, &mut outcome);
-    fold_leftovers(graph, &mut outcome.findings);
     crate::model::finding::sort(&mut outcome.findings);
     crate::model::finding::sort(&mut outcome.links);
     outcome
@@ -63,22 +68,23 @@ const LEFTOVER_KINDS: [FindingKind; 3] =
 /// (inferred from tags alone) is a guess, and a guess never outranks evidence: such a
 /// resource keeps its `blocking-dependency` or `unmanaged` finding, which names the
 /// environment and the inference.
-fn fold_leftovers(graph: &Graph<'_>, findings: &mut Vec<Finding>) {
-    let key = |f: &Finding| {
-        (
-            f.resource.account.clone(),
-            f.resource.kind.clone(),
-            f.resource.arn.clone().unwrap_or_else(|| f.resource.id.clone()),
-        )
-    };
-    let mut by_resource: std::collections::HashMap<_, Vec<usize>> = std::collections::HashMap::new();
+fn fold_leftovers(graph: &Graph<'_>, blocked: &[crate::model::Blocked], findings: &mut Vec<Finding>) {
+    let in_the_way: std::collections::HashMap<(&str, &str), usize> =
+        blocked.iter().map(|b| ((b.kind.as_str(), b.id.as_str()), b.order.len())).collect();
+    let mut by_resource: std::collections::HashMap<(&str, &str, &str), Vec<usize>> = std::collections::HashMap::new();
     for (n, f) in findings.iter().enumerate() {
         if LEFTOVER_KINDS.contains(&f.kind) {
-            by_resource.entry(key(f)).or_default().push(n);
+            let key = (
+                f.resource.account.as_deref().unwrap_or(""),
+                f.resource.kind.as_str(),
+                f.resource.arn.as_deref().unwrap_or(&f.resource.id),
+            );
+            by_resource.entry(key).or_default().push(n);
         }
     }
+    let groups: Vec<Vec<usize>> = by_resource.into_values().filter(|g| g.len() > 1).collect();
     let mut dropped = vec![false; findings.len()];
-    for group in by_resource.into_values().filter(|g| g.len() > 1) {
+    for group in groups {
         let of = |kind: FindingKind| group.iter().copied().find(|&n| findings[n].kind == kind);
         let (deleted, blocking, unmanaged) =
             (of(FindingKind::DeletedEnv), of(FindingKind::BlockingDependency), of(FindingKind::Unmanaged));
@@ -101,8 +107,8 @@ fn fold_leftovers(graph: &Graph<'_>, findings: &mut Vec<Finding>) {
                 continue;
             }
             dropped[n] = true;
-            let folded = findings[n].clone();
-            absorb(&mut findings[keep], folded);
+            let folded = Folded::of(&findings[n]);
+            absorb(&mut findings[keep], folded, &in_the_way);
         }
     }
     let mut n = 0;
@@ -112,21 +118,44 @@ fn fold_leftovers(graph: &Graph<'_>, findings: &mut Vec<Finding>) {
     });
 }
 
+/// What a finding folded into another still says: its kind and severity, what it blocks,
+/// its environment.
+struct Folded {
+    kind: FindingKind,
+    severity: Severity,
+    related: Vec<crate::model::Related>,
+    environment: Option<String>,
+}
+
+impl Folded {
+    fn of(f: &Finding) -> Self {
+        Self {
+            kind: f.kind,
+            severity: f.severity,
+            related: f.related.iter().filter(|r| r.relation == "blocks").cloned().collect(),
+            environment: f.environment.clone(),
+        }
+    }
+}
+
 /// Lets `kept`, the one leftover finding of a resource, carry what `folded` said.
-fn absorb(kept: &mut Finding, folded: Finding) {
+fn absorb(kept: &mut Finding, folded: Folded, in_the_way: &std::collections::HashMap<(&str, &str), usize>) {
     kept.severity = kept.severity.max(folded.severity);
     match folded.kind {
         FindingKind::BlockingDependency => {
             let blocks: Vec<crate::model::Related> =
                 folded.related.into_iter().filter(|r| r.relation == "blocks").collect();
-            kept.reason.push_str(&format!("; {}", blocking::blocks_clause(&blocks, None, &folded.order)));
+            let most = blocks
+                .iter()
+                .filter_map(|r| in_the_way.get(&(r.kind.as_deref().unwrap_or(""), r.id.as_str())))
+                .max()
+                .copied()
+                .unwrap_or(0);
+            kept.reason.push_str(&format!("; {}", blocking::blocks_clause(&blocks, None, most)));
             for r in blocks {
                 if !kept.related.contains(&r) {
                     kept.related.push(r);
                 }
-            }
-            if kept.order.is_empty() {
-                kept.order = folded.order;
             }
         }
         FindingKind::DeletedEnv => {

@@ -1,8 +1,6 @@
 //! `resource_ref`: how findings name live and declared resources, and the environment and
 //! one-line descriptions that go with them.
 
-use std::collections::BTreeMap;
-
 use crate::graph::{DeclRef, Graph};
 use crate::inventory::LiveResource;
 use crate::model::finding::{Related, ResourceRef, StateRef};
@@ -49,10 +47,10 @@ impl StateRef {
 /// `Environment=qa, Name=web` for the tags that help a person place a resource; without
 /// either, the first tags (`Team=data, CostCenter=42 and 3 more`). `None` only when the
 /// resource has no tag at all: a tagged resource is never called untagged.
-pub fn tag_summary(graph: &Graph<'_>, tags: &BTreeMap<String, String>) -> Option<String> {
+pub fn tag_summary(graph: &Graph<'_>, tags: &crate::model::Tags) -> Option<String> {
     let mut parts = Vec::new();
-    if let Some(key) = graph.policy.env_tag_keys.iter().find(|k| tags.contains_key(*k)) {
-        parts.push(format!("{key}={}", tags[key]));
+    if let Some((key, value)) = graph.policy.env_tag_keys.iter().find_map(|k| Some((k, tags.get(k)?))) {
+        parts.push(format!("{key}={value}"));
     }
     if let Some(name) = tags.get("Name") {
         parts.push(format!("Name={name}"));

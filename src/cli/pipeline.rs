@@ -125,7 +125,14 @@ impl<'s> Run<'s> {
     /// listing. A listing that fails still ends the progress display.
     pub async fn inventory<C: Connect>(&mut self, connect: &C, saved: &[std::path::PathBuf]) -> Result<Inventory> {
         if !saved.is_empty() {
-            return Ok(Inventory::load_all(saved)?);
+            let started = std::time::Instant::now();
+            let inventory = Inventory::load_all(saved)?;
+            tracing::debug!(
+                resources = inventory.resources.len(),
+                elapsed_ms = elapsed_ms(started),
+                "saved inventory read"
+            );
+            return Ok(inventory);
         }
         let listed = self.list(connect).await;
         if listed.is_err() {
@@ -274,7 +281,7 @@ impl<'s> Run<'s> {
             states = set.files.len(),
             gaps = set.gaps.len(),
             skipped = set.skipped.len(),
-            elapsed_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX),
+            elapsed_ms = elapsed_ms(started),
             "states read"
         );
         set
@@ -346,4 +353,9 @@ impl<'s> Run<'s> {
             }
         }
     }
+}
+
+/// Milliseconds since `started`, for the timing lines `LEFTOVER_LOG=debug` prints.
+pub fn elapsed_ms(started: std::time::Instant) -> u64 {
+    u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX)
 }

@@ -89,7 +89,7 @@ impl Environments {
         policy: &Policy,
         states: &StateSet,
         inventory: Option<&Inventory>,
-        live_tags: &dyn Fn(usize, usize) -> Option<&'t BTreeMap<String, String>>,
+        live_tags: &dyn Fn(usize, usize) -> Option<&'t crate::model::Tags>,
     ) -> Self {
         let mut aliases = BTreeMap::new();
         for (name, spec) in &policy.environments {
@@ -182,7 +182,7 @@ impl Environments {
     }
 
     /// The environment tags name, if any.
-    pub fn env_of_tags(&self, tags: &BTreeMap<String, String>) -> Option<String> {
+    pub fn env_of_tags(&self, tags: &crate::model::Tags) -> Option<String> {
         self.tag_keys
             .iter()
             .find_map(|k| tags.get(k))

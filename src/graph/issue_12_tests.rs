@@ -1,8 +1,6 @@
 //! Regression tests of issue 12's known false-positive shapes and quiet nightly report, on
 //! hand-built inventories and states.
 
-use std::collections::BTreeMap;
-
 use serde_json::json;
 
 use super::Graph;
@@ -12,7 +10,7 @@ use crate::inventory::{Origin, Relation, RelationKind as R};
 use crate::policy::Policy;
 use crate::state::StateSet;
 
-fn tags(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
+fn tags(pairs: &[(&str, &str)]) -> crate::model::Tags {
     pairs.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect()
 }
 

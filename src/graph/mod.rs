@@ -14,4 +14,6 @@ pub use ownership::{Class, Owner};
 #[cfg(test)]
 mod issue_12_tests;
 #[cfg(test)]
+mod issue_14_tests;
+#[cfg(test)]
 mod tests;

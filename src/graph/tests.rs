@@ -1,7 +1,5 @@
 //! Unit tests of the join and of ownership, on hand-built inventories and states.
 
-use std::collections::BTreeMap;
-
 use serde_json::json;
 
 use super::{Class, Graph, Owner};
@@ -140,7 +138,7 @@ fn default_vpc_parts_and_tagged_tools_are_not_leftovers() {
     let mut igw = live("ec2:internet-gateway", "igw-default");
     igw.relate(R::AttachedTo, "ec2:vpc", Some("vpc-default"));
     let mut cfn = live("ec2:volume", "vol-cfn");
-    cfn.tags = BTreeMap::from([("aws:cloudformation:stack-name".to_owned(), "legacy".to_owned())]);
+    cfn.tags = crate::model::Tags::from([("aws:cloudformation:stack-name".to_owned(), "legacy".to_owned())]);
     let mut stray = live("ec2:instance", "i-stray");
     stray.relate(R::InSubnet, "ec2:subnet", Some("subnet-default"));
     let inv = inventory(vec![vpc, subnet, igw, cfn, stray]);

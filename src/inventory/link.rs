@@ -62,7 +62,7 @@ pub fn link_region(resources: Vec<LiveResource>) -> Vec<LiveResource> {
             let found = by_arn.get(&record.arn).copied().or_else(|| lookup(&record.kind, &record.id));
             if let Some(i) = found {
                 for (key, value) in record.tags {
-                    native[i].tags.entry(key).or_insert(value);
+                    native[i].tags.get_or_insert_with(&key, || value);
                 }
             }
             // Not found natively: the tagging API still lists resources deleted a short while

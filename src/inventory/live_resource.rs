@@ -1,7 +1,5 @@
 //! `live_resource`: one thing that exists in an AWS account, as the inventory saw it.
 
-use std::collections::BTreeMap;
-
 use serde::{Deserialize, Serialize};
 
 use super::subresource::SubResources;
@@ -29,8 +27,8 @@ pub struct LiveResource {
     pub arn: String,
     pub account: String,
     pub region: String,
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub tags: BTreeMap<String, String>,
+    #[serde(default, skip_serializing_if = "crate::model::Tags::is_empty")]
+    pub tags: crate::model::Tags,
     /// The lifecycle status the service reports (`running`, `available`, `deleted`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
@@ -38,8 +36,8 @@ pub struct LiveResource {
     pub relations: Vec<Relation>,
     /// The attributes checks compare or classify by (`cidr_block`, `instance_type`,
     /// `is_default`, `description`, …).
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub attributes: BTreeMap<String, serde_json::Value>,
+    #[serde(default, skip_serializing_if = "crate::model::SortedMap::is_empty")]
+    pub attributes: crate::model::SortedMap<serde_json::Value>,
     #[serde(default, skip_serializing_if = "SubResources::is_empty")]
     pub parts: SubResources,
     #[serde(default)]
@@ -62,10 +60,10 @@ impl LiveResource {
             arn,
             account: account.to_owned(),
             region: region.to_owned(),
-            tags: BTreeMap::new(),
+            tags: crate::model::Tags::new(),
             status: None,
             relations: Vec::new(),
-            attributes: BTreeMap::new(),
+            attributes: crate::model::SortedMap::new(),
             parts: SubResources::default(),
             origin: Origin::Native,
             created: None,

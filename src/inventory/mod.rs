@@ -94,24 +94,41 @@ impl Inventory {
 
     /// Reads an inventory written by `leftover inventory --output`.
     pub fn load(path: &Path) -> Result<Self, InventoryFileError> {
-        /// Whether a file records its pairs (an empty record stays empty).
+        /// The file as written, where `listed` may be absent (an empty record stays empty):
+        /// read in one pass, whatever its size.
         #[derive(Deserialize)]
-        struct Recorded {
-            listed: Option<serde::de::IgnoredAny>,
+        struct Saved {
+            schema: String,
+            generated_at: String,
+            accounts: Vec<String>,
+            regions: Vec<String>,
+            #[serde(default)]
+            listed: Option<Listed>,
+            resources: Vec<LiveResource>,
+            #[serde(default)]
+            gaps: Vec<CoverageGap>,
+            #[serde(default)]
+            api_calls: BTreeMap<String, u64>,
         }
         let display = path.display().to_string();
-        let text = std::fs::read_to_string(path)
-            .map_err(|source| InventoryFileError::Read { path: display.clone(), source })?;
-        let mut inventory: Self = serde_json::from_str(&text)
+        let bytes = std::fs::read(path).map_err(|source| InventoryFileError::Read { path: display.clone(), source })?;
+        let saved: Saved = serde_json::from_slice(&bytes)
             .map_err(|source| InventoryFileError::Parse { path: display.clone(), source })?;
-        let recorded = serde_json::from_str::<Recorded>(&text).is_ok_and(|r| r.listed.is_some());
-        if inventory.schema != INVENTORY_SCHEMA {
-            return Err(InventoryFileError::Schema { path: display, found: inventory.schema });
+        drop(bytes);
+        if saved.schema != INVENTORY_SCHEMA {
+            return Err(InventoryFileError::Schema { path: display, found: saved.schema });
         }
-        if !recorded {
-            inventory.listed = Listed::product(&inventory.accounts, &inventory.regions);
-        }
-        Ok(inventory)
+        let listed = saved.listed.unwrap_or_else(|| Listed::product(&saved.accounts, &saved.regions));
+        Ok(Self {
+            schema: saved.schema,
+            generated_at: saved.generated_at,
+            accounts: saved.accounts,
+            regions: saved.regions,
+            listed,
+            resources: saved.resources,
+            gaps: saved.gaps,
+            api_calls: saved.api_calls,
+        })
     }
 
     /// Reads several saved inventories as one (`scan --inventory A --inventory B`).

@@ -1,6 +1,5 @@
 //! finding: what a check concludes about one resource, in the words reports use.
 
-use std::collections::BTreeMap;
 use std::fmt;
 use std::str::FromStr;
 
@@ -143,7 +142,7 @@ pub struct ResourceRef {
     #[serde(default)]
     pub account: Option<String>,
     #[serde(default)]
-    pub tags: BTreeMap<String, String>,
+    pub tags: super::Tags,
     /// When AWS says the resource was made (RFC 3339), where the service reports it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created: Option<String>,
@@ -271,7 +270,7 @@ mod tests {
                 arn: Some("arn:aws:ec2:us-east-1:1:volume/vol-1".into()),
                 region: None,
                 account: None,
-                tags: BTreeMap::new(),
+                tags: crate::model::Tags::new(),
                 created: None,
             },
             reason: "x".into(),

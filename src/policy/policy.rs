@@ -161,7 +161,7 @@ pub struct Ignore {
 
 impl Ignore {
     /// Whether this rule ignores the resource.
-    pub fn matches(&self, kind: &str, id: &str, arn: &str, tags: &BTreeMap<String, String>) -> bool {
+    pub fn matches(&self, kind: &str, id: &str, arn: &str, tags: &crate::model::Tags) -> bool {
         self.kind.as_ref().is_none_or(|g| g.matches(kind))
             && self.id.as_ref().is_none_or(|g| g.matches(id))
             && self.arn.as_ref().is_none_or(|g| g.matches(arn))
@@ -304,7 +304,7 @@ impl Policy {
     }
 
     /// The first ignore rule that matches, if any.
-    pub fn ignored_by(&self, kind: &str, id: &str, arn: &str, tags: &BTreeMap<String, String>) -> Option<&Ignore> {
+    pub fn ignored_by(&self, kind: &str, id: &str, arn: &str, tags: &crate::model::Tags) -> Option<&Ignore> {
         self.ignores.iter().find(|i| i.matches(kind, id, arn, tags))
     }
 
@@ -605,7 +605,7 @@ mod tests {
             )
             .expect("valid");
         assert_eq!(policy.environments["staging"].status, Some(EnvStatus::Decommissioned));
-        let tags = BTreeMap::from([("Team".to_owned(), "platform-core".to_owned())]);
+        let tags = crate::model::Tags::from([("Team".to_owned(), "platform-core".to_owned())]);
         assert!(policy.ignored_by("ec2:volume", "vol-1", "arn", &tags).is_some());
         assert_eq!(policy.severity(FindingKind::Unmanaged), Severity::Error);
         assert_eq!(policy.severity(FindingKind::Missing), Severity::Error);

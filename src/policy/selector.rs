@@ -29,7 +29,7 @@ impl Selector {
 
     /// Whether the live resource of kind `kind`, native id `id`, ARN `arn` and tags `tags`
     /// is selected.
-    pub fn selects(&self, kind: &str, id: &str, arn: &str, tags: &std::collections::BTreeMap<String, String>) -> bool {
+    pub fn selects(&self, kind: &str, id: &str, arn: &str, tags: &crate::model::Tags) -> bool {
         match self {
             Self::Id { kind: k, id: want } => kind == k && (id == want || arn == want),
             Self::Tag { kind: k, key, value } => kind == k && tags.get(key).is_some_and(|v| v == value),

@@ -189,7 +189,6 @@ pub fn younger_line(report: &Report) -> Option<String> {
 
 #[cfg(test)]
 mod tests {
-    use std::collections::BTreeMap;
 
     use super::*;
     use crate::checks::{Finding, Outcome, Severity};
@@ -208,7 +207,7 @@ mod tests {
                 arn: None,
                 region: Some("us-east-1".into()),
                 account: Some("123456789012".into()),
-                tags: BTreeMap::new(),
+                tags: crate::model::Tags::new(),
                 created: created.map(str::to_owned),
             },
             reason: "x".into(),

@@ -12,7 +12,7 @@ use std::path::Path;
 use serde::{Deserialize, Serialize};
 
 use super::age;
-use super::report::{REPORT_SCHEMA, Report};
+use super::report::{READABLE_SCHEMAS, REPORT_SCHEMA, Report};
 use crate::checks::Severity;
 
 /// What a report was compared with.
@@ -51,7 +51,7 @@ pub enum BaselineError {
         #[source]
         source: serde_json::Error,
     },
-    #[error("the baseline {path} is not a {REPORT_SCHEMA} report (its schema is {found})")]
+    #[error("the baseline {path} is not a {REPORT_SCHEMA} (or v1) report (its schema is {found})")]
     Schema { path: String, found: String },
 }
 
@@ -62,7 +62,7 @@ pub fn load(path: &Path) -> Result<Report, BaselineError> {
     let value: serde_json::Value =
         serde_json::from_str(&text).map_err(|source| BaselineError::Parse { path: display.clone(), source })?;
     match value.get("schema").and_then(serde_json::Value::as_str) {
-        Some(REPORT_SCHEMA) => {}
+        Some(schema) if READABLE_SCHEMAS.contains(&schema) => {}
         Some(other) => return Err(BaselineError::Schema { path: display, found: format!("{other:?}") }),
         None => return Err(BaselineError::Schema { path: display, found: "missing".to_owned() }),
     }
@@ -167,7 +167,6 @@ fn rechecked(report: &Report, old: &super::ReportFinding) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use std::collections::BTreeMap;
 
     use super::*;
     use crate::checks::{Finding, FindingKind, Outcome};
@@ -185,7 +184,7 @@ mod tests {
                 arn: None,
                 region: Some("us-east-1".into()),
                 account: Some("123456789012".into()),
-                tags: BTreeMap::new(),
+                tags: crate::model::Tags::new(),
                 created: None,
             },
             reason: "x".into(),
@@ -406,5 +405,20 @@ mod tests {
         let good = report(vec![finding(FindingKind::Unmanaged, "vol-a", Severity::Warning)], vec![]);
         std::fs::write(&path, crate::report::json::render(&good)).expect("write");
         assert_eq!(load(&path).expect("a report"), good);
+    }
+
+    #[test]
+    fn issue_14_a_v1_report_is_still_a_baseline() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("last.json");
+        let mut old = report(vec![finding(FindingKind::BlockingDependency, "sg-a", Severity::Warning)], vec![]);
+        old.schema = "leftover.report/v1".into();
+        old.findings[0].finding.order = vec!["sg-a".into(), "sg-b".into()];
+        std::fs::write(&path, crate::report::json::render(&old)).expect("write");
+        let loaded = load(&path).expect("a v1 report reads");
+        assert_eq!(loaded.findings[0].finding.order, ["sg-a", "sg-b"]);
+        let mut now = report(vec![finding(FindingKind::BlockingDependency, "sg-a", Severity::Warning)], vec![]);
+        compare(&mut now, &loaded, None);
+        assert_eq!(now.findings[0].status.as_deref(), Some("unchanged"));
     }
 }

@@ -393,6 +393,18 @@ fn resolved(report: &Report) -> Markup {
     }
 }
 
+fn blocked(report: &Report) -> Markup {
+    if report.blocked.is_empty() {
+        return html! {};
+    }
+    html! {
+        section.resolved #blocked {
+            h2 { (super::sections::blocked_heading(report)) }
+            ul { @for line in super::sections::blocked_lines(report) { li { (line) } } }
+        }
+    }
+}
+
 fn footer(report: &Report) -> Markup {
     let mut parts = vec![format!("{} · {}", report.schema, report.generated_at)];
     if let Some(info) = &report.baseline {
@@ -443,6 +455,7 @@ fn body(report: &Report) -> Markup {
             (cards(report))
             (charts(report))
             (table(report))
+            (blocked(report))
             (resolved(report))
             (footer(report))
         }

@@ -294,6 +294,17 @@ pub fn render(report: &Report) -> String {
         folded_table(report, &findings, &mut out);
         out.push('\n');
     }
+    if !report.blocked.is_empty() {
+        out.push_str(&format!(
+            "### blocked\n\n_{} · managed, and resources outside Terraform are in the way of destroying {}_\n\n",
+            plural(report.blocked.len(), "resource", "resources"),
+            if report.blocked.len() == 1 { "it" } else { "them" }
+        ));
+        for line in super::sections::blocked_lines(report) {
+            out.push_str(&format!("- {}\n", text(&line)));
+        }
+        out.push('\n');
+    }
     if let Some(resolved) = report.resolved.as_ref().filter(|r| !r.is_empty()) {
         out.push_str(&format!(
             "### resolved\n\n_{} since the baseline_\n\n",

@@ -4,7 +4,7 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 
-use super::report::{Coverage, REPORT_SCHEMA, Report, ReportFinding, Scope, StateScope};
+use super::report::{Coverage, READABLE_SCHEMAS, REPORT_SCHEMA, Report, ReportFinding, Scope, StateScope};
 use crate::checks::env_check::EnvCheck;
 use crate::cost::{CostSummary, PriceSource};
 use crate::inventory::{CoverageGap, GapCause, Listed};
@@ -15,7 +15,7 @@ use crate::model::kinds;
 pub enum MergeError {
     #[error("nothing to merge")]
     Empty,
-    #[error("report {index} has schema {found:?}; leftover merges {REPORT_SCHEMA:?}")]
+    #[error("report {index} has schema {found:?}; leftover merges {REPORT_SCHEMA:?} and leftover.report/v1")]
     Schema { index: usize, found: String },
     #[error("reports split the accounts into different numbers of shards ({0} and {1})")]
     ShardCounts(u32, u32),
@@ -40,6 +40,7 @@ pub fn merge(reports: Vec<Report>) -> Result<Report, MergeError> {
     let mut gaps: Vec<CoverageGap> = Vec::new();
     let mut seen = HashSet::new();
     let mut findings: Vec<ReportFinding> = Vec::new();
+    let mut blocked: Vec<crate::model::Blocked> = Vec::new();
     let mut ignored = 0;
     let mut links = 0;
     let mut withheld = 0;
@@ -72,6 +73,7 @@ pub fn merge(reports: Vec<Report>) -> Result<Report, MergeError> {
                 findings.push(finding);
             }
         }
+        blocked.extend(report.blocked);
         environment = match (environment, report.environment) {
             (None, other) => other,
             (Some(mut all), Some(part)) => {
@@ -98,6 +100,10 @@ pub fn merge(reports: Vec<Report>) -> Result<Report, MergeError> {
     sort_gaps(&mut gaps);
     gaps.dedup();
     findings.sort_by(|a, b| a.finding.sort_key().cmp(&b.finding.sort_key()));
+    // Shards cover disjoint accounts; the same entry twice (reports of overlapping scans)
+    // is kept once, the first.
+    blocked.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    blocked.dedup_by(|b, a| a.sort_key().cmp(&b.sort_key()).is_eq());
     let mut summary: BTreeMap<String, usize> = BTreeMap::new();
     for f in &findings {
         *summary.entry(f.finding.kind.as_str().to_owned()).or_default() += 1;
@@ -131,6 +137,7 @@ pub fn merge(reports: Vec<Report>) -> Result<Report, MergeError> {
         coverage: Coverage { complete: gaps.is_empty(), gaps },
         summary,
         findings,
+        blocked,
         resolved: None,
         environment,
         destroy: None,
@@ -148,7 +155,7 @@ fn check(reports: &[Report]) -> Result<(), MergeError> {
     let mut env: Option<&str> = None;
     for (n, report) in reports.iter().enumerate() {
         let index = n + 1;
-        if report.schema != REPORT_SCHEMA {
+        if !READABLE_SCHEMAS.contains(&report.schema.as_str()) {
             return Err(MergeError::Schema { index, found: report.schema.clone() });
         }
         if report.baseline.is_some() || report.resolved.is_some() || report.findings.iter().any(|f| f.status.is_some())
@@ -225,7 +232,7 @@ mod tests {
                 arn: Some(format!("arn:aws:ec2:us-east-1:{account}:volume/{id}")),
                 region: Some("us-east-1".into()),
                 account: Some(account.into()),
-                tags: BTreeMap::new(),
+                tags: crate::model::Tags::new(),
                 created: None,
             },
             reason: "no state declares it".into(),
@@ -339,5 +346,25 @@ mod tests {
         let err = merge(vec![aged]).expect_err("refused");
         assert_eq!(err, MergeError::MinAge(1));
         assert!(err.to_string().contains("--min-age"), "{err}");
+    }
+
+    #[test]
+    fn issue_14_v1_and_v2_reports_merge_and_each_blocked_entry_is_kept_once() {
+        let blocked = |account: &str| crate::model::Blocked {
+            kind: "ec2:vpc".into(),
+            id: "vpc-1".into(),
+            arn: None,
+            account: Some(account.into()),
+            region: Some("us-east-1".into()),
+            state: None,
+            order: vec!["sg-1".into(), "sg-2".into()],
+        };
+        let mut old = report("111111111111", Some(Shard { index: 0, count: 2 }), vec![], vec![]);
+        old.schema = "leftover.report/v1".into();
+        let mut new = report("222222222222", Some(Shard { index: 1, count: 2 }), vec![], vec![]);
+        new.blocked = vec![blocked("222222222222"), blocked("222222222222")];
+        let merged = merge(vec![old, new]).expect("v1 and v2 merge");
+        assert_eq!(merged.schema, REPORT_SCHEMA);
+        assert_eq!(merged.blocked, [blocked("222222222222")]);
     }
 }

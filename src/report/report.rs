@@ -1,5 +1,5 @@
 //! report: the one `Report` every format renders, and the JSON contract
-//! (`leftover.report/v1`, documented in the README and pinned by a test).
+//! (`leftover.report/v2`, documented in docs/reports.md and pinned by a test).
 
 use std::collections::BTreeMap;
 
@@ -11,7 +11,11 @@ use crate::cost::{CostSummary, Estimate, PriceSource};
 use crate::inventory::{CoverageGap, Listed};
 
 /// The schema name of the JSON report.
-pub const REPORT_SCHEMA: &str = "leftover.report/v1";
+pub const REPORT_SCHEMA: &str = "leftover.report/v2";
+
+/// The schemas `merge` and `--baseline` read: this one, and v1, whose blocking findings
+/// carried their deletion order themselves (v2 states it once, in `blocked`).
+pub const READABLE_SCHEMAS: [&str; 2] = ["leftover.report/v1", REPORT_SCHEMA];
 
 /// Summary entries that count something other than findings: resources a policy ignored,
 /// conclusions withheld for coverage gaps, and plain links between states.
@@ -97,6 +101,12 @@ pub struct Report {
     /// findings: `check-destroy` reports them).
     pub summary: BTreeMap<String, usize>,
     pub findings: Vec<ReportFinding>,
+    /// Each managed resource that resources outside Terraform block, with what is in its
+    /// way in the order to delete it, once; findings name an entry by a `related` item of
+    /// relation `blocks` (kind and id). New in v2: a v1 finding carried the whole order in
+    /// its `order` and `reason`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub blocked: Vec<crate::model::Blocked>,
     /// Findings of the baseline that no longer occur (only with `--baseline`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resolved: Option<Vec<ReportFinding>>,
@@ -155,20 +165,52 @@ impl Report {
                 first_seen: Some(generated_at.clone()),
             })
             .collect();
-        Self {
+        let mut report = Self {
             schema: REPORT_SCHEMA.to_owned(),
             generated_at,
             scope,
             coverage: Coverage { complete: gaps.is_empty(), gaps },
             summary,
             findings,
+            blocked: outcome.blocked,
             resolved: None,
             environment: None,
             destroy: None,
             baseline: None,
             cost: None,
             younger: None,
+        };
+        report.retain_referenced_blocked();
+        report
+    }
+
+    /// Keeps the `blocked` entries some finding still names (after findings were left out).
+    pub fn retain_referenced_blocked(&mut self) {
+        if self.blocked.is_empty() {
+            return;
         }
+        let named: std::collections::HashSet<(Option<&str>, &str)> = self
+            .findings
+            .iter()
+            .flat_map(|f| f.finding.related.iter())
+            .filter(|r| r.relation == "blocks")
+            .map(|r| (r.kind.as_deref(), r.id.as_str()))
+            .collect();
+        let keep: Vec<bool> = self
+            .blocked
+            .iter()
+            .map(|b| named.contains(&(Some(b.kind.as_str()), b.id.as_str())) || named.contains(&(None, b.id.as_str())))
+            .collect();
+        let mut n = 0;
+        self.blocked.retain(|_| {
+            n += 1;
+            keep[n - 1]
+        });
+    }
+
+    /// The entry of `blocked` a finding's `blocks` relation names.
+    pub fn blocked_entry(&self, kind: Option<&str>, id: &str) -> Option<&crate::model::Blocked> {
+        self.blocked.iter().find(|b| b.is(kind, id))
     }
 
     /// Counts the findings per kind again, after some were left out; the other counts
@@ -178,6 +220,7 @@ impl Report {
         for f in &self.findings {
             *self.summary.entry(f.finding.kind.as_str().to_owned()).or_default() += 1;
         }
+        self.retain_referenced_blocked();
     }
 
     /// Findings of one kind.

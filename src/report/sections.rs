@@ -54,3 +54,25 @@ pub fn destroy_lines(report: &Report) -> Vec<String> {
     }
     lines
 }
+
+/// One line per resource that resources outside Terraform block: what to delete first,
+/// and in which order. Each blocked resource is stated once, however many findings name it.
+pub fn blocked_lines(report: &Report) -> Vec<String> {
+    report
+        .blocked
+        .iter()
+        .map(|b| {
+            let label = crate::model::kinds::label(&b.kind);
+            let place = b.state.as_ref().map_or_else(String::new, |s| format!(" ({})", s.address));
+            format!("{label} {}{place}: delete first, in this order: {}", b.id, b.order.join(" → "))
+        })
+        .collect()
+}
+
+/// The heading of the blocked section: `blocked (2) — …`.
+pub fn blocked_heading(report: &Report) -> String {
+    format!(
+        "blocked ({}) — managed resources that resources outside Terraform are in the way of destroying",
+        report.blocked.len()
+    )
+}

@@ -153,6 +153,14 @@ pub fn render(report: &Report, options: TableOptions) -> String {
         out.push_str(&table.to_string());
         out.push_str("\n\n");
     }
+    if !report.blocked.is_empty() {
+        out.push_str(&style.bold(&super::sections::blocked_heading(report)));
+        out.push('\n');
+        for line in super::sections::blocked_lines(report) {
+            out.push_str(&format!("  {}\n", printable(&line)));
+        }
+        out.push('\n');
+    }
     if let Some(resolved) = &report.resolved
         && !resolved.is_empty()
     {

@@ -6,14 +6,25 @@ use std::path::Path;
 
 /// Writes `text` to `path` atomically.
 pub fn to_file(path: &Path, text: &str) -> std::io::Result<()> {
-    crate::atomic::write_with(path, |out| out.write_all(text.as_bytes()))
+    to_file_with(path, &mut |out| out.write_all(text.as_bytes()))
+}
+
+/// Writes to `path` atomically what `write` writes, through a buffer.
+pub fn to_file_with(path: &Path, write: &mut dyn FnMut(&mut dyn Write) -> std::io::Result<()>) -> std::io::Result<()> {
+    crate::atomic::write_with(path, |out| write(out))
 }
 
 /// Writes `text` to standard output. A closed pipe (`leftover scan | head`) is not an
 /// error.
 pub fn to_stdout(text: &str) -> std::io::Result<()> {
-    let mut out = std::io::stdout().lock();
-    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+    to_stdout_with(&mut |out| out.write_all(text.as_bytes()))
+}
+
+/// Writes to standard output what `write` writes, through a buffer. A closed pipe is not
+/// an error.
+pub fn to_stdout_with(write: &mut dyn FnMut(&mut dyn Write) -> std::io::Result<()>) -> std::io::Result<()> {
+    let mut out = std::io::BufWriter::with_capacity(1 << 20, std::io::stdout().lock());
+    match write(&mut out).and_then(|()| out.flush()) {
         Err(err) if err.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
         other => other,
     }

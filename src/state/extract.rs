@@ -2,8 +2,6 @@
 //! reading its identity, inline declarations, parts, references and checked attributes
 //! through the identity tables. Pure; secrets are redacted before anything is read.
 
-use std::collections::BTreeMap;
-
 use serde_json::Value;
 
 use super::identity::{self, Key, PartKind};
@@ -192,7 +190,7 @@ fn identity_of(tf_type: &str, mode: Mode, attrs: &Value, arn: Option<&str>) -> I
     }
 }
 
-fn tags_of(attrs: &Value) -> BTreeMap<String, String> {
+fn tags_of(attrs: &Value) -> crate::model::Tags {
     let source = attrs.get("tags_all").filter(|t| t.as_object().is_some_and(|m| !m.is_empty())).or(attrs.get("tags"));
     source
         .and_then(Value::as_object)
@@ -202,10 +200,10 @@ fn tags_of(attrs: &Value) -> BTreeMap<String, String> {
 
 /// The one tag an `aws_ec2_tag` sets on the resource it names (`key`, `value`): kept as
 /// the declaration's tags, so that drift counts it as declared on that resource.
-fn declared_tag(attrs: &Value) -> BTreeMap<String, String> {
+fn declared_tag(attrs: &Value) -> crate::model::Tags {
     match (str_at(attrs, "key"), attrs.get("value").and_then(Value::as_str)) {
-        (Some(key), Some(value)) => BTreeMap::from([(key.to_owned(), value.to_owned())]),
-        _ => BTreeMap::new(),
+        (Some(key), Some(value)) => crate::model::Tags::from([(key.to_owned(), value.to_owned())]),
+        _ => crate::model::Tags::new(),
     }
 }
 
@@ -578,7 +576,7 @@ mod tests {
                 part: "tag".into()
             }
         );
-        assert_eq!(r.tags, BTreeMap::from([("kubernetes.io/role/elb".to_owned(), "1".to_owned())]));
+        assert_eq!(r.tags, crate::model::Tags::from([("kubernetes.io/role/elb".to_owned(), "1".to_owned())]));
         assert!(!r.tagged);
     }
 

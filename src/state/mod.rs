@@ -6,6 +6,7 @@ pub(crate) mod address;
 pub(crate) mod extract;
 pub(crate) mod identity;
 pub(crate) mod index;
+pub(crate) mod json_stream;
 pub mod parse;
 pub(crate) mod reader;
 pub(crate) mod secrets;

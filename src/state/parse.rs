@@ -15,6 +15,7 @@ use serde_json::Value;
 
 use super::address;
 use super::extract::{RawInstance, extract};
+use super::json_stream::{JsonStream, StreamError};
 use super::state_error::StateError;
 use super::state_file::StateFile;
 use super::state_resource::{Mode, StateResource};
@@ -445,7 +446,10 @@ pub enum Parsed {
     NotState,
 }
 
-/// Parses a state from a reader.
+/// Parses a state from a reader. A state (a JSON object) is walked one top-level value at
+/// a time and each resource block is parsed from its own bytes as it goes by, so memory
+/// holds the largest block, not the file; anything else (a list, a page of HTML) goes
+/// through `serde_json` whole, for its own words on what is wrong.
 pub fn parse<R: Read>(source: &str, reader: R, options: &ParseOptions) -> Result<Parsed, StateError> {
     let exceeded = Rc::new(Cell::new(false));
     let io_error = Rc::new(std::cell::RefCell::new(None));
@@ -457,24 +461,41 @@ pub fn parse<R: Read>(source: &str, reader: R, options: &ParseOptions) -> Result
         io_error: io_error.clone(),
         content: content.clone(),
     };
-    let mut de = serde_json::Deserializer::from_reader(BufReader::with_capacity(256 * 1024, limited));
     let mut ctx = Ctx { source, options, resources: Vec::new(), seen: HashSet::new(), invalid: None };
-    let result = de.deserialize_map(TopVisitor(&mut ctx)).and_then(|top| de.end().map(|()| top));
-    let top = match result {
-        Ok(top) => top,
-        Err(_) if exceeded.get() => {
-            return Err(StateError::TooLarge { source_name: source.to_owned(), limit: options.max_bytes });
+    let mut stream = JsonStream::new(limited);
+    let walked = read_top(&mut stream, &mut ctx);
+    let failed = |detail: String, eof: bool, data: bool| {
+        if exceeded.get() {
+            StateError::TooLarge { source_name: source.to_owned(), limit: options.max_bytes }
+        } else if let Some(detail) = io_error.borrow_mut().take() {
+            StateError::failed(source, detail)
+        } else if !content.get() {
+            StateError::Empty { source_name: source.to_owned() }
+        } else if data {
+            StateError::Invalid { source_name: source.to_owned(), detail }
+        } else {
+            StateError::Json { source_name: source.to_owned(), detail, eof }
         }
-        Err(_) if io_error.borrow().is_some() => {
-            let detail = io_error.borrow_mut().take().unwrap_or_default();
-            return Err(StateError::failed(source, detail));
+    };
+    let top = match walked {
+        Ok(Some(top)) => top,
+        Ok(None) => {
+            // Not an object: serde_json says what it is, or what is wrong with it.
+            let mut de = serde_json::Deserializer::from_reader(BufReader::new(stream.into_rest()));
+            match de.deserialize_map(TopVisitor(&mut ctx)).and_then(|top| de.end().map(|()| top)) {
+                Ok(top) => top,
+                Err(error) => {
+                    let category = error.classify();
+                    return Err(failed(
+                        error.to_string(),
+                        category == serde_json::error::Category::Eof,
+                        category == serde_json::error::Category::Data,
+                    ));
+                }
+            }
         }
-        Err(_) if !content.get() => return Err(StateError::Empty { source_name: source.to_owned() }),
-        // Well-formed JSON of the wrong shape (a list, a string version): not a state.
-        Err(error) if error.classify() == serde_json::error::Category::Data => {
-            return Err(StateError::Invalid { source_name: source.to_owned(), detail: error.to_string() });
-        }
-        Err(error) => return Err(StateError::Json { source_name: source.to_owned(), error }),
+        Err(StreamError::Io(err)) => return Err(failed(err.to_string(), false, false)),
+        Err(StreamError::Json(err)) => return Err(failed(err.detail, err.eof, err.data)),
     };
     if top.encrypted {
         return Err(StateError::Encrypted { source_name: source.to_owned() });
@@ -507,6 +528,80 @@ pub fn parse<R: Read>(source: &str, reader: R, options: &ParseOptions) -> Result
         workspace: None,
         resources,
     }))
+}
+
+/// Walks a state's top-level object, converting resources as they go by; `None` when the
+/// document is not an object.
+fn read_top<R: Read>(stream: &mut JsonStream<R>, ctx: &mut Ctx<'_>) -> Result<Option<Top>, StreamError> {
+    if stream.peek()? != Some(b'{') {
+        return Ok(None);
+    }
+    stream.expect(b'{', "`{`", "an object")?;
+    let mut top = Top::default();
+    if stream.closes(b'}')? {
+        stream.end()?;
+        return Ok(Some(top));
+    }
+    loop {
+        if stream.peek()? != Some(b'"') {
+            stream.expect(b'"', "a key (key must be a string)", "an object")?;
+        }
+        let key: String = value_of(stream)?;
+        stream.expect(b':', "`:`", "an object")?;
+        match key.as_str() {
+            "version" => top.version = value_of::<Option<u64>, R>(stream)?,
+            "terraform_version" => top.terraform_version = value_of(stream)?,
+            "serial" => top.serial = value_of::<Option<u64>, R>(stream)?.unwrap_or(0),
+            "lineage" => top.lineage = value_of(stream)?,
+            "resources" => {
+                top.saw_resources = true;
+                read_resources(stream, ctx)?;
+            }
+            "modules" => top.modules = value_of(stream)?,
+            "encrypted_data" | "encryption_version" => {
+                top.encrypted = true;
+                value_of::<IgnoredAny, R>(stream)?;
+            }
+            _ => {
+                value_of::<IgnoredAny, R>(stream)?;
+            }
+        }
+        if !stream.next_member(b'}', "an object")? {
+            break;
+        }
+    }
+    stream.end()?;
+    Ok(Some(top))
+}
+
+/// Parses the next value of the stream.
+fn value_of<T: serde::de::DeserializeOwned, R: Read>(stream: &mut JsonStream<R>) -> Result<T, StreamError> {
+    let (raw, start) = stream.value()?;
+    serde_json::from_slice(raw).map_err(|err| stream.json_error(start, &err))
+}
+
+/// The `resources` list, one block at a time.
+fn read_resources<R: Read>(stream: &mut JsonStream<R>, ctx: &mut Ctx<'_>) -> Result<(), StreamError> {
+    if stream.peek()? != Some(b'[') {
+        // Not a list: `null` is no resources; anything else is refused in serde's words.
+        let (raw, start) = stream.value()?;
+        let mut de = serde_json::Deserializer::from_slice(raw);
+        return ResourcesSeed(ctx)
+            .deserialize(&mut de)
+            .and_then(|()| de.end())
+            .map_err(|err| stream.json_error(start, &err));
+    }
+    stream.expect(b'[', "`[`", "a list")?;
+    if stream.closes(b']')? {
+        return Ok(());
+    }
+    loop {
+        let raw: RawResource = value_of(stream)?;
+        convert_v4(ctx, raw);
+        if !stream.next_member(b']', "a list")? {
+            return Ok(());
+        }
+    }
 }
 
 /// Resources without an ARN or zone take the region and account most resources of the

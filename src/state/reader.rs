@@ -393,7 +393,7 @@ async fn fetch_and_parse(
         let result = fetch_once(client, bucket, key, name, options, certain).await;
         let cut_short = match &result {
             Err(Fetch::Short(_)) => true,
-            Err(Fetch::Failed(StateError::Json { error, .. })) => error.classify() == serde_json::error::Category::Eof,
+            Err(Fetch::Failed(StateError::Json { eof, .. })) => *eof,
             _ => false,
         };
         if !cut_short || attempt >= STATE_ATTEMPTS {

@@ -10,12 +10,9 @@ pub enum StateError {
     Read { source_name: String, detail: String, cause: GapCause },
     #[error("{source_name}: empty: it holds no state")]
     Empty { source_name: String },
-    #[error("{source_name}: not valid JSON: {error}")]
-    Json {
-        source_name: String,
-        #[source]
-        error: serde_json::Error,
-    },
+    /// `eof`: the document ended too soon (perhaps a download cut short).
+    #[error("{source_name}: not valid JSON: {detail}")]
+    Json { source_name: String, detail: String, eof: bool },
     #[error("{source_name}: state format version {version} is not supported (leftover reads versions 3 and 4)")]
     Version { source_name: String, version: u64 },
     #[error("{source_name}: the state is encrypted (OpenTofu state encryption); leftover cannot read encrypted state")]

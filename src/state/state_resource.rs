@@ -2,8 +2,6 @@
 //! needs: its address, its identity in AWS, what it declares inline, what it references,
 //! and the attributes drift compares. Secret values never reach this type.
 
-use std::collections::BTreeMap;
-
 use serde::{Deserialize, Serialize};
 
 use crate::inventory::subresource::SubResources;
@@ -80,8 +78,8 @@ pub struct StateResource {
     pub region: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub account: Option<String>,
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub tags: BTreeMap<String, String>,
+    #[serde(default, skip_serializing_if = "crate::model::Tags::is_empty")]
+    pub tags: crate::model::Tags,
     /// Whether the type has tags at all (a `tags` or `tags_all` attribute), so that an
     /// empty `tags` means "no tags" rather than "cannot say".
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]

@@ -208,3 +208,60 @@ async fn a_route_added_by_hand_and_a_changed_instance_type_are_drift() {
     assert_eq!(size["drift"]["live"], "t3.micro");
     assert_eq!(drift.len(), 2, "{}", out.stdout);
 }
+
+#[tokio::test]
+async fn issue_14_hand_made_groups_in_a_managed_vpc_share_one_deletion_order() {
+    let moto = Moto::start();
+    moto.bucket("tfstate-b").await;
+    let net = Network::seed(&moto.seeder(), "us-east-1", "10.0", "dev").await;
+    moto.put_state("tfstate-b", "dev/network.tfstate", &net.declare(TfState::new(), None, "dev")).await;
+    let ec2 = moto.ec2("us-east-1").await;
+    let mut groups = Vec::new();
+    for n in 0..4 {
+        let group = ec2
+            .create_security_group()
+            .group_name(format!("by-hand-{n}"))
+            .description("made by hand")
+            .vpc_id(&net.vpc)
+            .send()
+            .await
+            .unwrap()
+            .group_id
+            .unwrap();
+        groups.push(group);
+    }
+    for format in ["table", "markdown", "html"] {
+        let out = moto.leftover().args(["scan", "--state", "s3://tfstate-b", "--format", format]).run();
+        out.assert_code(1);
+        let order = groups.iter().filter(|g| out.stdout.contains(g.as_str())).count();
+        assert_eq!(order, 4, "{format} names every group:\n{}", out.stdout);
+        assert_eq!(out.stdout.matches("delete first, in this order").count(), 1, "{format}:\n{}", out.stdout);
+    }
+    let out = moto.leftover().args(["scan", "--state", "s3://tfstate-b", "--format", "json"]).run();
+    out.assert_code(1);
+    let report = out.json();
+    assert_eq!(report["schema"], "leftover.report/v2");
+    let blocking = of_kind(&report, "blocking-dependency");
+    let mine: Vec<&&serde_json::Value> =
+        blocking.iter().filter(|f| groups.iter().any(|g| f["resource"]["id"] == g.as_str())).collect();
+    assert_eq!(mine.len(), 4, "{}", out.stdout);
+    for f in &mine {
+        let id = f["resource"]["id"].as_str().unwrap();
+        let reason = f["reason"].as_str().unwrap();
+        for other in groups.iter().filter(|g| g.as_str() != id) {
+            assert!(!reason.contains(other.as_str()), "{id}'s reason names {other}: {reason}");
+        }
+        assert!(f.get("order").is_none(), "no order repeated in {f}");
+        assert!(
+            f["related"].as_array().unwrap().iter().any(|r| r["relation"] == "blocks" && r["id"] == net.vpc.as_str()),
+            "{f}"
+        );
+    }
+    let entry = report["blocked"].as_array().unwrap().iter().find(|b| b["id"] == net.vpc.as_str()).expect("the VPC");
+    assert_eq!(entry["kind"], "ec2:vpc");
+    let mut order: Vec<&str> = entry["order"].as_array().unwrap().iter().map(|v| v.as_str().unwrap()).collect();
+    order.sort_unstable();
+    let mut expected: Vec<&str> = groups.iter().map(String::as_str).collect();
+    expected.sort_unstable();
+    assert_eq!(order, expected);
+}

@@ -5,7 +5,7 @@ use anyhow::{Context, Result};
 use crate::checks::{self, Severity};
 use crate::cli::args::ScanArgs;
 use crate::cli::exit::Exit;
-use crate::cli::pipeline::{Connect, Run};
+use crate::cli::pipeline::{Connect, Run, elapsed_ms};
 use crate::cli::settings::{self, FailOn, Settings, Target};
 use crate::cost::{self, PriceTable};
 use crate::graph::Graph;
@@ -38,6 +38,7 @@ pub fn analyze(
     // `scan --env NAME` checks NAME as decommissioned; when nothing already says it is
     // gone (the policy, an empty state), the run says so itself.
     let decommissioning;
+    let started = std::time::Instant::now();
     let mut graph = Graph::build(inventory, states, policy);
     if let View::Env(env) = view
         && graph.envs().deletion(env).is_none()
@@ -45,7 +46,10 @@ pub fn analyze(
         decommissioning = policy.with_decommissioned(env);
         graph = Graph::build(inventory, states, &decommissioning);
     }
+    tracing::debug!(elapsed_ms = elapsed_ms(started), "graph built");
+    let started = std::time::Instant::now();
     let mut outcome = checks::run(&graph);
+    tracing::debug!(findings = outcome.findings.len(), elapsed_ms = elapsed_ms(started), "checks run");
     if !outcome.errors.is_empty() {
         anyhow::bail!("{}", outcome.errors.join("\n"));
     }
@@ -83,7 +87,9 @@ pub fn analyze(
     };
     let mut gaps = inventory.gaps.clone();
     gaps.extend(states.gaps.iter().cloned());
+    let started = std::time::Instant::now();
     let mut report = Report::new(generated_at, scope, gaps, outcome);
+    tracing::debug!(elapsed_ms = elapsed_ms(started), "report built");
     report.environment = env_check;
     report.destroy = destroy;
     Ok(report)
@@ -113,13 +119,23 @@ pub fn emit(settings: &Settings, report: &Report, target: &Target) -> Result<()>
             style: if target.output.is_none() { settings.style } else { report::Style::default() },
         },
     };
-    let text = report::render(report, target.format, &options)?;
-    match &target.output {
-        Some(path) => {
-            report::write::to_file(path, &text).with_context(|| format!("writing the report to {}", path.display()))
-        }
-        None => report::write::to_stdout(&text).context("writing the report to stdout"),
-    }
+    let started = std::time::Instant::now();
+    // JSON goes out as it is serialized; the other formats are rendered first.
+    let text = match target.format {
+        report::Format::Json => None,
+        format => Some(report::render(report, format, &options)?),
+    };
+    let mut write = |out: &mut dyn std::io::Write| match &text {
+        Some(text) => out.write_all(text.as_bytes()),
+        None => report::json::write_to(report, out),
+    };
+    let written = match &target.output {
+        Some(path) => report::write::to_file_with(path, &mut write)
+            .with_context(|| format!("writing the report to {}", path.display())),
+        None => report::write::to_stdout_with(&mut write).context("writing the report to stdout"),
+    };
+    tracing::debug!(elapsed_ms = elapsed_ms(started), "report rendered and written");
+    written
 }
 
 pub async fn run<C: Connect>(settings: &Settings, args: &ScanArgs, connect: &C) -> Result<Exit> {
@@ -145,19 +161,24 @@ pub async fn run<C: Connect>(settings: &Settings, args: &ScanArgs, connect: &C) 
     }
     let view = args.env.clone().map_or(View::All, View::Env);
     let mut report = analyze(&inventory, &states, &settings.policy, crate::cli::pipeline::now(), &view)?;
+    // What is no longer needed makes room for writing the report.
+    drop(states);
     report.scope.shard = args.shard;
     if let Some(min) = min_severity {
         apply_min_severity(&mut report, min);
     }
-    if let Some(baseline) = &baseline {
-        report::baseline::compare(&mut report, baseline, min_severity);
+    if let Some(baseline) = baseline {
+        report::baseline::compare(&mut report, &baseline, min_severity);
     }
     if let Some(min_age) = &args.min_age {
         report::age::apply_min_age(&mut report, min_age);
     }
     // Priced last, once: what `--min-age` left out is not counted in the cost.
+    let started = std::time::Instant::now();
     let estimates = cost::estimates(report.findings.iter().map(|f| &f.finding), &inventory, &prices);
     report.price(estimates, &prices.currency, prices.source());
+    tracing::debug!(elapsed_ms = elapsed_ms(started), "report priced");
+    drop(inventory);
     emit(settings, &report, &Target::from(&args.output))?;
     let failing = report
         .findings
