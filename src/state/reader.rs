@@ -1,6 +1,7 @@
 //! reader: finds and reads every state below the given sources, concurrently. S3 buckets
-//! are read through a client in the bucket's own region; parsing runs on blocking threads
-//! fed chunk by chunk from the object's body, so an object is never held whole.
+//! are read through a client in the bucket's own region; every source is read at once, and
+//! each state as soon as a listing page names it; parsing runs on blocking threads fed
+//! chunk by chunk from the object's body, so an object is never held whole.
 
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -59,7 +60,7 @@ pub struct ReadOptions {
 
 impl Default for ReadOptions {
     fn default() -> Self {
-        Self { parse: ParseOptions::default(), concurrency: 8 }
+        Self { parse: ParseOptions::default(), concurrency: DEFAULT_STATE_CONCURRENCY }
     }
 }
 
@@ -80,7 +81,13 @@ fn gap_of(error: &StateError, service: &str, operation: &str) -> CoverageGap {
     }
 }
 
-/// Reads every source. Never fails as a whole: what cannot be read becomes a gap.
+/// States read at once by default (`--state-concurrency`): a bucket of up to this many
+/// states is read in one wave of `GetObject` calls, a few hundred in two or three.
+pub const DEFAULT_STATE_CONCURRENCY: usize = 128;
+
+/// Reads every source, all at once (one source's listing never waits for another's reads);
+/// `options.concurrency` bounds the reads over all of them. Never fails as a whole: what
+/// cannot be read becomes a gap.
 pub async fn read_states(
     sources: &[StateSource],
     session: Option<&AwsSession>,
@@ -88,36 +95,59 @@ pub async fn read_states(
     progress: Arc<dyn Progress>,
 ) -> StateSet {
     let limit = Arc::new(Semaphore::new(options.concurrency.max(1)));
-    let mut set = StateSet::default();
+    let every_source = Arc::new(Semaphore::new(sources.len().max(1)));
+    let mut reading = Bounded::new();
     for source in sources {
-        let part = match source {
-            StateSource::S3 { bucket, prefix } => {
-                if let Some(session) = session {
-                    read_s3(session, bucket, prefix, options, &limit, &progress).await
-                } else {
-                    let mut part = StateSet::default();
-                    part.gaps.push(CoverageGap {
-                        service: "s3".to_owned(),
-                        account: None,
-                        region: None,
-                        operation: "ListObjectsV2".to_owned(),
-                        error: "no AWS session to read S3 with".to_owned(),
-                        cause: GapCause::Failed,
-                        object: Some(source.to_string()),
-                        kinds: Vec::new(),
-                    });
-                    part
-                }
-            }
-            StateSource::Path(path) => read_local(path, options, &limit, &progress).await,
-        };
-        set.absorb(part);
+        let service = if matches!(source, StateSource::S3 { .. }) { "s3" } else { "file" };
+        let (source, session, options) = (source.clone(), session.cloned(), options.clone());
+        let (limit, progress) = (limit.clone(), progress.clone());
+        reading.spawn((source.to_string(), service), &every_source, async move {
+            read_source(&source, session.as_ref(), &options, &limit, &progress).await
+        });
+    }
+    let mut set = StateSet::default();
+    for ((name, service), outcome) in reading.join_all().await {
+        match outcome {
+            Ok(part) => set.absorb(part),
+            Err(lost) => set.gaps.push(gap_of(&StateError::failed(name, lost), service, "read")),
+        }
     }
     // The same object named twice (a prefix and a key below it) is read once.
     set.files.sort_by(|a, b| a.source.cmp(&b.source));
     set.files.dedup_by(|a, b| a.source == b.source);
     set.sort();
     set
+}
+
+/// Reads one source.
+async fn read_source(
+    source: &StateSource,
+    session: Option<&AwsSession>,
+    options: &ReadOptions,
+    limit: &Arc<Semaphore>,
+    progress: &Arc<dyn Progress>,
+) -> StateSet {
+    match source {
+        StateSource::S3 { bucket, prefix } => {
+            if let Some(session) = session {
+                read_s3(session, bucket, prefix, options, limit, progress).await
+            } else {
+                let mut part = StateSet::default();
+                part.gaps.push(CoverageGap {
+                    service: "s3".to_owned(),
+                    account: None,
+                    region: None,
+                    operation: "ListObjectsV2".to_owned(),
+                    error: "no AWS session to read S3 with".to_owned(),
+                    cause: GapCause::Failed,
+                    object: Some(source.to_string()),
+                    kinds: Vec::new(),
+                });
+                part
+            }
+        }
+        StateSource::Path(path) => read_local(path, options, limit, progress).await,
+    }
 }
 
 /// The region a bucket lives in; the session's region when it cannot be asked.
@@ -137,24 +167,40 @@ async fn bucket_region(session: &AwsSession, bucket: &str) -> String {
     }
 }
 
+/// A key found in a bucket, its size, and whether the workspaces' listing found it.
+type Found = (String, u64, bool);
+
+/// Lists the keys below `prefix`, handing each page's keys on as soon as it arrives.
 async fn list_keys(
     client: &aws_sdk_s3::Client,
     bucket: &str,
     prefix: &str,
-) -> Result<Vec<(String, u64)>, failure::Failure> {
-    let mut keys = Vec::new();
+    workspaces: bool,
+    found: &tokio::sync::mpsc::UnboundedSender<Found>,
+) -> Result<(), failure::Failure> {
     let mut pages = client.list_objects_v2().bucket(bucket).prefix(prefix).into_paginator().send();
     while let Some(page) = pages.next().await {
         let page = page.map_err(|err| failure::failure("s3", "ListObjectsV2", &[], &err))?;
         for object in page.contents() {
             if let Some(key) = object.key() {
-                keys.push((key.to_owned(), u64::try_from(object.size().unwrap_or(0)).unwrap_or(0)));
+                let size = u64::try_from(object.size().unwrap_or(0)).unwrap_or(0);
+                // The receiver lives until the listing ends.
+                let _ = found.send((key.to_owned(), size, workspaces));
             }
         }
     }
-    Ok(keys)
+    Ok(())
 }
 
+/// Whether a key the workspaces' listing found belongs below `prefix`
+/// (`env:/NAME/PREFIX…`).
+fn in_workspace_of(key: &str, prefix: &str) -> bool {
+    key.strip_prefix("env:/").and_then(|rest| rest.split_once('/')).is_some_and(|(_, inner)| inner.starts_with(prefix))
+}
+
+/// Reads the states below `prefix` in one bucket. Each state's read starts as soon as the
+/// listing page that names it arrives, and the workspaces (`env:/NAME/KEY`, outside the
+/// prefix itself) are listed beside the prefix.
 async fn read_s3(
     session: &AwsSession,
     bucket: &str,
@@ -167,10 +213,77 @@ async fn read_s3(
     let region = bucket_region(session, bucket).await;
     let client = session.s3(&region);
     let shown = if prefix.is_empty() { format!("s3://{bucket}") } else { format!("s3://{bucket}/{prefix}") };
-    let mut keys = match list_keys(&client, bucket, prefix).await {
-        Ok(keys) => keys,
-        Err(f) => {
-            set.gaps.push(CoverageGap {
+    let workspaces = !prefix.is_empty() && !prefix.starts_with("env:/");
+    let (found, mut keys) = tokio::sync::mpsc::unbounded_channel::<Found>();
+    let listing = {
+        let client = &client;
+        async move {
+            let workspace_listing =
+                async { if workspaces { list_keys(client, bucket, "env:/", true, &found).await } else { Ok(()) } };
+            tokio::join!(list_keys(client, bucket, prefix, false, &found), workspace_listing)
+            // `found` is dropped here: the reads below end with the listing.
+        }
+    };
+    let mut tasks = Bounded::new();
+    let mut passed = Vec::new();
+    let reading = async {
+        while let Some((key, size, from_workspaces)) = keys.recv().await {
+            if from_workspaces && !in_workspace_of(&key, prefix) {
+                continue;
+            }
+            let name = format!("s3://{bucket}/{key}");
+            let certain = match classify(&key) {
+                NameClass::Skip(reason) => {
+                    passed.push(Err(Skipped { object: name, reason: reason.to_owned() }));
+                    continue;
+                }
+                NameClass::Candidate { certain } => certain,
+            };
+            if size > options.parse.max_bytes {
+                let error = StateError::TooLarge { source_name: name.clone(), limit: options.parse.max_bytes };
+                if certain {
+                    passed.push(Ok(gap_of(&error, "s3", "GetObject")));
+                } else {
+                    passed.push(Err(Skipped { object: name, reason: "too large to be a state".to_owned() }));
+                }
+                continue;
+            }
+            let client = client.clone();
+            let bucket = bucket.to_owned();
+            let parse_options = options.parse.clone();
+            let progress = progress.clone();
+            let (task_name, task_key) = (name.clone(), key.clone());
+            tasks.spawn((name, key), limit, async move {
+                let result = fetch_and_parse(&client, &bucket, &task_key, &task_name, &parse_options, certain).await;
+                progress.state_read(&task_name);
+                result
+            });
+        }
+    };
+    let ((listed, workspaces_listed), ()) = tokio::join!(listing, reading);
+    for outcome in passed {
+        match outcome {
+            Ok(gap) => set.gaps.push(gap),
+            Err(skipped) => set.skipped.push(skipped),
+        }
+    }
+    if let Err(f) = workspaces_listed {
+        set.gaps.push(CoverageGap {
+            service: "s3".to_owned(),
+            account: None,
+            region: Some(region.clone()),
+            operation: f.operation.to_owned(),
+            error: format!("cannot list workspaces of bucket {bucket}: {}", f.message),
+            cause: f.cause,
+            object: Some(format!("s3://{bucket}/env:/")),
+            kinds: Vec::new(),
+        });
+    }
+    let outcomes = tasks.join_all().await;
+    if let Err(f) = listed {
+        // A bucket that cannot be listed whole is one gap; what was read of it is not used.
+        return StateSet {
+            gaps: vec![CoverageGap {
                 service: "s3".to_owned(),
                 account: None,
                 region: Some(region),
@@ -179,61 +292,11 @@ async fn read_s3(
                 cause: f.cause,
                 object: Some(shown),
                 kinds: Vec::new(),
-            });
-            return set;
-        }
-    };
-    // Workspaces live under `env:/NAME/KEY`, outside the prefix itself.
-    if !prefix.is_empty() && !prefix.starts_with("env:/") {
-        match list_keys(&client, bucket, "env:/").await {
-            Ok(more) => keys.extend(more.into_iter().filter(|(key, _)| {
-                key.strip_prefix("env:/")
-                    .and_then(|rest| rest.split_once('/'))
-                    .is_some_and(|(_, inner)| inner.starts_with(prefix))
-            })),
-            Err(f) => set.gaps.push(CoverageGap {
-                service: "s3".to_owned(),
-                account: None,
-                region: Some(region.clone()),
-                operation: f.operation.to_owned(),
-                error: format!("cannot list workspaces of bucket {bucket}: {}", f.message),
-                cause: f.cause,
-                object: Some(format!("s3://{bucket}/env:/")),
-                kinds: Vec::new(),
-            }),
-        }
-    }
-    let mut tasks = Bounded::new();
-    for (key, size) in keys {
-        let name = format!("s3://{bucket}/{key}");
-        let certain = match classify(&key) {
-            NameClass::Skip(reason) => {
-                set.skipped.push(Skipped { object: name, reason: reason.to_owned() });
-                continue;
-            }
-            NameClass::Candidate { certain } => certain,
+            }],
+            ..StateSet::default()
         };
-        if size > options.parse.max_bytes {
-            let error = StateError::TooLarge { source_name: name.clone(), limit: options.parse.max_bytes };
-            if certain {
-                set.gaps.push(gap_of(&error, "s3", "GetObject"));
-            } else {
-                set.skipped.push(Skipped { object: name, reason: "too large to be a state".to_owned() });
-            }
-            continue;
-        }
-        let client = client.clone();
-        let bucket = bucket.to_owned();
-        let parse_options = options.parse.clone();
-        let progress = progress.clone();
-        let (task_name, task_key) = (name.clone(), key.clone());
-        tasks.spawn((name, key), limit, async move {
-            let result = fetch_and_parse(&client, &bucket, &task_key, &task_name, &parse_options, certain).await;
-            progress.state_read(&task_name);
-            result
-        });
     }
-    for ((name, key), outcome) in tasks.join_all().await {
+    for ((name, key), outcome) in outcomes {
         match outcome.unwrap_or_else(|lost| Err(StateError::failed(name.clone(), lost))) {
             Ok(Parsed::State(mut file)) => {
                 file.workspace = workspace_of(&key);

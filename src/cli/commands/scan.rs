@@ -131,11 +131,10 @@ pub async fn run<C: Connect>(settings: &Settings, args: &ScanArgs, connect: &C) 
     let baseline = args.baseline.as_deref().map(report::baseline::load).transpose()?;
     let mut run = Run::new(settings);
     run.shard = args.shard;
-    let mut inventory = run.inventory(connect, &args.inventory).await?;
+    let (mut inventory, states) = run.gather(connect, &args.inventory, run.states(connect, &sources)).await?;
     if let Some(shard) = args.shard {
         inventory.retain_accounts(|account| shard.contains(account));
     }
-    let states = run.states(connect, &sources).await;
     run.finish();
     if sources.is_empty() && !settings.quiet {
         eprintln!("leftover: no --state given: nothing is declared, so every live resource counts as unmanaged");
