@@ -19,6 +19,5 @@ pub(crate) mod plan;
 pub mod policy;
 pub(crate) mod progress;
 pub mod report;
-pub(crate) mod round_trips;
 pub(crate) mod shard;
 pub mod state;

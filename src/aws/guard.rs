@@ -136,7 +136,7 @@ impl Intercept for ReadOnlyGuard {
         if !is_read_only(&service, &operation) {
             return Err(Box::new(WriteRefused { service, operation }));
         }
-        let depth = crate::round_trips::current() + 1;
+        let depth = crate::bounded::round_trips::current() + 1;
         cfg.interceptor_state().store_put(Started { at: Instant::now(), depth });
         self.stats.update(format!("{service}:{operation}"), |s| s.calls += 1);
         tracing::trace!(service = %service, operation = %operation, "aws call");
@@ -166,7 +166,7 @@ impl Intercept for ReadOnlyGuard {
         let Some(started) = cfg.load::<Started>().copied() else { return Ok(()) };
         let ended = Instant::now();
         // Whatever the task does next, it does knowing this answer.
-        crate::round_trips::reached(started.depth);
+        crate::bounded::round_trips::reached(started.depth);
         self.stats.record(CallSpan { started: started.at, ended, depth: started.depth });
         let elapsed = ended - started.at;
         let ms = u64::try_from(elapsed.as_millis()).unwrap_or(u64::MAX);

@@ -145,7 +145,7 @@ impl<'s> Run<'s> {
         if !saved.is_empty() {
             return Ok(Inventory::load_all(saved)?);
         }
-        let listed = crate::round_trips::branch(self.list(connect)).await;
+        let listed = crate::bounded::round_trips::branch(self.list(connect)).await;
         if listed.is_err() {
             self.finish();
         }
@@ -287,7 +287,7 @@ impl<'s> Run<'s> {
     ) -> StateSet {
         let needs_aws = sources.iter().any(|s| matches!(s, StateSource::S3 { .. }));
         let started = std::time::Instant::now();
-        let (mut set, gap) = crate::round_trips::branch(async {
+        let (mut set, gap) = crate::bounded::round_trips::branch(async {
             let (session, gap) = if needs_aws { self.state_session(connect).await } else { (None, None) };
             (crate::state::read_states(sources, session.as_ref(), read, self.progress.clone()).await, gap)
         })

@@ -3,6 +3,7 @@
 //! phase has asked for something, so a scanner that ran the phases one after the other
 //! would wait on itself until the proxy gave up holding (and the test says so).
 
+use leftover::aws::stats_file::StatsFile;
 use serde_json::Value;
 
 use crate::support::incident::{self, BUCKET};
@@ -67,4 +68,28 @@ async fn issue_16_listings_held_until_a_state_is_requested_still_complete() {
 async fn issue_16_state_reads_held_until_a_listing_is_requested_still_complete() {
     let held = [Match::bucket(BUCKET)];
     scan_through_hold(&held, &Match::operation("tagging", "GetResources")).await;
+}
+
+#[tokio::test]
+async fn issue_16_stats_show_the_round_trips_paid_against_the_longest_chain() {
+    let moto = Moto::start();
+    incident::seed(&moto.seeder()).await;
+    let dir = tempfile::tempdir().unwrap();
+    let calls = dir.path().join("calls.json");
+    let out = moto.leftover().args(scan()).args(["--stats", "--stats-json", calls.to_str().unwrap()]).run();
+    out.assert_code(1);
+    let file: StatsFile = serde_json::from_str(&std::fs::read_to_string(&calls).unwrap()).unwrap();
+    let depth = file.depth.expect("the stats file says how the calls lined up");
+    // The account's longest chain is EKS's: STS names the account, ListClusters names the
+    // clusters, ListNodegroups (beside DescribeCluster) names the nodegroups, and each is
+    // described. The bucket's chain (location, listing, GetObject) runs beside it.
+    assert_eq!(depth.longest_chain, 4, "{depth:?}");
+    assert!(depth.round_trips >= depth.longest_chain, "{depth:?}");
+    assert_eq!(depth.calls, file.operations.iter().map(|o| o.calls).sum::<u64>());
+    assert!(depth.most_in_flight > 1 && depth.most_in_flight <= depth.calls, "{depth:?}");
+    let line = format!(
+        "AWS round trips in sequence: {} (the longest chain of calls that each needed the previous answer: 4); {} calls",
+        depth.round_trips, depth.calls
+    );
+    assert!(out.stderr.contains(&line), "{line:?} not in:\n{}", out.stderr);
 }

@@ -13,7 +13,6 @@ const LAYERS: &[(&str, u8)] = &[
     ("bounded", 0),
     ("progress", 0),
     ("shard", 0),
-    ("round_trips", 0),
     ("aws", 1),
     ("policy", 1),
     ("inventory", 2),
