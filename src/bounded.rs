@@ -1,7 +1,10 @@
 //! bounded: runs tasks on the runtime, a bounded number at once, and hands back an outcome
 //! for every task it was given. A task that panics or is cancelled comes back as [`Lost`]
 //! beside its label, so the caller can turn it into a coverage gap naming what was lost:
-//! nothing spawned here is ever dropped in silence. No AWS and no I/O of its own.
+//! nothing spawned here is ever dropped in silence. A task goes on from its spawner's depth
+//! on the chain of AWS answers ([`round_trips`]). No AWS and no I/O of its own.
+
+pub(crate) mod round_trips;
 
 use std::collections::HashMap;
 use std::future::Future;
@@ -45,12 +48,12 @@ impl<L, T: Send + 'static> Bounded<L, T> {
         F: Future<Output = T> + Send + 'static,
     {
         let limit = Arc::clone(limit);
-        let handle = self.set.spawn(async move {
+        let handle = self.set.spawn(round_trips::branch(async move {
             // The semaphore is never closed, so acquiring cannot fail; were it to, running
             // unbounded is still correct.
             let _permit = limit.acquire_owned().await.ok();
             task.await
-        });
+        }));
         self.labels.push((handle.id(), label));
     }
 

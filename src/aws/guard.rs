@@ -1,7 +1,8 @@
 //! guard: the interceptor every AWS client leftover builds carries. It refuses, before
 //! anything is sent, any operation that is not a read (`Describe*`, `List*`, `Get*`, and
 //! STS `AssumeRole`, which changes nothing in an account), so that no bug can become a
-//! write. It also counts calls and times them per operation for `--stats` and `--verbose`.
+//! write. It also counts calls and times them per operation for `--stats` and `--verbose`,
+//! and records each call's span and depth on the chain of answers (`call_depth`).
 
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
@@ -16,6 +17,8 @@ use aws_smithy_runtime_api::client::orchestrator::Metadata;
 use aws_smithy_runtime_api::client::runtime_components::RuntimeComponents;
 use aws_smithy_types::config_bag::{ConfigBag, Storable, StoreReplace};
 use serde::Serialize;
+
+use super::call_depth::{CallDepth, CallSpan};
 
 /// Whether leftover may call `operation` of `service`.
 pub fn is_read_only(service: &str, operation: &str) -> bool {
@@ -51,10 +54,11 @@ pub struct OperationStats {
     pub max_ms: u64,
 }
 
-/// Shared counters, keyed by `service:Operation`.
+/// Shared counters, keyed by `service:Operation`, and the span of every call.
 #[derive(Debug, Default)]
 pub struct ApiStats {
     inner: Mutex<BTreeMap<String, OperationStats>>,
+    spans: Mutex<Vec<CallSpan>>,
 }
 
 impl ApiStats {
@@ -69,14 +73,27 @@ impl ApiStats {
         self.inner.lock().unwrap_or_else(std::sync::PoisonError::into_inner).clone()
     }
 
+    fn record(&self, span: CallSpan) {
+        self.spans.lock().unwrap_or_else(std::sync::PoisonError::into_inner).push(span);
+    }
+
+    /// How the calls lined up: round trips in sequence, the longest chain, most in flight.
+    pub fn depth(&self) -> CallDepth {
+        CallDepth::of(&self.spans.lock().unwrap_or_else(std::sync::PoisonError::into_inner))
+    }
+
     /// Calls per operation, as the inventory records them.
     pub fn calls(&self) -> BTreeMap<String, u64> {
         self.snapshot().into_iter().map(|(k, v)| (k, v.calls)).collect()
     }
 }
 
+/// When a call was sent, and its depth on the chain of answers.
 #[derive(Debug, Clone, Copy)]
-struct Started(Instant);
+struct Started {
+    at: Instant,
+    depth: u32,
+}
 
 impl Storable for Started {
     type Storer = StoreReplace<Self>;
@@ -119,7 +136,8 @@ impl Intercept for ReadOnlyGuard {
         if !is_read_only(&service, &operation) {
             return Err(Box::new(WriteRefused { service, operation }));
         }
-        cfg.interceptor_state().store_put(Started(Instant::now()));
+        let depth = crate::bounded::round_trips::current() + 1;
+        cfg.interceptor_state().store_put(Started { at: Instant::now(), depth });
         self.stats.update(format!("{service}:{operation}"), |s| s.calls += 1);
         tracing::trace!(service = %service, operation = %operation, "aws call");
         Ok(())
@@ -145,8 +163,12 @@ impl Intercept for ReadOnlyGuard {
     ) -> Result<(), BoxError> {
         let Some((service, operation)) = key(cfg) else { return Ok(()) };
         // No start mark: the guard refused the call, so nothing was sent and nothing counts.
-        let Some(started) = cfg.load::<Started>() else { return Ok(()) };
-        let elapsed = started.0.elapsed();
+        let Some(started) = cfg.load::<Started>().copied() else { return Ok(()) };
+        let ended = Instant::now();
+        // Whatever the task does next, it does knowing this answer.
+        crate::bounded::round_trips::reached(started.depth);
+        self.stats.record(CallSpan { started: started.at, ended, depth: started.depth });
+        let elapsed = ended - started.at;
         let ms = u64::try_from(elapsed.as_millis()).unwrap_or(u64::MAX);
         let failed = context.output_or_error().is_some_and(|r| r.is_err());
         self.stats.update(format!("{service}:{operation}"), |s| {

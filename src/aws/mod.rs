@@ -4,6 +4,7 @@
 //! (listings) and `state` (S3); knows nothing of either.
 
 pub(crate) mod accounts;
+pub mod call_depth;
 pub(crate) mod failure;
 pub mod guard;
 pub(crate) mod iam;

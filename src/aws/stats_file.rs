@@ -1,11 +1,13 @@
 //! `stats_file`: the machine-readable form of a run's AWS calls (`--stats-json FILE`): per
-//! operation, the calls, attempts, errors and time, and the IAM action each needed. Pure:
+//! operation, the calls, attempts, errors and time, and the IAM action each needed, and how
+//! the calls lined up (round trips in sequence against the longest chain). Pure:
 //! built from the guard's counters; the CLI writes it.
 
 use std::collections::{BTreeMap, BTreeSet};
 
 use serde::{Deserialize, Serialize};
 
+use super::call_depth::CallDepth;
 use super::guard::OperationStats;
 use super::iam;
 
@@ -40,6 +42,9 @@ pub struct StatsFile {
     pub operations: Vec<OperationRecord>,
     /// The IAM actions the run needed, sorted: what `policies/iam-readonly.json` must allow.
     pub iam_actions: BTreeSet<String>,
+    /// How the calls lined up in time; absent from files written before it was recorded.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub depth: Option<CallDepth>,
 }
 
 impl StatsFile {
@@ -64,7 +69,14 @@ impl StatsFile {
             })
             .collect();
         let iam_actions = operations.iter().filter_map(|o| o.iam_action.clone()).collect();
-        Self { schema: STATS_SCHEMA.to_owned(), operations, iam_actions }
+        Self { schema: STATS_SCHEMA.to_owned(), operations, iam_actions, depth: None }
+    }
+
+    /// The same file, saying how the calls lined up.
+    #[must_use]
+    pub fn with_depth(mut self, depth: CallDepth) -> Self {
+        self.depth = Some(depth);
+        self
     }
 
     /// The file's text.
@@ -94,5 +106,9 @@ mod tests {
         assert_eq!((list.service.as_str(), list.calls, list.attempts), ("S3", 2, 3));
         let back: StatsFile = serde_json::from_str(&file.to_json()).expect("round trip");
         assert_eq!(back, file);
+        let depth = CallDepth { calls: 3, most_in_flight: 2, round_trips: 2, longest_chain: 2 };
+        let file = file.with_depth(depth);
+        let back: StatsFile = serde_json::from_str(&file.to_json()).expect("round trip");
+        assert_eq!(back.depth, Some(depth));
     }
 }

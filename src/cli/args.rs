@@ -49,9 +49,19 @@ pub struct GlobalArgs {
     /// When to colour terminal output.
     #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto, help_heading = OUTPUT)]
     pub color: ColorChoice,
-    /// Concurrent listings per service and region, and concurrent state reads.
+    /// Concurrent listings per service and region.
     #[arg(long, global = true, default_value_t = 8, value_name = "N", help_heading = LIMITS, hide_short_help = true)]
     pub concurrency: usize,
+    /// Concurrent state reads (`GetObject` and parse), over every state source.
+    #[arg(
+        long,
+        global = true,
+        default_value_t = crate::state::reader::DEFAULT_STATE_CONCURRENCY,
+        value_name = "N",
+        help_heading = LIMITS,
+        hide_short_help = true
+    )]
+    pub state_concurrency: usize,
     /// Attempts per AWS call (standard retry with backoff and jitter).
     #[arg(long, global = true, default_value_t = 6, value_name = "N", help_heading = LIMITS, hide_short_help = true)]
     pub max_attempts: u32,

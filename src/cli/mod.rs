@@ -78,7 +78,7 @@ pub fn main() -> ExitCode {
             return Exit::Usage.into();
         }
     };
-    match runtime.block_on(run(&cli, &DefaultChain)) {
+    match runtime.block_on(crate::bounded::round_trips::root(run(&cli, &DefaultChain))) {
         Ok(exit) => exit.into(),
         Err(err) => {
             eprintln!("leftover: error: {err:#}");

@@ -1,6 +1,7 @@
 //! pipeline: the steps commands share: connect, find the account and regions, list,
-//! read states. AWS access is injected through `Connect`, so tests and other builds run
-//! the same pipeline.
+//! read states. Listing and reading states run at once (`Run::gather`): a scan is as long
+//! as its longest chain of dependent AWS calls, not its phases added up. AWS access is
+//! injected through `Connect`, so tests and other builds run the same pipeline.
 
 use std::future::Future;
 use std::sync::Arc;
@@ -55,29 +56,46 @@ pub struct Run<'s> {
     pub progress: Arc<dyn Progress>,
     /// Only the accounts of this shard are listed (`scan --shard`).
     pub shard: Option<Shard>,
-    session: Option<AwsSession>,
+    /// Made on first use, by whichever phase needs it first.
+    session: tokio::sync::OnceCell<AwsSession>,
 }
 
 impl<'s> Run<'s> {
     pub fn new(settings: &'s Settings) -> Self {
         let progress: Arc<dyn Progress> =
             if settings.progress { Arc::new(TerminalProgress::default()) } else { Arc::new(Silent) };
-        Self { settings, stats: Arc::new(ApiStats::default()), progress, shard: None, session: None }
+        Self {
+            settings,
+            stats: Arc::new(ApiStats::default()),
+            progress,
+            shard: None,
+            session: tokio::sync::OnceCell::new(),
+        }
     }
 
     /// The session, made on first use.
-    pub async fn session<C: Connect>(&mut self, connect: &C) -> AwsSession {
-        if let Some(session) = &self.session {
-            return session.clone();
-        }
-        let session = connect.connect(&self.settings.aws, self.stats.clone()).await;
-        self.session = Some(session.clone());
-        session
+    pub async fn session<C: Connect>(&self, connect: &C) -> AwsSession {
+        self.session.get_or_init(|| connect.connect(&self.settings.aws, self.stats.clone())).await.clone()
+    }
+
+    /// The inventory (`Run::inventory`) and the states (`states`, a read made with
+    /// `Run::states` or `Run::states_with`), gathered at once: the state reads start beside
+    /// the listings, and this returns when both are done. A listing that fails as a whole
+    /// (no credentials, no region) ends the run at once, reads and all.
+    pub async fn gather<C: Connect, S: Future>(
+        &self,
+        connect: &C,
+        saved: &[std::path::PathBuf],
+        states: S,
+    ) -> Result<(Inventory, S::Output)> {
+        let inventory = self.inventory(connect, saved);
+        let states = async { Ok(states.await) };
+        tokio::try_join!(inventory, states)
     }
 
     /// The scanned account's id, from STS: the first AWS call, where missing or expired
     /// credentials show, each said in one line with its fix.
-    pub async fn account<C: Connect>(&mut self, connect: &C) -> Result<String> {
+    pub async fn account<C: Connect>(&self, connect: &C) -> Result<String> {
         let session = self.session(connect).await;
         // A session without a configured region asks STS in the first region named.
         let sts = match (session.region(), &self.settings.regions) {
@@ -95,7 +113,7 @@ impl<'s> Run<'s> {
 
     /// Fails, before any AWS call, when the regions to scan are the configured one and
     /// the configuration names none.
-    pub async fn check_region<C: Connect>(&mut self, connect: &C) -> Result<()> {
+    pub async fn check_region<C: Connect>(&self, connect: &C) -> Result<()> {
         if self.settings.regions == RegionChoice::Default && self.session(connect).await.region().is_none() {
             bail!(NO_REGION);
         }
@@ -103,7 +121,7 @@ impl<'s> Run<'s> {
     }
 
     /// The regions to scan.
-    pub async fn regions<C: Connect>(&mut self, connect: &C) -> Result<Vec<String>> {
+    pub async fn regions<C: Connect>(&self, connect: &C) -> Result<Vec<String>> {
         let session = self.session(connect).await;
         match &self.settings.regions {
             RegionChoice::Listed(named) => Ok(named.clone()),
@@ -123,7 +141,7 @@ impl<'s> Run<'s> {
 
     /// The inventory to check: the saved ones (`--inventory`), merged, or else a fresh
     /// listing. A listing that fails still ends the progress display.
-    pub async fn inventory<C: Connect>(&mut self, connect: &C, saved: &[std::path::PathBuf]) -> Result<Inventory> {
+    pub async fn inventory<C: Connect>(&self, connect: &C, saved: &[std::path::PathBuf]) -> Result<Inventory> {
         if !saved.is_empty() {
             let started = std::time::Instant::now();
             let inventory = Inventory::load_all(saved)?;
@@ -134,7 +152,7 @@ impl<'s> Run<'s> {
             );
             return Ok(inventory);
         }
-        let listed = self.list(connect).await;
+        let listed = crate::bounded::round_trips::branch(self.list(connect)).await;
         if listed.is_err() {
             self.finish();
         }
@@ -142,7 +160,7 @@ impl<'s> Run<'s> {
     }
 
     /// Lists every region of the account, or of every account reached through roles.
-    pub async fn list<C: Connect>(&mut self, connect: &C) -> Result<Inventory> {
+    pub async fn list<C: Connect>(&self, connect: &C) -> Result<Inventory> {
         let started = std::time::Instant::now();
         let (sessions, scopes, extra_accounts, gaps) = if self.settings.accounts.uses_roles() {
             self.open_accounts(connect).await?
@@ -182,7 +200,7 @@ impl<'s> Run<'s> {
     /// Opens every account reached through roles, in this run's shard, with the regions
     /// to list in each: sessions, scopes, every account in scope, and gaps.
     async fn open_accounts<C: Connect>(
-        &mut self,
+        &self,
         connect: &C,
     ) -> Result<(std::collections::BTreeMap<String, AwsSession>, Vec<RegionScope>, Vec<String>, Vec<CoverageGap>)> {
         self.check_region(connect).await?;
@@ -237,7 +255,7 @@ impl<'s> Run<'s> {
     /// The session states are read with: `--state-profile`, then `--state-role-arn`
     /// assumed from it; by default the scanning session. A role that cannot be assumed is
     /// a gap, and the S3 states are then not read.
-    pub async fn state_session<C: Connect>(&mut self, connect: &C) -> (Option<AwsSession>, Option<CoverageGap>) {
+    pub async fn state_session<C: Connect>(&self, connect: &C) -> (Option<AwsSession>, Option<CoverageGap>) {
         let access = self.settings.state_access.clone();
         let base = match &access.profile {
             Some(profile) => {
@@ -260,22 +278,27 @@ impl<'s> Run<'s> {
     }
 
     /// Reads the states of the given sources.
-    pub async fn states<C: Connect>(&mut self, connect: &C, sources: &[StateSource]) -> StateSet {
+    pub async fn states<C: Connect>(&self, connect: &C, sources: &[StateSource]) -> StateSet {
         let read = self.settings.read.clone();
         self.states_with(connect, sources, &read).await
     }
 
-    /// Reads the states of the given sources with the given read options.
+    /// Reads the states of the given sources with the given read options: the one way
+    /// states come into a run. It needs nothing the listings find, so `gather` runs it
+    /// beside them; its reads are bounded by `--state-concurrency`, apart from the listings.
     pub async fn states_with<C: Connect>(
-        &mut self,
+        &self,
         connect: &C,
         sources: &[StateSource],
         read: &crate::state::reader::ReadOptions,
     ) -> StateSet {
         let needs_aws = sources.iter().any(|s| matches!(s, StateSource::S3 { .. }));
-        let (session, gap) = if needs_aws { self.state_session(connect).await } else { (None, None) };
         let started = std::time::Instant::now();
-        let mut set = crate::state::read_states(sources, session.as_ref(), read, self.progress.clone()).await;
+        let (mut set, gap) = crate::bounded::round_trips::branch(async {
+            let (session, gap) = if needs_aws { self.state_session(connect).await } else { (None, None) };
+            (crate::state::read_states(sources, session.as_ref(), read, self.progress.clone()).await, gap)
+        })
+        .await;
         set.gaps.extend(gap);
         tracing::debug!(
             states = set.files.len(),
@@ -287,11 +310,25 @@ impl<'s> Run<'s> {
         set
     }
 
+    /// The states of a command: read from `sources`, or, given a state index (its path and
+    /// whether a stale one is allowed), taken from it.
+    pub async fn read_states<C: Connect>(
+        &self,
+        connect: &C,
+        sources: &[StateSource],
+        index: Option<(&std::path::Path, bool)>,
+    ) -> Result<StateSet> {
+        match index {
+            Some((path, allow_stale)) => self.states_from_index(connect, path, allow_stale).await,
+            None => Ok(self.states(connect, sources).await),
+        }
+    }
+
     /// The states of a state index, after checking the index against a fresh listing of
     /// its sources: a stale index is refused unless `allow_stale`, and then each stale
     /// object is a coverage gap. A source that cannot be listed is a gap too.
     pub async fn states_from_index<C: Connect>(
-        &mut self,
+        &self,
         connect: &C,
         path: &std::path::Path,
         allow_stale: bool,
@@ -343,10 +380,12 @@ impl<'s> Run<'s> {
                 ));
             }
             text.push_str(&format!("  {:<48} {calls:>7}\n", "total"));
+            text.push_str(&self.stats.depth().describe());
+            text.push('\n');
             eprint!("{text}");
         }
         if let Some(path) = &self.settings.stats_json {
-            let file = crate::aws::stats_file::StatsFile::new(&snapshot);
+            let file = crate::aws::stats_file::StatsFile::new(&snapshot).with_depth(self.stats.depth());
             if let Err(err) = crate::report::write::to_file(path, &file.to_json()) {
                 // The scan itself is done and its result stands; only the counters are lost.
                 eprintln!("leftover: warning: cannot write --stats-json {}: {err}", path.display());

@@ -126,6 +126,9 @@ impl Settings {
         if global.concurrency == 0 {
             return Err(SettingsError::Invalid("--concurrency must be at least 1".to_owned()));
         }
+        if global.state_concurrency == 0 {
+            return Err(SettingsError::Invalid("--state-concurrency must be at least 1".to_owned()));
+        }
         let (accounts, state_access) = account_settings(&global.accounts)?;
         let stdout_terminal = std::io::stdout().is_terminal();
         let color = use_color(global.color, stdout_terminal);
@@ -141,7 +144,7 @@ impl Settings {
             },
             read: ReadOptions {
                 parse: ParseOptions { keep_attributes: false, max_bytes: global.max_state_size },
-                concurrency: global.concurrency,
+                concurrency: global.state_concurrency,
             },
             policy,
             concurrency: global.concurrency,

@@ -1,6 +1,7 @@
 //! reader: finds and reads every state below the given sources, concurrently. S3 buckets
-//! are read through a client in the bucket's own region; parsing runs on blocking threads
-//! fed chunk by chunk from the object's body, so an object is never held whole.
+//! are read through a client in the bucket's own region; every source is read at once, and
+//! each state as soon as a listing page names it; parsing runs on blocking threads fed
+//! chunk by chunk from the object's body, so an object is never held whole.
 
 use std::collections::BTreeMap;
 use std::io::Read;
@@ -49,18 +50,12 @@ pub struct Stamp {
     pub modified: Option<String>,
 }
 
-/// One object found below a source.
-struct Listed {
-    key: String,
-    stamp: Stamp,
-}
-
 impl StateSet {
-    /// Files the objects listed by a single source's read under that source's name.
-    fn with_source(mut self, source: &str) -> Self {
-        if let Some(objects) = self.listed.remove("") {
-            self.listed.insert(source.to_owned(), objects);
-        }
+    /// Files the objects listed by a single source's read under that source's name (an
+    /// empty list when the listing failed: the source is still known).
+    fn with_source(mut self, source: String) -> Self {
+        let objects = self.listed.remove("").unwrap_or_default();
+        self.listed.insert(source, objects);
         self
     }
 
@@ -91,7 +86,7 @@ pub struct ReadOptions {
 
 impl Default for ReadOptions {
     fn default() -> Self {
-        Self { parse: ParseOptions::default(), concurrency: 8 }
+        Self { parse: ParseOptions::default(), concurrency: DEFAULT_STATE_CONCURRENCY }
     }
 }
 
@@ -112,7 +107,13 @@ fn gap_of(error: &StateError, service: &str, operation: &str) -> CoverageGap {
     }
 }
 
-/// Reads every source. Never fails as a whole: what cannot be read becomes a gap.
+/// States read at once by default (`--state-concurrency`): a bucket of up to this many
+/// states is read in one wave of `GetObject` calls, a few hundred in two or three.
+pub const DEFAULT_STATE_CONCURRENCY: usize = 128;
+
+/// Reads every source, all at once (one source's listing never waits for another's reads);
+/// `options.concurrency` bounds the reads over all of them. Never fails as a whole: what
+/// cannot be read becomes a gap.
 pub async fn read_states(
     sources: &[StateSource],
     session: Option<&AwsSession>,
@@ -120,25 +121,51 @@ pub async fn read_states(
     progress: Arc<dyn Progress>,
 ) -> StateSet {
     let limit = Arc::new(Semaphore::new(options.concurrency.max(1)));
-    let mut set = StateSet::default();
+    let every_source = Arc::new(Semaphore::new(sources.len().max(1)));
+    let mut reading = Bounded::new();
     for source in sources {
-        let part = match source {
-            StateSource::S3 { bucket, prefix } => {
-                if let Some(session) = session {
-                    read_s3(session, bucket, prefix, options, &limit, &progress).await
-                } else {
-                    StateSet { gaps: vec![no_session_gap(source)], ..StateSet::default() }
-                }
+        let service = if matches!(source, StateSource::S3 { .. }) { "s3" } else { "file" };
+        let (source, session, options) = (source.clone(), session.cloned(), options.clone());
+        let (limit, progress) = (limit.clone(), progress.clone());
+        reading.spawn((source.to_string(), service), &every_source, async move {
+            read_source(&source, session.as_ref(), &options, &limit, &progress).await.with_source(source.to_string())
+        });
+    }
+    let mut set = StateSet::default();
+    for ((name, service), outcome) in reading.join_all().await {
+        match outcome {
+            Ok(part) => set.absorb(part),
+            Err(lost) => {
+                set.listed.entry(name.clone()).or_default();
+                set.gaps.push(gap_of(&StateError::failed(name, lost), service, "read"));
             }
-            StateSource::Path(path) => read_local(path, options, &limit, &progress).await,
-        };
-        set.absorb(part.with_source(&source.to_string()));
+        }
     }
     // The same object named twice (a prefix and a key below it) is read once.
     set.files.sort_by(|a, b| a.source.cmp(&b.source));
     set.files.dedup_by(|a, b| a.source == b.source);
     set.sort();
     set
+}
+
+/// Reads one source.
+async fn read_source(
+    source: &StateSource,
+    session: Option<&AwsSession>,
+    options: &ReadOptions,
+    limit: &Arc<Semaphore>,
+    progress: &Arc<dyn Progress>,
+) -> StateSet {
+    match source {
+        StateSource::S3 { bucket, prefix } => {
+            if let Some(session) = session {
+                read_s3(session, bucket, prefix, options, limit, progress).await
+            } else {
+                StateSet { gaps: vec![no_session_gap(source)], ..StateSet::default() }
+            }
+        }
+        StateSource::Path(path) => read_local(path, options, limit, progress).await,
+    }
 }
 
 /// The region a bucket lives in; the session's region when it cannot be asked.
@@ -158,8 +185,17 @@ async fn bucket_region(session: &AwsSession, bucket: &str) -> String {
     }
 }
 
-async fn list_keys(client: &aws_sdk_s3::Client, bucket: &str, prefix: &str) -> Result<Vec<Listed>, failure::Failure> {
-    let mut keys = Vec::new();
+/// A key found in a bucket, its version, and whether the workspaces' listing found it.
+type Found = (String, Stamp, bool);
+
+/// Lists the keys below `prefix`, handing each page's keys on as soon as it arrives.
+async fn list_keys(
+    client: &aws_sdk_s3::Client,
+    bucket: &str,
+    prefix: &str,
+    workspaces: bool,
+    found: &tokio::sync::mpsc::UnboundedSender<Found>,
+) -> Result<(), failure::Failure> {
     let mut pages = client.list_objects_v2().bucket(bucket).prefix(prefix).into_paginator().send();
     while let Some(page) = pages.next().await {
         let page = page.map_err(|err| failure::failure("s3", "ListObjectsV2", &[], &err))?;
@@ -170,29 +206,110 @@ async fn list_keys(client: &aws_sdk_s3::Client, bucket: &str, prefix: &str) -> R
                     etag: object.e_tag().map(str::to_owned),
                     modified: object.last_modified().map(ToString::to_string),
                 };
-                keys.push(Listed { key: key.to_owned(), stamp });
+                // The receiver lives until the listing ends.
+                let _ = found.send((key.to_owned(), stamp, workspaces));
             }
         }
     }
-    Ok(keys)
+    Ok(())
 }
 
-/// Every object below `s3://bucket/prefix`, with the workspaces' states of the same prefix
-/// (`env:/NAME/PREFIX…`), through a client in the bucket's region. What cannot be listed
-/// is a gap.
-async fn s3_objects(
+/// Whether a key the workspaces' listing found belongs below `prefix`
+/// (`env:/NAME/PREFIX…`).
+fn in_workspace_of(key: &str, prefix: &str) -> bool {
+    key.strip_prefix("env:/").and_then(|rest| rest.split_once('/')).is_some_and(|(_, inner)| inner.starts_with(prefix))
+}
+
+/// Reads the states below `prefix` in one bucket. Each state's read starts as soon as the
+/// listing page that names it arrives, and the workspaces (`env:/NAME/KEY`, outside the
+/// prefix itself) are listed beside the prefix.
+async fn read_s3(
     session: &AwsSession,
     bucket: &str,
     prefix: &str,
-) -> (aws_sdk_s3::Client, Vec<Listed>, Vec<CoverageGap>) {
+    options: &ReadOptions,
+    limit: &Arc<Semaphore>,
+    progress: &Arc<dyn Progress>,
+) -> StateSet {
+    let mut set = StateSet::default();
     let region = bucket_region(session, bucket).await;
     let client = session.s3(&region);
     let shown = if prefix.is_empty() { format!("s3://{bucket}") } else { format!("s3://{bucket}/{prefix}") };
-    let mut gaps = Vec::new();
-    let mut keys = match list_keys(&client, bucket, prefix).await {
-        Ok(keys) => keys,
-        Err(f) => {
-            gaps.push(CoverageGap {
+    let workspaces = !prefix.is_empty() && !prefix.starts_with("env:/");
+    let (found, mut keys) = tokio::sync::mpsc::unbounded_channel::<Found>();
+    let listing = {
+        let client = &client;
+        async move {
+            let workspace_listing =
+                async { if workspaces { list_keys(client, bucket, "env:/", true, &found).await } else { Ok(()) } };
+            tokio::join!(list_keys(client, bucket, prefix, false, &found), workspace_listing)
+            // `found` is dropped here: the reads below end with the listing.
+        }
+    };
+    let mut tasks = Bounded::new();
+    let mut passed = Vec::new();
+    let mut candidates = BTreeMap::new();
+    let reading = async {
+        while let Some((key, stamp, from_workspaces)) = keys.recv().await {
+            if from_workspaces && !in_workspace_of(&key, prefix) {
+                continue;
+            }
+            let name = format!("s3://{bucket}/{key}");
+            let certain = match classify(&key) {
+                NameClass::Skip(reason) => {
+                    passed.push(Err(Skipped { object: name, reason: reason.to_owned() }));
+                    continue;
+                }
+                NameClass::Candidate { certain } => certain,
+            };
+            let size = stamp.size;
+            candidates.insert(name.clone(), stamp);
+            if size > options.parse.max_bytes {
+                let error = StateError::TooLarge { source_name: name.clone(), limit: options.parse.max_bytes };
+                if certain {
+                    passed.push(Ok(gap_of(&error, "s3", "GetObject")));
+                } else {
+                    passed.push(Err(Skipped { object: name, reason: "too large to be a state".to_owned() }));
+                }
+                continue;
+            }
+            let client = client.clone();
+            let bucket = bucket.to_owned();
+            let parse_options = options.parse.clone();
+            let progress = progress.clone();
+            let (task_name, task_key) = (name.clone(), key.clone());
+            tasks.spawn((name, key), limit, async move {
+                let result = fetch_and_parse(&client, &bucket, &task_key, &task_name, &parse_options, certain).await;
+                progress.state_read(&task_name);
+                result
+            });
+        }
+    };
+    let ((listed, workspaces_listed), ()) = tokio::join!(listing, reading);
+    set.listed.insert(String::new(), candidates);
+    for outcome in passed {
+        match outcome {
+            Ok(gap) => set.gaps.push(gap),
+            Err(skipped) => set.skipped.push(skipped),
+        }
+    }
+    if let Err(f) = workspaces_listed {
+        set.gaps.push(CoverageGap {
+            service: "s3".to_owned(),
+            account: None,
+            region: Some(region.clone()),
+            operation: f.operation.to_owned(),
+            error: format!("cannot list workspaces of bucket {bucket}: {}", f.message),
+            cause: f.cause,
+            object: Some(format!("s3://{bucket}/env:/")),
+            kinds: Vec::new(),
+        });
+    }
+    let outcomes = tasks.join_all().await;
+    if let Err(f) = listed {
+        // A bucket that cannot be listed whole is one gap; what was read of it is not used.
+        return StateSet {
+            gaps: vec![CoverageGap {
                 service: "s3".to_owned(),
                 account: None,
                 region: Some(region),
@@ -201,33 +318,23 @@ async fn s3_objects(
                 cause: f.cause,
                 object: Some(shown),
                 kinds: Vec::new(),
-            });
-            return (client, Vec::new(), gaps);
-        }
-    };
-    // Workspaces live under `env:/NAME/KEY`, outside the prefix itself.
-    if !prefix.is_empty() && !prefix.starts_with("env:/") {
-        match list_keys(&client, bucket, "env:/").await {
-            Ok(more) => keys.extend(more.into_iter().filter(|listed| {
-                listed
-                    .key
-                    .strip_prefix("env:/")
-                    .and_then(|rest| rest.split_once('/'))
-                    .is_some_and(|(_, inner)| inner.starts_with(prefix))
-            })),
-            Err(f) => gaps.push(CoverageGap {
-                service: "s3".to_owned(),
-                account: None,
-                region: Some(region.clone()),
-                operation: f.operation.to_owned(),
-                error: format!("cannot list workspaces of bucket {bucket}: {}", f.message),
-                cause: f.cause,
-                object: Some(format!("s3://{bucket}/env:/")),
-                kinds: Vec::new(),
-            }),
+            }],
+            ..StateSet::default()
+        };
+    }
+    for ((name, key), outcome) in outcomes {
+        match outcome.unwrap_or_else(|lost| Err(StateError::failed(name.clone(), lost))) {
+            Ok(Parsed::State(mut file)) => {
+                file.workspace = workspace_of(&key);
+                set.files.push(file);
+            }
+            Ok(Parsed::NotState) => {
+                set.skipped.push(Skipped { object: name, reason: "not a Terraform state".to_owned() });
+            }
+            Err(error) => set.gaps.push(gap_of(&error, "s3", "GetObject")),
         }
     }
-    (client, keys, gaps)
+    set
 }
 
 /// The candidates below the sources (what `read_states` would read) with their versions,
@@ -246,11 +353,11 @@ pub async fn list_candidates(
                     gaps.push(no_session_gap(source));
                     continue;
                 };
-                let (_, keys, failed) = s3_objects(session, bucket, prefix).await;
-                gaps.extend(failed);
-                for listed in keys {
-                    if matches!(classify(&listed.key), NameClass::Candidate { .. }) {
-                        objects.insert(format!("s3://{bucket}/{}", listed.key), listed.stamp);
+                match list_s3(session, bucket, prefix).await {
+                    Ok(found) => objects.extend(found),
+                    Err(gap) => {
+                        gaps.push(*gap);
+                        continue;
                     }
                 }
             }
@@ -270,9 +377,11 @@ pub async fn list_candidates(
                     }
                     Ok(Err(err)) => {
                         gaps.push(gap_of(&StateError::failed(path.display().to_string(), err), "file", "read"));
+                        continue;
                     }
                     Err(err) => {
                         gaps.push(gap_of(&StateError::failed(path.display().to_string(), err), "file", "read"));
+                        continue;
                     }
                 }
             }
@@ -295,63 +404,40 @@ fn no_session_gap(source: &StateSource) -> CoverageGap {
     }
 }
 
-async fn read_s3(
+/// The candidates below `s3://bucket/prefix` and its workspaces, with their versions,
+/// without reading any; a listing that fails is the gap naming it.
+async fn list_s3(
     session: &AwsSession,
     bucket: &str,
     prefix: &str,
-    options: &ReadOptions,
-    limit: &Arc<Semaphore>,
-    progress: &Arc<dyn Progress>,
-) -> StateSet {
-    let mut set = StateSet::default();
-    let (client, keys, gaps) = s3_objects(session, bucket, prefix).await;
-    set.gaps.extend(gaps);
-    let listed = set.listed.entry(String::new()).or_default();
-    let mut tasks = Bounded::new();
-    for Listed { key, stamp } in keys {
-        let name = format!("s3://{bucket}/{key}");
-        let certain = match classify(&key) {
-            NameClass::Skip(reason) => {
-                set.skipped.push(Skipped { object: name, reason: reason.to_owned() });
-                continue;
-            }
-            NameClass::Candidate { certain } => certain,
-        };
-        let size = stamp.size;
-        listed.insert(name.clone(), stamp);
-        if size > options.parse.max_bytes {
-            let error = StateError::TooLarge { source_name: name.clone(), limit: options.parse.max_bytes };
-            if certain {
-                set.gaps.push(gap_of(&error, "s3", "GetObject"));
-            } else {
-                set.skipped.push(Skipped { object: name, reason: "too large to be a state".to_owned() });
-            }
-            continue;
-        }
-        let client = client.clone();
-        let bucket = bucket.to_owned();
-        let parse_options = options.parse.clone();
-        let progress = progress.clone();
-        let (task_name, task_key) = (name.clone(), key.clone());
-        tasks.spawn((name, key), limit, async move {
-            let result = fetch_and_parse(&client, &bucket, &task_key, &task_name, &parse_options, certain).await;
-            progress.state_read(&task_name);
-            result
-        });
+) -> Result<BTreeMap<String, Stamp>, Box<CoverageGap>> {
+    let region = bucket_region(session, bucket).await;
+    let client = session.s3(&region);
+    let workspaces = !prefix.is_empty() && !prefix.starts_with("env:/");
+    let (found, mut keys) = tokio::sync::mpsc::unbounded_channel::<Found>();
+    let listed = list_keys(&client, bucket, prefix, false, &found).await;
+    let workspaces_listed = if workspaces { list_keys(&client, bucket, "env:/", true, &found).await } else { Ok(()) };
+    drop(found);
+    if let Err(f) = listed.and(workspaces_listed) {
+        return Err(Box::new(CoverageGap {
+            service: "s3".to_owned(),
+            account: None,
+            region: Some(region),
+            operation: f.operation.to_owned(),
+            error: format!("cannot list bucket {bucket} to check the state index: {}", f.message),
+            cause: f.cause,
+            object: Some(if prefix.is_empty() { format!("s3://{bucket}") } else { format!("s3://{bucket}/{prefix}") }),
+            kinds: Vec::new(),
+        }));
     }
-    for ((name, key), outcome) in tasks.join_all().await {
-        match outcome.unwrap_or_else(|lost| Err(StateError::failed(name.clone(), lost))) {
-            Ok(Parsed::State(mut file)) => {
-                file.workspace = workspace_of(&key);
-                set.files.push(file);
-            }
-            Ok(Parsed::NotState) => {
-                set.skipped.push(Skipped { object: name, reason: "not a Terraform state".to_owned() });
-            }
-            Err(error) => set.gaps.push(gap_of(&error, "s3", "GetObject")),
+    let mut objects = BTreeMap::new();
+    while let Some((key, stamp, from_workspaces)) = keys.recv().await {
+        if (!from_workspaces || in_workspace_of(&key, prefix)) && matches!(classify(&key), NameClass::Candidate { .. })
+        {
+            objects.insert(format!("s3://{bucket}/{key}"), stamp);
         }
     }
-    set
+    Ok(objects)
 }
 
 /// A blocking reader over chunks sent from the async side.

@@ -16,6 +16,7 @@ mod false_positives;
 mod faults;
 mod foundation;
 mod incident;
+mod latency;
 mod layers;
 mod plan_adopt;
 mod plan_cleanup;

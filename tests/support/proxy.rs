@@ -4,8 +4,10 @@
 //! forwards it, answers it with a fault in the service's own protocol shape (503,
 //! throttling, access denied), forwards it but cuts the answer's body in half (status 200
 //! and a Content-Length that agrees with the cut body, as a server that sent an incomplete
-//! document would), or never answers it. Random faults are seeded, so a run is
-//! reproducible as far as the scanner's own concurrency allows.
+//! document would), never answers it, or holds it until another request has been seen
+//! (which proves two phases overlap: a scanner that ran them one after the other would
+//! wait on itself). Random faults are seeded, so a run is reproducible as far as the
+//! scanner's own concurrency allows.
 #![allow(dead_code, clippy::missing_panics_doc, clippy::unwrap_used)]
 
 use std::collections::HashMap;
@@ -66,6 +68,10 @@ pub struct FaultPlan {
     cut: Vec<Match>,
     /// Cut only the first answer to each distinct request, so that a retry gets it whole.
     cut_once: Vec<Match>,
+    /// Requests held (the first) until a request of the second kind has been seen.
+    hold: Vec<(Match, Match)>,
+    /// How long a request is held at most before it is forwarded anyway.
+    hold_limit: std::time::Duration,
 }
 
 impl FaultPlan {
@@ -79,6 +85,8 @@ impl FaultPlan {
             hang: Vec::new(),
             cut: Vec::new(),
             cut_once: Vec::new(),
+            hold: Vec::new(),
+            hold_limit: std::time::Duration::from_secs(30),
         }
     }
 
@@ -111,6 +119,16 @@ impl FaultPlan {
         self
     }
 
+    /// Holds matching requests, unanswered, until a request matching `until` has been
+    /// seen (before or after), then forwards them. A request held longer than the hold
+    /// limit (30 s) is forwarded anyway and its fate is `Fate::HeldTooLong`, so that a
+    /// scanner waiting on itself ends and the test can say so.
+    #[must_use]
+    pub fn hold(mut self, what: Match, until: Match) -> Self {
+        self.hold.push((what, until));
+        self
+    }
+
     /// Reads matching requests and never answers them.
     #[must_use]
     pub fn hang(mut self, what: Match) -> Self {
@@ -128,6 +146,10 @@ pub enum Fate {
     Denied,
     Hung,
     Cut,
+    /// Held until the request it waited for was seen, then forwarded.
+    Held,
+    /// Held for the whole hold limit without the request it waited for, then forwarded.
+    HeldTooLong,
 }
 
 /// One request the proxy saw.
@@ -148,6 +170,8 @@ struct Shared {
     consecutive: Mutex<HashMap<u64, u32>>,
     cut_already: Mutex<std::collections::HashSet<u64>>,
     seen: Mutex<Vec<Seen>>,
+    /// A held request waited out the hold limit.
+    gave_up: std::sync::atomic::AtomicBool,
 }
 
 /// A small seeded generator (`SplitMix64`): enough for choosing faults.
@@ -193,6 +217,7 @@ impl Proxy {
             consecutive: Mutex::new(HashMap::new()),
             cut_already: Mutex::new(std::collections::HashSet::new()),
             seen: Mutex::new(Vec::new()),
+            gave_up: std::sync::atomic::AtomicBool::new(false),
         });
         let serving = shared.clone();
         runtime.spawn(async move {
@@ -410,6 +435,7 @@ enum Decision {
     Answer(Fault),
     Hang,
     Cut,
+    Hold(Match),
 }
 
 impl Shared {
@@ -419,6 +445,9 @@ impl Shared {
         }
         if self.plan.hang.iter().any(|m| m.matches(seen)) {
             return Decision::Hang;
+        }
+        if let Some((_, until)) = self.plan.hold.iter().find(|(what, _)| what.matches(seen)) {
+            return Decision::Hold(until.clone());
         }
         if self.plan.cut.iter().any(|m| m.matches(seen)) {
             return Decision::Cut;
@@ -444,6 +473,29 @@ impl Shared {
         } else {
             *count = 0;
             Decision::Forward
+        }
+    }
+}
+
+impl Shared {
+    /// Waits until a request matching `until` has been seen; false when the hold limit
+    /// passed first.
+    async fn wait_for(&self, until: &Match) -> bool {
+        let deadline = tokio::time::Instant::now() + self.plan.hold_limit;
+        loop {
+            if self.seen.lock().unwrap().iter().any(|s| until.matches(s)) {
+                return true;
+            }
+            // Once one request has waited out the limit, the scanner is known to wait on
+            // itself: the rest are let go at once, so the test ends soon after.
+            if self.gave_up.load(std::sync::atomic::Ordering::SeqCst) {
+                return false;
+            }
+            if tokio::time::Instant::now() >= deadline {
+                self.gave_up.store(true, std::sync::atomic::Ordering::SeqCst);
+                return false;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(10)).await;
         }
     }
 }
@@ -551,10 +603,24 @@ async fn connection(socket: TcpStream, shared: Arc<Shared>) {
             Decision::Answer(Fault::Denied) => Fate::Denied,
             Decision::Hang => Fate::Hung,
             Decision::Cut => Fate::Cut,
+            Decision::Hold(_) => Fate::Held,
         };
         let (service, operation) = (seen.service.clone(), seen.operation.clone());
-        shared.seen.lock().unwrap().push(seen);
+        let index = {
+            let mut all = shared.seen.lock().unwrap();
+            all.push(seen);
+            all.len() - 1
+        };
         let response = match decision {
+            Decision::Hold(until) => {
+                if !shared.wait_for(&until).await {
+                    shared.seen.lock().unwrap()[index].fate = Fate::HeldTooLong;
+                }
+                match forward(shared.upstream, &request).await {
+                    Some(response) => response,
+                    None => return,
+                }
+            }
             Decision::Hang => {
                 // Hold the connection open and say nothing until the scanner gives up.
                 std::future::pending::<()>().await;

@@ -16,10 +16,9 @@ use crate::cli::settings::{self, Settings, Target};
 pub async fn run<C: Connect>(settings: &Settings, args: &CheckDestroyArgs, connect: &C) -> Result<Exit> {
     let targets = settings::sources(&args.targets)?;
     let others = settings::sources(&args.states.states)?;
-    let mut run = Run::new(settings);
-    let inventory = run.inventory(connect, args.inventory.as_slice()).await?;
-    let target_set = run.states(connect, &targets).await;
-    let mut states = run.states(connect, &others).await;
+    let run = Run::new(settings);
+    let states = async { tokio::join!(run.states(connect, &targets), run.states(connect, &others)) };
+    let (inventory, (target_set, mut states)) = run.gather(connect, args.inventory.as_slice(), states).await?;
     run.finish();
     if target_set.files.is_empty() && target_set.gaps.is_empty() {
         anyhow::bail!("no Terraform state found at {}", args.targets.join(", "));

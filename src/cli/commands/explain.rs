@@ -14,12 +14,12 @@ use crate::report::write;
 
 pub async fn run<C: Connect>(settings: &Settings, args: &ExplainArgs, connect: &C) -> Result<Exit> {
     let sources = settings::sources(&args.states.states)?;
-    let mut run = Run::new(settings);
-    let inventory = run.inventory(connect, args.inventory.as_slice()).await?;
+    let run = Run::new(settings);
     // Keep the (redacted) attributes of declarations: explain shows them.
     let mut read = settings.read.clone();
     read.parse.keep_attributes = true;
-    let states = run.states_with(connect, &sources, &read).await;
+    let (inventory, states) =
+        run.gather(connect, args.inventory.as_slice(), run.states_with(connect, &sources, &read)).await?;
     run.finish();
     let graph = Graph::build(&inventory, &states, &settings.policy);
     let outcome = checks::run(&graph);

@@ -9,7 +9,7 @@ use crate::cli::settings::Settings;
 use crate::report::write;
 
 pub async fn run<C: Connect>(settings: &Settings, args: &InventoryArgs, connect: &C) -> Result<Exit> {
-    let mut run = Run::new(settings);
+    let run = Run::new(settings);
     let inventory = run.list(connect).await;
     run.finish();
     let inventory = inventory?;

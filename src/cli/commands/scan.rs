@@ -147,14 +147,13 @@ pub async fn run<C: Connect>(settings: &Settings, args: &ScanArgs, connect: &C) 
     let baseline = args.baseline.as_deref().map(report::baseline::load).transpose()?;
     let mut run = Run::new(settings);
     run.shard = args.shard;
-    let mut inventory = run.inventory(connect, &args.inventory).await?;
+    let index = args.state_index.as_deref().map(|path| (path, args.allow_stale_index));
+    let (mut inventory, states) =
+        run.gather(connect, &args.inventory, run.read_states(connect, &sources, index)).await?;
+    let states = states?;
     if let Some(shard) = args.shard {
         inventory.retain_accounts(|account| shard.contains(account));
     }
-    let states = match &args.state_index {
-        Some(index) => run.states_from_index(connect, index, args.allow_stale_index).await?,
-        None => run.states(connect, &sources).await,
-    };
     run.finish();
     if sources.is_empty() && args.state_index.is_none() && !settings.quiet {
         eprintln!("leftover: no --state given: nothing is declared, so every live resource counts as unmanaged");

@@ -18,7 +18,7 @@ pub async fn run<C: Connect>(settings: &Settings, args: &StatesArgs, connect: &C
     if sources.is_empty() {
         anyhow::bail!("name at least one --state source (s3://BUCKET[/PREFIX], a file or a directory)");
     }
-    let mut run = Run::new(settings);
+    let run = Run::new(settings);
     let set = run.states(connect, &sources).await;
     run.finish();
     if let Some(path) = &args.index_output {

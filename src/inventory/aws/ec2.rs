@@ -259,55 +259,65 @@ pub async fn network_interfaces(client: Client, ctx: Ctx) -> Listing {
     out
 }
 
+/// Security groups and their rules. The rules come from their own listing, which gives
+/// each its `sgr-` id; it needs nothing the groups' listing answers, so both run at once.
 pub async fn security_groups(client: Client, ctx: Ctx) -> Listing {
-    let mut out = Listing::default();
-    pages!(out, client.describe_security_groups(), "DescribeSecurityGroups", &["ec2:security-group"], |page| {
-        for group in page.security_groups() {
-            let Some(id) = group.group_id() else { continue };
-            let mut r = LiveResource::new("ec2:security-group", id, &ctx.account, &ctx.region);
-            if let Some(arn) = group.security_group_arn() {
-                arn.clone_into(&mut r.arn);
-            }
-            r.set_tags(tags(group.tags()));
-            r.relate(R::InVpc, "ec2:vpc", group.vpc_id());
-            r.set_attr_opt("group_name", group.group_name());
-            r.set_attr_opt("description", group.description());
-            r.set_attr_opt("owner_id", group.owner_id());
-            out.resources.push(r);
-        }
-    });
-    // Rules come from their own listing, which gives each its `sgr-` id.
-    let mut rules: std::collections::HashMap<String, Vec<SecurityGroupRule>> = std::collections::HashMap::new();
-    // The account of each group a rule names, when it is another account's.
-    let mut peer_accounts: std::collections::HashMap<String, String> = std::collections::HashMap::new();
-    pages!(
-        out,
-        client.describe_security_group_rules(),
-        "DescribeSecurityGroupRules",
-        &["ec2:security-group-rule"],
-        |page| {
-            for rule in page.security_group_rules() {
-                let Some(group) = rule.group_id() else { continue };
-                if let Some(peer) = rule.referenced_group_info()
-                    && let (Some(peer_group), Some(owner)) = (peer.group_id(), peer.user_id())
-                    && owner != ctx.account
-                {
-                    peer_accounts.insert(peer_group.to_owned(), owner.to_owned());
+    let groups = async {
+        let mut out = Listing::default();
+        pages!(out, client.describe_security_groups(), "DescribeSecurityGroups", &["ec2:security-group"], |page| {
+            for group in page.security_groups() {
+                let Some(id) = group.group_id() else { continue };
+                let mut r = LiveResource::new("ec2:security-group", id, &ctx.account, &ctx.region);
+                if let Some(arn) = group.security_group_arn() {
+                    arn.clone_into(&mut r.arn);
                 }
-                rules.entry(group.to_owned()).or_default().push(SecurityGroupRule {
-                    id: rule.security_group_rule_id().map(str::to_owned),
-                    egress: rule.is_egress().unwrap_or(false),
-                    protocol: rule.ip_protocol().unwrap_or("-1").to_owned(),
-                    from_port: rule.from_port().unwrap_or(-1),
-                    to_port: rule.to_port().unwrap_or(-1),
-                    cidr_ipv4: rule.cidr_ipv4().map(str::to_owned),
-                    cidr_ipv6: rule.cidr_ipv6().map(str::to_owned),
-                    prefix_list: rule.prefix_list_id().map(str::to_owned),
-                    group: rule.referenced_group_info().and_then(|g| g.group_id()).map(str::to_owned),
-                });
+                r.set_tags(tags(group.tags()));
+                r.relate(R::InVpc, "ec2:vpc", group.vpc_id());
+                r.set_attr_opt("group_name", group.group_name());
+                r.set_attr_opt("description", group.description());
+                r.set_attr_opt("owner_id", group.owner_id());
+                out.resources.push(r);
             }
-        }
-    );
+        });
+        out
+    };
+    let rules = async {
+        let mut out = Listing::default();
+        let mut rules: std::collections::HashMap<String, Vec<SecurityGroupRule>> = std::collections::HashMap::new();
+        // The account of each group a rule names, when it is another account's.
+        let mut peer_accounts: std::collections::HashMap<String, String> = std::collections::HashMap::new();
+        pages!(
+            out,
+            client.describe_security_group_rules(),
+            "DescribeSecurityGroupRules",
+            &["ec2:security-group-rule"],
+            |page| {
+                for rule in page.security_group_rules() {
+                    let Some(group) = rule.group_id() else { continue };
+                    if let Some(peer) = rule.referenced_group_info()
+                        && let (Some(peer_group), Some(owner)) = (peer.group_id(), peer.user_id())
+                        && owner != ctx.account
+                    {
+                        peer_accounts.insert(peer_group.to_owned(), owner.to_owned());
+                    }
+                    rules.entry(group.to_owned()).or_default().push(SecurityGroupRule {
+                        id: rule.security_group_rule_id().map(str::to_owned),
+                        egress: rule.is_egress().unwrap_or(false),
+                        protocol: rule.ip_protocol().unwrap_or("-1").to_owned(),
+                        from_port: rule.from_port().unwrap_or(-1),
+                        to_port: rule.to_port().unwrap_or(-1),
+                        cidr_ipv4: rule.cidr_ipv4().map(str::to_owned),
+                        cidr_ipv6: rule.cidr_ipv6().map(str::to_owned),
+                        prefix_list: rule.prefix_list_id().map(str::to_owned),
+                        group: rule.referenced_group_info().and_then(|g| g.group_id()).map(str::to_owned),
+                    });
+                }
+            }
+        );
+        (out, rules, peer_accounts)
+    };
+    let (mut out, (rules_out, mut rules, peer_accounts)) = tokio::join!(groups, rules);
+    out.failures.extend(rules_out.failures);
     for r in &mut out.resources {
         if let Some(mut group_rules) = rules.remove(&r.id) {
             group_rules.sort_by_key(SecurityGroupRule::key);

@@ -1,6 +1,7 @@
 //! eks: lists EKS clusters and their managed nodegroups in one region. EKS has no listing
 //! that returns details, so each cluster and nodegroup is described once: the one place
-//! where calls grow with resources. Clusters are described a few at a time.
+//! where calls grow with resources. Clusters are described a few at a time, and each
+//! cluster's nodegroups a few at a time, listed beside the cluster's own description.
 
 use aws_sdk_eks::Client;
 
@@ -53,10 +54,14 @@ pub async fn clusters(client: Client, ctx: Ctx) -> Listing {
     out
 }
 
-/// One cluster and its nodegroups.
+/// One cluster and its nodegroups. The nodegroups are listed beside the cluster's
+/// description (they need only its name), and kept only when the cluster is described.
 async fn cluster(client: &Client, ctx: &Ctx, name: String) -> Listing {
     let mut out = Listing::default();
-    let cluster = match client.describe_cluster().name(&name).send().await {
+    let mut groups = Listing::default();
+    let (described, ()) =
+        tokio::join!(client.describe_cluster().name(&name).send(), nodegroups(client, ctx, &name, &mut groups));
+    let cluster = match described {
         Ok(resp) => resp.cluster,
         Err(err) => {
             out.failures.push(failure("eks", "DescribeCluster", CLUSTER_KINDS, &err));
@@ -88,9 +93,13 @@ async fn cluster(client: &Client, ctx: &Ctx, name: String) -> Listing {
         }
     }
     out.resources.push(r);
-    nodegroups(client, ctx, &name, &mut out).await;
+    out.resources.extend(groups.resources);
+    out.failures.extend(groups.failures);
     out
 }
+
+/// Nodegroups of one cluster described at once.
+const NODEGROUPS_AT_ONCE: usize = 4;
 
 async fn nodegroups(client: &Client, ctx: &Ctx, cluster: &str, out: &mut Listing) {
     let mut names = Vec::new();
@@ -104,11 +113,28 @@ async fn nodegroups(client: &Client, ctx: &Ctx, cluster: &str, out: &mut Listing
             }
         }
     }
+    // Each nodegroup is described apart from the others: none waits for another's answer.
+    let limit = std::sync::Arc::new(tokio::sync::Semaphore::new(NODEGROUPS_AT_ONCE));
+    let mut described = Bounded::new();
     for name in names {
-        let nodegroup = match client.describe_nodegroup().cluster_name(cluster).nodegroup_name(&name).send().await {
-            Ok(resp) => resp.nodegroup,
-            Err(err) => {
+        let request = client.describe_nodegroup().cluster_name(cluster).nodegroup_name(&name);
+        described.spawn(name, &limit, async move { request.send().await });
+    }
+    for (name, outcome) in described.join_all().await {
+        let nodegroup = match outcome {
+            Ok(Ok(resp)) => resp.nodegroup,
+            Ok(Err(err)) => {
                 out.failures.push(failure("eks", "DescribeNodegroup", &["eks:nodegroup"], &err));
+                continue;
+            }
+            Err(lost) => {
+                out.failures.push(crate::aws::Failure {
+                    service: "eks",
+                    operation: "DescribeNodegroup",
+                    cause: crate::inventory::GapCause::Failed,
+                    message: format!("describing nodegroup {cluster}:{name} failed: {lost}"),
+                    kinds: vec!["eks:nodegroup".to_owned()],
+                });
                 continue;
             }
         };

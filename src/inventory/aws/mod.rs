@@ -72,7 +72,11 @@ impl AwsCollector {
         let cache = session.elasticache(&ctx.region);
         let tagging = session.tagging(&ctx.region);
         let c = || ctx.clone();
+        // The tagging API's pages come one after another (each needs the last one's token):
+        // the longest chain of a region, so it starts first, before any listing that could
+        // keep a permit or a worker busy.
         vec![
+            task("tagging", "GetResources", &[tagging::TAGGED_KIND], tagging::resources(tagging, c())),
             task("ec2", "DescribeVpcs", &["ec2:vpc"], ec2::vpcs(ec2.clone(), c())),
             task("ec2", "DescribeSubnets", &["ec2:subnet"], ec2::subnets(ec2.clone(), c())),
             task("ec2", "DescribeRouteTables", &["ec2:route-table"], ec2::route_tables(ec2.clone(), c())),
@@ -131,7 +135,6 @@ impl AwsCollector {
                 elasticache::subnet_groups(cache.clone(), c()),
             ),
             task("elasticache", "DescribeSnapshots", &["elasticache:snapshot"], elasticache::snapshots(cache, c())),
-            task("tagging", "GetResources", &[tagging::TAGGED_KIND], tagging::resources(tagging, c())),
         ]
     }
 }

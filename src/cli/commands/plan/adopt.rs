@@ -16,9 +16,8 @@ use crate::report;
 pub async fn run<C: Connect>(settings: &Settings, args: &PlanAdoptArgs, connect: &C) -> Result<Exit> {
     let input = &args.input;
     let sources = settings::sources(&input.states.states)?;
-    let mut run = Run::new(settings);
-    let inventory = run.inventory(connect, &input.inventory).await?;
-    let states = super::states(&mut run, connect, input, &sources).await?;
+    let run = Run::new(settings);
+    let (inventory, states) = super::gather(&run, connect, input, &sources).await?;
     run.finish();
     if sources.is_empty() && input.state_index.is_none() && !settings.quiet {
         eprintln!(

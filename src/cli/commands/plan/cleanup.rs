@@ -18,9 +18,8 @@ pub async fn run<C: Connect>(settings: &Settings, args: &PlanCleanupArgs, connec
     let input = &args.input;
     let sources = settings::sources(&input.states.states)?;
     let prices = PriceTable::load(input.prices.as_deref())?;
-    let mut run = Run::new(settings);
-    let inventory = run.inventory(connect, &input.inventory).await?;
-    let states = super::states(&mut run, connect, input, &sources).await?;
+    let run = Run::new(settings);
+    let (inventory, states) = super::gather(&run, connect, input, &sources).await?;
     run.finish();
     if sources.is_empty() && input.state_index.is_none() && !settings.quiet {
         eprintln!("leftover: no --state given: nothing is declared, so every live resource counts as unmanaged");

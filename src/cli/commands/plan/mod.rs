@@ -10,6 +10,7 @@ use crate::cli::args::{PlanCommand, PlanInputArgs};
 use crate::cli::exit::Exit;
 use crate::cli::pipeline::{Connect, Run};
 use crate::cli::settings::Settings;
+use crate::inventory::Inventory;
 use crate::state::{StateSet, StateSource};
 
 pub async fn run<C: Connect>(settings: &Settings, command: &PlanCommand, connect: &C) -> Result<Exit> {
@@ -19,15 +20,15 @@ pub async fn run<C: Connect>(settings: &Settings, command: &PlanCommand, connect
     }
 }
 
-/// The states a plan is made from: read from the sources, or taken from a state index.
-async fn states<C: Connect>(
-    run: &mut Run<'_>,
+/// What a plan is made from: the inventory and the states (read from the sources or taken
+/// from a state index), gathered at once as `scan` gathers them.
+async fn gather<C: Connect>(
+    run: &Run<'_>,
     connect: &C,
     input: &PlanInputArgs,
     sources: &[StateSource],
-) -> Result<StateSet> {
-    match &input.state_index {
-        Some(index) => run.states_from_index(connect, index, input.allow_stale_index).await,
-        None => Ok(run.states(connect, sources).await),
-    }
+) -> Result<(Inventory, StateSet)> {
+    let index = input.state_index.as_deref().map(|path| (path, input.allow_stale_index));
+    let (inventory, states) = run.gather(connect, &input.inventory, run.read_states(connect, sources, index)).await?;
+    Ok((inventory, states?))
 }

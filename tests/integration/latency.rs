@@ -1,0 +1,95 @@
+//! Latency: a scan is as long as its longest chain of dependent AWS calls, not its phases
+//! added up. Proved without timing: a proxy holds one phase's requests until the other
+//! phase has asked for something, so a scanner that ran the phases one after the other
+//! would wait on itself until the proxy gave up holding (and the test says so).
+
+use leftover::aws::stats_file::StatsFile;
+use serde_json::Value;
+
+use crate::support::incident::{self, BUCKET};
+use crate::support::proxy::{Fate, FaultPlan, Match};
+use crate::support::{Moto, Output};
+
+/// The services a region's listings call (STS, which names the account, comes first).
+const LISTING_SERVICES: [&str; 4] = ["ec2", "eks", "elasticache", "tagging"];
+
+fn scan() -> Vec<String> {
+    ["scan", "--state", &format!("s3://{BUCKET}"), "--format", "json"].map(str::to_owned).to_vec()
+}
+
+/// The report without the time it was made.
+fn timeless(out: &Output) -> Value {
+    let mut report = out.json();
+    report.as_object_mut().unwrap().remove("generated_at");
+    for finding in report["findings"].as_array_mut().unwrap() {
+        finding.as_object_mut().unwrap().remove("first_seen");
+    }
+    report
+}
+
+/// Runs the scan through a proxy that holds `held` until `until` is seen, and checks it
+/// ended with the report of a scan without the proxy.
+async fn scan_through_hold(held: &[Match], until: &Match) {
+    let moto = Moto::start();
+    incident::seed(&moto.seeder()).await;
+    let clean = moto.leftover().args(scan()).run();
+    clean.assert_code(1);
+    let mut plan = FaultPlan::new(1);
+    for what in held {
+        plan = plan.hold(what.clone(), until.clone());
+    }
+    let proxy = moto.proxy(plan);
+    let out = proxy.leftover().args(scan()).run();
+    let too_long: Vec<String> = proxy
+        .seen()
+        .iter()
+        .filter(|s| s.fate == Fate::HeldTooLong)
+        .map(|s| format!("{} {} {}", s.service, s.operation, s.path))
+        .collect();
+    assert!(
+        too_long.is_empty(),
+        "the scan waited for one phase to end before the other began: {} requests were held for the \
+         proxy's whole hold limit, never followed by {until:?}: {too_long:?}",
+        too_long.len()
+    );
+    assert!(proxy.count(Fate::Held) > 0, "the proxy held nothing: {:?}", proxy.seen());
+    out.assert_code(clean.code);
+    assert_eq!(timeless(&out), timeless(&clean), "holding a phase changed the report\nstderr:\n{}", out.stderr);
+    assert_eq!(out.json()["coverage"]["complete"], true);
+}
+
+#[tokio::test]
+async fn issue_16_listings_held_until_a_state_is_requested_still_complete() {
+    let held: Vec<Match> = LISTING_SERVICES.iter().map(|service| Match::service(service)).collect();
+    scan_through_hold(&held, &Match::operation("s3", "GetObject")).await;
+}
+
+#[tokio::test]
+async fn issue_16_state_reads_held_until_a_listing_is_requested_still_complete() {
+    let held = [Match::bucket(BUCKET)];
+    scan_through_hold(&held, &Match::operation("tagging", "GetResources")).await;
+}
+
+#[tokio::test]
+async fn issue_16_stats_show_the_round_trips_paid_against_the_longest_chain() {
+    let moto = Moto::start();
+    incident::seed(&moto.seeder()).await;
+    let dir = tempfile::tempdir().unwrap();
+    let calls = dir.path().join("calls.json");
+    let out = moto.leftover().args(scan()).args(["--stats", "--stats-json", calls.to_str().unwrap()]).run();
+    out.assert_code(1);
+    let file: StatsFile = serde_json::from_str(&std::fs::read_to_string(&calls).unwrap()).unwrap();
+    let depth = file.depth.expect("the stats file says how the calls lined up");
+    // The account's longest chain is EKS's: STS names the account, ListClusters names the
+    // clusters, ListNodegroups (beside DescribeCluster) names the nodegroups, and each is
+    // described. The bucket's chain (location, listing, GetObject) runs beside it.
+    assert_eq!(depth.longest_chain, 4, "{depth:?}");
+    assert!(depth.round_trips >= depth.longest_chain, "{depth:?}");
+    assert_eq!(depth.calls, file.operations.iter().map(|o| o.calls).sum::<u64>());
+    assert!(depth.most_in_flight > 1 && depth.most_in_flight <= depth.calls, "{depth:?}");
+    let line = format!(
+        "AWS round trips in sequence: {} (the longest chain of calls that each needed the previous answer: 4); {} calls",
+        depth.round_trips, depth.calls
+    );
+    assert!(out.stderr.contains(&line), "{line:?} not in:\n{}", out.stderr);
+}
