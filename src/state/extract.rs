@@ -456,18 +456,7 @@ mod tests {
     use serde_json::json;
 
     fn run(tf_type: &str, attributes: Value) -> StateResource {
-        extract(RawInstance {
-            source: "s3://b/k",
-            address: format!("{tf_type}.x"),
-            tf_type,
-            mode: Mode::Managed,
-            provider: "provider[\"registry.terraform.io/hashicorp/aws\"]",
-            attributes,
-            sensitive: &Value::Null,
-            tainted: false,
-            deposed: None,
-            keep_attributes: false,
-        })
+        testing::declared("s3://b/k", &format!("{tf_type}.x"), tf_type, attributes)
     }
 
     #[test]
