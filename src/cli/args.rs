@@ -173,10 +173,43 @@ pub struct OutputArgs {
     pub output: Option<PathBuf>,
 }
 
+/// What a scan reads besides AWS: the states (or a state index), saved inventories, the age
+/// below which findings are left out, and prices. `scan` and the plans take the same.
+#[derive(Debug, Args)]
+pub struct ScanInputArgs {
+    #[command(flatten)]
+    pub states: StateArgs,
+    /// Leave out findings younger than AGE (12h, 7d, 2w). Age counts from when a scan
+    /// first saw the finding (carried by --baseline) or, for a leftover, from when AWS
+    /// says it was made, if earlier.
+    #[arg(long, value_name = "AGE")]
+    pub min_age: Option<crate::report::age::MinAge>,
+    /// Use saved inventories instead of listing AWS (repeatable).
+    #[arg(long, value_name = "FILE")]
+    pub inventory: Vec<PathBuf>,
+    /// Use a state index (`leftover states --index-output`) instead of reading the states.
+    /// Its sources are listed again, and an index older than the states is refused.
+    #[arg(long, value_name = "INDEX", conflicts_with = "states", hide_short_help = true)]
+    pub state_index: Option<PathBuf>,
+    /// Use a stale state index anyway; each changed state is then a coverage gap.
+    #[arg(long, requires = "state_index", hide_short_help = true)]
+    pub allow_stale_index: bool,
+    /// Price table for leftover cost estimates (default: the built-in table).
+    #[arg(long, value_name = "FILE")]
+    pub prices: Option<PathBuf>,
+}
+
+impl ScanInputArgs {
+    /// The state index to read instead of the states, and whether a stale one is allowed.
+    pub fn index(&self) -> Option<(&std::path::Path, bool)> {
+        self.state_index.as_deref().map(|path| (path, self.allow_stale_index))
+    }
+}
+
 #[derive(Debug, Args)]
 pub struct ScanArgs {
     #[command(flatten)]
-    pub states: StateArgs,
+    pub input: ScanInputArgs,
     #[command(flatten)]
     pub output: OutputArgs,
     /// Only what belongs to environment NAME: the post-decommission check.
@@ -192,28 +225,10 @@ pub struct ScanArgs {
     /// A previous JSON report: mark findings new or unchanged and list those resolved.
     #[arg(long, value_name = "REPORT.json")]
     pub baseline: Option<PathBuf>,
-    /// Leave out findings younger than AGE (12h, 7d, 2w). Age counts from when a scan
-    /// first saw the finding (carried by --baseline) or, for a leftover, from when AWS
-    /// says it was made, if earlier.
-    #[arg(long, value_name = "AGE")]
-    pub min_age: Option<crate::report::age::MinAge>,
-    /// Scan saved inventories instead of listing AWS (repeatable).
-    #[arg(long, value_name = "FILE")]
-    pub inventory: Vec<PathBuf>,
-    /// Use a state index (`leftover states --index-output`) instead of reading the states.
-    /// Its sources are listed again, and an index older than the states is refused.
-    #[arg(long, value_name = "INDEX", conflicts_with = "states", hide_short_help = true)]
-    pub state_index: Option<PathBuf>,
-    /// Scan with a stale state index anyway; each changed state is then a coverage gap.
-    #[arg(long, requires = "state_index", hide_short_help = true)]
-    pub allow_stale_index: bool,
     /// Scan only shard I of N (from 0) of the accounts, chosen by a stable hash of the
     /// account id; combine the shards' JSON reports with `leftover merge`.
     #[arg(long, value_name = "I/N")]
     pub shard: Option<crate::shard::Shard>,
-    /// Price table for leftover cost estimates (default: the built-in table).
-    #[arg(long, value_name = "FILE")]
-    pub prices: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]
@@ -296,27 +311,10 @@ pub enum PlanCommand {
 #[derive(Debug, Args)]
 pub struct PlanInputArgs {
     #[command(flatten)]
-    pub states: StateArgs,
+    pub scan: ScanInputArgs,
     /// Only what belongs to environment NAME (the environment being decommissioned).
     #[arg(long, value_name = "NAME")]
     pub env: Option<String>,
-    /// Leave out findings younger than AGE (12h, 7d, 2w), as `scan --min-age` does.
-    #[arg(long, value_name = "AGE")]
-    pub min_age: Option<crate::report::age::MinAge>,
-    /// Plan from saved inventories instead of listing AWS (repeatable).
-    #[arg(long, value_name = "FILE")]
-    pub inventory: Vec<PathBuf>,
-    /// Use a state index (`leftover states --index-output`) instead of reading the states;
-    /// an index older than the states is refused.
-    #[arg(long, value_name = "INDEX", conflicts_with = "states", hide_short_help = true)]
-    pub state_index: Option<PathBuf>,
-    /// Plan with a stale state index anyway; each changed state is then a coverage gap (and
-    /// no plan is written without --allow-incomplete).
-    #[arg(long, requires = "state_index", hide_short_help = true)]
-    pub allow_stale_index: bool,
-    /// Price table for the cost estimates (default: the built-in table).
-    #[arg(long, value_name = "FILE")]
-    pub prices: Option<PathBuf>,
     /// Write a plan even when the scan has coverage gaps (it may then miss leftovers or
     /// order them wrongly).
     #[arg(long)]
@@ -477,7 +475,7 @@ mod tests {
         ])
         .expect("parses");
         let Command::Scan(scan) = cli.command else { panic!("scan") };
-        assert_eq!(scan.states.states, vec!["s3://b/p", "./s"]);
+        assert_eq!(scan.input.states.states, vec!["s3://b/p", "./s"]);
         assert_eq!(cli.global.regions, vec!["us-east-1"]);
         assert_eq!(scan.output.format, Format::Json);
         assert_eq!(
@@ -515,7 +513,7 @@ mod tests {
         assert_eq!(cli.global.accounts.external_id.as_deref(), Some("ext-1"));
         let Command::Scan(scan) = cli.command else { panic!("scan") };
         assert_eq!(scan.shard, Some(crate::shard::Shard { index: 1, count: 4 }));
-        assert_eq!(scan.inventory.len(), 2);
+        assert_eq!(scan.input.inventory.len(), 2);
         assert!(Cli::try_parse_from(["leftover", "scan", "--shard", "4/4"]).is_err());
         assert!(Cli::try_parse_from(["leftover", "merge"]).is_err());
         let cli = Cli::try_parse_from(["leftover", "merge", "a.json", "b.json", "--format", "json"]).expect("parses");

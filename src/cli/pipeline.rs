@@ -310,6 +310,19 @@ impl<'s> Run<'s> {
         set
     }
 
+    /// What a scan reads, gathered at once: the inventory (listed or saved) and the states
+    /// (read from `sources` or taken from the state index `input` names).
+    pub async fn gather_inputs<C: Connect>(
+        &self,
+        connect: &C,
+        input: &super::args::ScanInputArgs,
+        sources: &[StateSource],
+    ) -> Result<(Inventory, StateSet)> {
+        let reading = self.read_states(connect, sources, input.index());
+        let (inventory, states) = self.gather(connect, &input.inventory, reading).await?;
+        Ok((inventory, states?))
+    }
+
     /// The states of a command: read from `sources`, or, given a state index (its path and
     /// whether a stale one is allowed), taken from it.
     pub async fn read_states<C: Connect>(

@@ -139,23 +139,20 @@ pub fn emit(settings: &Settings, report: &Report, target: &Target) -> Result<()>
 }
 
 pub async fn run<C: Connect>(settings: &Settings, args: &ScanArgs, connect: &C) -> Result<Exit> {
-    let sources = settings::sources(&args.states.states)?;
+    let sources = settings::sources(&args.input.states.states)?;
     let fail_on = FailOn::from_values(&args.fail_on);
     let min_severity = args.min_severity;
     // Files that can be wrong are read before anything is listed: a bad one fails at once.
-    let prices = PriceTable::load(args.prices.as_deref())?;
+    let prices = PriceTable::load(args.input.prices.as_deref())?;
     let baseline = args.baseline.as_deref().map(report::baseline::load).transpose()?;
     let mut run = Run::new(settings);
     run.shard = args.shard;
-    let index = args.state_index.as_deref().map(|path| (path, args.allow_stale_index));
-    let (mut inventory, states) =
-        run.gather(connect, &args.inventory, run.read_states(connect, &sources, index)).await?;
-    let states = states?;
+    let (mut inventory, states) = run.gather_inputs(connect, &args.input, &sources).await?;
     if let Some(shard) = args.shard {
         inventory.retain_accounts(|account| shard.contains(account));
     }
     run.finish();
-    if sources.is_empty() && args.state_index.is_none() && !settings.quiet {
+    if sources.is_empty() && args.input.state_index.is_none() && !settings.quiet {
         eprintln!("leftover: no --state given: nothing is declared, so every live resource counts as unmanaged");
     }
     let view = args.env.clone().map_or(View::All, View::Env);
@@ -169,7 +166,7 @@ pub async fn run<C: Connect>(settings: &Settings, args: &ScanArgs, connect: &C) 
     if let Some(baseline) = baseline {
         report::baseline::compare(&mut report, &baseline, min_severity);
     }
-    if let Some(min_age) = &args.min_age {
+    if let Some(min_age) = &args.input.min_age {
         report::age::apply_min_age(&mut report, min_age);
     }
     // Priced last, once: what `--min-age` left out is not counted in the cost.

@@ -15,11 +15,11 @@ use crate::report;
 
 pub async fn run<C: Connect>(settings: &Settings, args: &PlanAdoptArgs, connect: &C) -> Result<Exit> {
     let input = &args.input;
-    let sources = settings::sources(&input.states.states)?;
+    let sources = settings::sources(&input.scan.states.states)?;
     let run = Run::new(settings);
-    let (inventory, states) = super::gather(&run, connect, input, &sources).await?;
+    let (inventory, states) = run.gather_inputs(connect, &input.scan, &sources).await?;
     run.finish();
-    if sources.is_empty() && input.state_index.is_none() && !settings.quiet {
+    if sources.is_empty() && input.scan.state_index.is_none() && !settings.quiet {
         eprintln!(
             "leftover: no --state given: nothing is declared, so every import block goes to {}",
             adopt::UNASSIGNED
@@ -28,7 +28,7 @@ pub async fn run<C: Connect>(settings: &Settings, args: &PlanAdoptArgs, connect:
     // `--env` picks the environment's resources; unlike `scan --env`, it does not treat the
     // environment as decommissioned (what is adopted is meant to stay).
     let mut report = scan::analyze(&inventory, &states, &settings.policy, crate::cli::pipeline::now(), &View::All)?;
-    if let Some(min_age) = &input.min_age {
+    if let Some(min_age) = &input.scan.min_age {
         report::age::apply_min_age(&mut report, min_age);
     }
     let gaps = report.coverage.gaps.len();

@@ -16,12 +16,12 @@ use crate::report;
 
 pub async fn run<C: Connect>(settings: &Settings, args: &PlanCleanupArgs, connect: &C) -> Result<Exit> {
     let input = &args.input;
-    let sources = settings::sources(&input.states.states)?;
-    let prices = PriceTable::load(input.prices.as_deref())?;
+    let sources = settings::sources(&input.scan.states.states)?;
+    let prices = PriceTable::load(input.scan.prices.as_deref())?;
     let run = Run::new(settings);
-    let (inventory, states) = super::gather(&run, connect, input, &sources).await?;
+    let (inventory, states) = run.gather_inputs(connect, &input.scan, &sources).await?;
     run.finish();
-    if sources.is_empty() && input.state_index.is_none() && !settings.quiet {
+    if sources.is_empty() && input.scan.state_index.is_none() && !settings.quiet {
         eprintln!("leftover: no --state given: nothing is declared, so every live resource counts as unmanaged");
     }
     let view = input.env.clone().map_or(View::All, View::Env);
@@ -37,7 +37,7 @@ pub async fn run<C: Connect>(settings: &Settings, args: &PlanCleanupArgs, connec
         }
         return Ok(Exit::Incomplete);
     }
-    if let Some(min_age) = &input.min_age {
+    if let Some(min_age) = &input.scan.min_age {
         report::age::apply_min_age(&mut report, min_age);
     }
     let estimates = cost::estimates(report.findings.iter().map(|f| &f.finding), &inventory, &prices);
