@@ -39,7 +39,7 @@ pub fn check(graph: &Graph<'_>, outcome: &mut Outcome) {
         if !live.exists() || graph.ignored()[i].is_some() || graph.declared_by()[i].is_empty() {
             continue;
         }
-        let mut decls = graph.declared_by()[i].clone();
+        let mut decls = graph.declared_by()[i].to_vec();
         decls.extend(part_decls.get(&i).into_iter().flatten().copied());
         // Tags set by `aws_ec2_tag` resources are declared too, wherever they are declared.
         let tag_decls: BTreeMap<String, String> = decls

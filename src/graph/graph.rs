@@ -3,6 +3,7 @@
 
 use std::collections::{HashMap, HashSet};
 
+use super::lists::{Few, Lists};
 use super::ownership::{self, Class, Owner};
 use crate::graph::environment::Environments;
 use crate::inventory::{Inventory, LiveResource, RelationKind};
@@ -39,12 +40,12 @@ pub struct Graph<'a> {
     pub inventory: &'a Inventory,
     pub states: &'a StateSet,
     pub policy: &'a Policy,
-    by_key: HashMap<&'a str, HashMap<&'a str, Vec<usize>>>,
+    by_key: HashMap<&'a str, HashMap<&'a str, Few<usize>>>,
     by_arn: HashMap<&'a str, usize>,
     /// Declared kind/id pairs across every managed state resource (whole resources).
-    declared_keys: HashMap<&'a str, HashMap<&'a str, Vec<DeclRef>>>,
+    declared_keys: HashMap<&'a str, HashMap<&'a str, Few<DeclRef>>>,
     /// For each live resource, the managed state resources that declare it.
-    pub(super) declared_by: Vec<Vec<DeclRef>>,
+    pub(super) declared_by: Lists<DeclRef>,
     /// For each live resource, the managed resource that declares it inline, if any.
     pub(super) inline_by: Vec<Option<DeclRef>>,
     /// For each state file, for each resource: the live match (the parent, for parts).
@@ -53,23 +54,23 @@ pub struct Graph<'a> {
     /// For each live resource, the ignore rule's reason when policy ignores it.
     pub(super) ignored: Vec<Option<String>>,
     /// For each live resource, the live resources it directly owns.
-    children: Vec<Vec<usize>>,
+    children: Lists<usize>,
     /// Environments of states and resources.
     pub(super) envs: Environments,
     /// Edges out of and into each live resource.
-    pub(super) out_edges: Vec<Vec<Edge>>,
-    pub(super) in_edges: Vec<Vec<Edge>>,
+    pub(super) out_edges: Lists<Edge>,
+    pub(super) in_edges: Lists<Edge>,
     /// Relations whose target is not a live resource: (from, relation index).
     pub(super) dangling: Vec<(usize, usize)>,
     /// For each state file, resource and reference: where it leads.
-    pub(super) ref_targets: Vec<Vec<Vec<RefTarget>>>,
+    pub(super) ref_targets: Vec<Lists<RefTarget>>,
 }
 
 impl<'a> Graph<'a> {
     // The join, computed once by `build`: read-only to everything outside `graph`.
 
     /// For each live resource, the managed state resources that declare it.
-    pub fn declared_by(&self) -> &[Vec<DeclRef>] {
+    pub fn declared_by(&self) -> &Lists<DeclRef> {
         &self.declared_by
     }
 
@@ -99,12 +100,12 @@ impl<'a> Graph<'a> {
     }
 
     /// Edges out of each live resource.
-    pub fn out_edges(&self) -> &[Vec<Edge>] {
+    pub fn out_edges(&self) -> &Lists<Edge> {
         &self.out_edges
     }
 
     /// Edges into each live resource.
-    pub fn in_edges(&self) -> &[Vec<Edge>] {
+    pub fn in_edges(&self) -> &Lists<Edge> {
         &self.in_edges
     }
 
@@ -114,16 +115,16 @@ impl<'a> Graph<'a> {
     }
 
     /// For each state file, resource and reference: where it leads.
-    pub fn ref_targets(&self) -> &[Vec<Vec<RefTarget>>] {
+    pub fn ref_targets(&self) -> &[Lists<RefTarget>] {
         &self.ref_targets
     }
 
     pub fn build(inventory: &'a Inventory, states: &'a StateSet, policy: &'a Policy) -> Self {
         let n = inventory.resources.len();
-        let mut by_key: HashMap<&str, HashMap<&str, Vec<usize>>> = HashMap::new();
+        let mut by_key: HashMap<&str, HashMap<&str, Few<usize>>> = HashMap::new();
         let mut by_arn: HashMap<&str, usize> = HashMap::with_capacity(n);
         for (i, r) in inventory.resources.iter().enumerate() {
-            by_key.entry(r.kind.as_str()).or_default().entry(r.id.as_str()).or_default().push(i);
+            push_at(by_key.entry(r.kind.as_str()).or_default(), r.id.as_str(), i);
             by_arn.insert(r.arn.as_str(), i);
         }
         let mut graph = Graph {
@@ -133,28 +134,29 @@ impl<'a> Graph<'a> {
             by_key,
             by_arn,
             declared_keys: HashMap::new(),
-            declared_by: vec![Vec::new(); n],
+            declared_by: Lists::empty(n),
             inline_by: vec![None; n],
             matches: Vec::with_capacity(states.files.len()),
             classes: Vec::new(),
             ignored: vec![None; n],
-            children: vec![Vec::new(); n],
+            children: Lists::empty(n),
             envs: Environments::default(),
-            out_edges: vec![Vec::new(); n],
-            in_edges: vec![Vec::new(); n],
+            out_edges: Lists::empty(n),
+            in_edges: Lists::empty(n),
             dangling: Vec::new(),
             ref_targets: Vec::with_capacity(states.files.len()),
         };
+        let mut declared_by = Vec::new();
         for (f, file) in states.files.iter().enumerate() {
             let mut file_matches = Vec::with_capacity(file.resources.len());
             for (r, resource) in file.resources.iter().enumerate() {
                 let found = graph.match_declared(resource);
                 if resource.is_managed() {
                     if let Some((kind, id)) = resource.live_key() {
-                        graph.declared_keys.entry(kind).or_default().entry(id).or_default().push((f, r));
+                        push_at(graph.declared_keys.entry(kind).or_default(), id, (f, r));
                     }
                     if let (Some(i), Identity::Live { .. } | Identity::Arn { .. }) = (found, &resource.identity) {
-                        graph.declared_by[i].push((f, r));
+                        declared_by.push((i, (f, r)));
                     }
                     for (kind, id) in &resource.inline {
                         if let Some(i) = graph.find_near(kind, id, resource) {
@@ -166,6 +168,7 @@ impl<'a> Graph<'a> {
             }
             graph.matches.push(file_matches);
         }
+        graph.declared_by = Lists::from_pairs(n, &declared_by);
         let envs = Environments::infer_joined(policy, states, Some(inventory), &|f, r| match (
             graph.matches[f][r],
             &states.files[f].resources[r].identity,
@@ -175,11 +178,16 @@ impl<'a> Graph<'a> {
         });
         graph.envs = envs;
         graph.classes = (0..n).map(|i| graph.classify(i)).collect();
-        for (j, class) in graph.classes.iter().enumerate() {
-            if let Class::Owned { owner: Owner::Live { index }, .. } = class {
-                graph.children[*index].push(j);
-            }
-        }
+        let children: Vec<_> = graph
+            .classes
+            .iter()
+            .enumerate()
+            .filter_map(|(j, class)| match class {
+                Class::Owned { owner: Owner::Live { index }, .. } => Some((*index, j)),
+                _ => None,
+            })
+            .collect();
+        graph.children = Lists::from_pairs(n, &children);
         for (i, r) in inventory.resources.iter().enumerate() {
             graph.ignored[i] = policy.ignored_by(&r.kind, &r.id, &r.arn, &r.tags).map(|ig| ig.reason.clone());
         }
@@ -189,7 +197,9 @@ impl<'a> Graph<'a> {
 
     fn link_edges(&mut self) {
         let live = &self.inventory.resources;
-        for (from, r) in live.iter().enumerate() {
+        let mut dangling = Vec::new();
+        let out_edges = Lists::from_lists(live.iter().enumerate().map(|(from, r)| {
+            let mut edges = Vec::new();
             for (index, rel) in r.relations.iter().enumerate() {
                 let account = rel.target_account(&r.account);
                 let found = if rel.kind == RelationKind::PeersWith {
@@ -198,36 +208,30 @@ impl<'a> Graph<'a> {
                     self.find(&rel.target_kind, &rel.target, account, &r.region)
                 };
                 match found {
-                    Some(to) if to != from => {
-                        let edge = Edge { relation: rel.kind, from, to, index };
-                        self.out_edges[from].push(edge);
-                        self.in_edges[to].push(edge);
-                    }
+                    Some(to) if to != from => edges.push(Edge { relation: rel.kind, from, to, index }),
                     Some(_) => {}
-                    None => self.dangling.push((from, index)),
+                    None => dangling.push((from, index)),
                 }
             }
-        }
+            edges
+        }));
+        self.in_edges = out_edges.regrouped(live.len(), |edge| edge.to);
+        self.out_edges = out_edges;
+        self.dangling = dangling;
         for file in &self.states.files {
-            let mut per_file = Vec::with_capacity(file.resources.len());
-            for decl in &file.resources {
-                let targets = decl
-                    .references
-                    .iter()
-                    .map(|reference| {
-                        let account = reference.account.as_deref().or(decl.account.as_deref());
-                        let region = reference.region.as_deref().or(decl.region.as_deref());
-                        if let Some(i) = self.find_placed(&reference.kind, &reference.target, account, region) {
-                            RefTarget::Live(i)
-                        } else if let Some(d) = self.declarations_of(&reference.kind, &reference.target).first() {
-                            RefTarget::Declared(*d)
-                        } else {
-                            RefTarget::Nowhere
-                        }
-                    })
-                    .collect();
-                per_file.push(targets);
-            }
+            let per_file = Lists::from_lists(file.resources.iter().map(|decl| {
+                decl.references.iter().map(|reference| {
+                    let account = reference.account.as_deref().or(decl.account.as_deref());
+                    let region = reference.region.as_deref().or(decl.region.as_deref());
+                    if let Some(i) = self.find_placed(&reference.kind, &reference.target, account, region) {
+                        RefTarget::Live(i)
+                    } else if let Some(d) = self.declarations_of(&reference.kind, &reference.target).first() {
+                        RefTarget::Declared(*d)
+                    } else {
+                        RefTarget::Nowhere
+                    }
+                })
+            }));
             self.ref_targets.push(per_file);
         }
     }
@@ -240,7 +244,7 @@ impl<'a> Graph<'a> {
     /// The state resources that account for a live resource (declarations, or the inline
     /// declarer).
     pub fn accounting(&self, i: usize) -> Vec<DeclRef> {
-        let mut out = self.declared_by[i].clone();
+        let mut out = self.declared_by[i].to_vec();
         out.extend(self.inline_by[i]);
         out
     }
@@ -256,7 +260,7 @@ impl<'a> Graph<'a> {
     }
 
     fn candidates(&self, kind: &str, id: &str) -> Option<&[usize]> {
-        self.by_key.get(kind).and_then(|ids| ids.get(id)).map(Vec::as_slice)
+        self.by_key.get(kind).and_then(|ids| ids.get(id)).map(Few::as_slice)
     }
 
     /// Finds a live resource by kind and id where `near` is placed: when its region or
@@ -306,7 +310,7 @@ impl<'a> Graph<'a> {
 
     /// The managed state resources that declare `kind`/`id`.
     pub fn declarations_of(&self, kind: &str, id: &str) -> &[DeclRef] {
-        self.declared_keys.get(kind).and_then(|ids| ids.get(id)).map_or(&[], Vec::as_slice)
+        self.declared_keys.get(kind).and_then(|ids| ids.get(id)).map_or(&[], Few::as_slice)
     }
 
     fn match_declared(&self, resource: &StateResource) -> Option<usize> {
@@ -441,7 +445,7 @@ impl<'a> Graph<'a> {
     /// Live resources owned (directly or not) by `i`.
     pub fn owned_by(&self, i: usize) -> Vec<usize> {
         let mut out = Vec::new();
-        let mut stack = self.children[i].clone();
+        let mut stack = self.children[i].to_vec();
         let mut seen = HashSet::from([i]);
         while let Some(j) = stack.pop() {
             if seen.insert(j) {
@@ -482,5 +486,15 @@ impl<'a> Graph<'a> {
         std::iter::once(r.kind.as_str())
             .chain(ownership::depends_on(&r.kind).iter().copied())
             .any(|kind| self.inventory.gaps.iter().any(|g| g.covers(kind, &r.account, &r.region)))
+    }
+}
+
+/// Adds `item` to the list of `key`.
+fn push_at<'a, T: Copy>(map: &mut HashMap<&'a str, Few<T>>, key: &'a str, item: T) {
+    match map.entry(key) {
+        std::collections::hash_map::Entry::Occupied(mut list) => list.get_mut().push(item),
+        std::collections::hash_map::Entry::Vacant(slot) => {
+            slot.insert(Few::One([item]));
+        }
     }
 }

@@ -5,10 +5,12 @@
 pub(crate) mod environment;
 #[allow(clippy::module_inception)]
 pub(crate) mod graph;
+pub(crate) mod lists;
 pub(crate) mod order;
 pub(crate) mod ownership;
 
 pub use graph::{DeclRef, Edge, Graph, RefTarget};
+pub use lists::Lists;
 pub use ownership::{Class, Owner};
 
 #[cfg(test)]
