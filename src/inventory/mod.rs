@@ -119,13 +119,16 @@ impl Inventory {
             return Err(InventoryFileError::Schema { path: display, found: saved.schema });
         }
         let listed = saved.listed.unwrap_or_else(|| Listed::product(&saved.accounts, &saved.regions));
+        // The list grew by doubling while it was read: up to half of it is spare room.
+        let mut resources = saved.resources;
+        resources.shrink_to_fit();
         Ok(Self {
             schema: saved.schema,
             generated_at: saved.generated_at,
             accounts: saved.accounts,
             regions: saved.regions,
             listed,
-            resources: saved.resources,
+            resources,
             gaps: saved.gaps,
             api_calls: saved.api_calls,
         })
