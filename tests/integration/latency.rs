@@ -8,7 +8,7 @@ use serde_json::Value;
 
 use crate::support::incident::{self, BUCKET};
 use crate::support::proxy::{Fate, FaultPlan, Match};
-use crate::support::{Moto, Output};
+use crate::support::{Moto, Output, TfState};
 
 /// The services a region's listings call (STS names the account beside them).
 const LISTING_SERVICES: [&str; 4] = ["ec2", "eks", "elasticache", "tagging"];
@@ -78,6 +78,36 @@ async fn issue_16_listings_go_out_before_sts_names_the_account() {
 #[tokio::test]
 async fn issue_16_a_state_bucket_is_listed_beside_the_question_of_its_region() {
     scan_through_hold(&[Match::operation("s3", "GetBucketLocation")], &Match::operation("s3", "ListObjectsV2")).await;
+}
+
+#[tokio::test]
+async fn issue_16_a_state_bucket_in_another_region_is_read_through_its_own_region() {
+    use aws_sdk_s3::types::{BucketLocationConstraint, CreateBucketConfiguration};
+    let moto = Moto::start();
+    let far = "far-tfstate";
+    let location = CreateBucketConfiguration::builder().location_constraint(BucketLocationConstraint::EuWest1).build();
+    moto.s3().await.create_bucket().bucket(far).create_bucket_configuration(location).send().await.unwrap();
+    let state =
+        TfState::new().managed("aws_vpc", "far", serde_json::json!({"id": "vpc-0far", "cidr_block": "10.9.0.0/16"}));
+    moto.put_state(far, "network/terraform.tfstate", &state).await;
+    let proxy = moto.proxy(FaultPlan::new(1));
+    let out = proxy.leftover().args(["scan", "--state", &format!("s3://{far}"), "--format", "json"]).run();
+    out.assert_code(0);
+    let report = out.json();
+    assert_eq!(report["coverage"]["complete"], true, "{}", out.stderr);
+    let states = report["scope"]["states"].as_array().unwrap();
+    assert_eq!(states.len(), 1, "{states:?}");
+    assert_eq!(states[0]["source"], format!("s3://{far}/network/terraform.tfstate"));
+    assert_eq!(states[0]["resources"], 1);
+    // The read begun through the session's region (us-east-1) beside the location is
+    // dropped; the bucket is listed and read again through its own.
+    let seen = proxy.seen();
+    let signed_for = |operation: &str| -> Vec<String> {
+        seen.iter().filter(|s| s.service == "s3" && s.operation == operation).map(|s| s.region.clone()).collect()
+    };
+    assert!(signed_for("GetBucketLocation").iter().all(|r| r == "us-east-1"), "{seen:?}");
+    assert!(signed_for("ListObjectsV2").contains(&"eu-west-1".to_owned()), "{seen:?}");
+    assert!(signed_for("GetObject").contains(&"eu-west-1".to_owned()), "{seen:?}");
 }
 
 #[tokio::test]
