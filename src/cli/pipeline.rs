@@ -411,7 +411,7 @@ impl<'s> Run<'s> {
         let snapshot = self.stats.snapshot();
         let calls: u64 = snapshot.values().map(|s| s.calls).sum();
         // Per service: calls, errors and the time spent in them (summed over concurrent calls).
-        let mut services: std::collections::BTreeMap<&str, (u64, u64, u64)> = BTreeMap::new();
+        let mut services: BTreeMap<&str, (u64, u64, u64)> = BTreeMap::new();
         for (op, s) in &snapshot {
             let service = op.split_once(':').map_or(op.as_str(), |(service, _)| service);
             let entry = services.entry(service).or_default();
