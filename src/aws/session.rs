@@ -6,6 +6,10 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use aws_config::{BehaviorVersion, Region, SdkConfig};
+use aws_smithy_http_client::proxy::ProxyConfig;
+use aws_smithy_http_client::tls;
+use aws_smithy_runtime_api::client::http::{HttpClient, HttpConnectorSettings, SharedHttpClient, SharedHttpConnector};
+use aws_smithy_runtime_api::client::runtime_components::RuntimeComponents;
 use aws_smithy_types::retry::RetryConfig;
 use aws_smithy_types::timeout::TimeoutConfig;
 
@@ -43,6 +47,41 @@ impl Default for AwsOptions {
     }
 }
 
+/// The HTTP client every AWS client of a run shares: the SDK's default (hyper 1 with rustls,
+/// proxies from the environment), made once. Left to itself, the SDK makes one per client,
+/// each with its own connection pool and its own TLS configuration, and builds a TLS
+/// configuration again to check each client it makes: a scan makes a dozen or more clients,
+/// the first of them on the way to its first call.
+fn shared_http_client() -> SharedHttpClient {
+    let client = aws_smithy_http_client::Builder::new().build_with_connector_fn(|settings, components| {
+        let mut connector = aws_smithy_http_client::ConnectorBuilder::default()
+            .tls_provider(tls::Provider::Rustls(tls::rustls_provider::CryptoMode::AwsLc));
+        connector.set_connector_settings(settings.cloned());
+        if let Some(components) = components {
+            connector.set_sleep_impl(components.sleep_impl());
+        }
+        connector.set_proxy_config(Some(ProxyConfig::from_env()));
+        connector.build()
+    });
+    SharedHttpClient::new(CheckedOnce(client))
+}
+
+/// An HTTP client whose connectors are made on first use only: the SDK's check, run for every
+/// client made from it, would otherwise build a connector (and its TLS configuration) each
+/// time and throw it away.
+#[derive(Debug)]
+struct CheckedOnce(SharedHttpClient);
+
+impl HttpClient for CheckedOnce {
+    fn http_connector(&self, settings: &HttpConnectorSettings, components: &RuntimeComponents) -> SharedHttpConnector {
+        self.0.http_connector(settings, components)
+    }
+
+    fn connector_metadata(&self) -> Option<aws_smithy_runtime_api::client::connector_metadata::ConnectorMetadata> {
+        self.0.connector_metadata()
+    }
+}
+
 /// One account's configuration plus the shared guard.
 #[derive(Clone, Debug)]
 pub struct AwsSession {
@@ -68,7 +107,10 @@ impl AwsSession {
             .operation_attempt_timeout(attempt_timeout)
             .operation_timeout(options.call_timeout)
             .build();
-        let mut loader = aws_config::defaults(BehaviorVersion::latest()).retry_config(retry).timeout_config(timeouts);
+        let mut loader = aws_config::defaults(BehaviorVersion::latest())
+            .retry_config(retry)
+            .timeout_config(timeouts)
+            .http_client(shared_http_client());
         if let Some(profile) = &options.profile {
             loader = loader.profile_name(profile);
         }

@@ -50,7 +50,14 @@ pub struct GlobalArgs {
     #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto, help_heading = OUTPUT)]
     pub color: ColorChoice,
     /// Concurrent listings per service and region.
-    #[arg(long, global = true, default_value_t = 8, value_name = "N", help_heading = LIMITS, hide_short_help = true)]
+    #[arg(
+        long,
+        global = true,
+        default_value_t = crate::inventory::aws::DEFAULT_CONCURRENCY,
+        value_name = "N",
+        help_heading = LIMITS,
+        hide_short_help = true
+    )]
     pub concurrency: usize,
     /// Concurrent state reads (`GetObject` and parse), over every state source.
     #[arg(

@@ -3,6 +3,7 @@
 //! as its longest chain of dependent AWS calls, not its phases added up. AWS access is
 //! injected through `Connect`, so tests and other builds run the same pipeline.
 
+use std::collections::BTreeMap;
 use std::future::Future;
 use std::sync::Arc;
 
@@ -16,6 +17,9 @@ use crate::inventory::{CoverageGap, Inventory, RegionScope};
 use crate::progress::{Progress, Silent, TerminalProgress};
 use crate::shard::Shard;
 use crate::state::{StateSet, StateSource};
+
+/// What the scanned account is called until STS names it (never seen outside `Run::list`).
+const PROVISIONAL_ACCOUNT: &str = "(the account STS names)";
 
 /// Where account-wide calls go when the configuration names no region.
 const HOME_REGION: &str = "us-east-1";
@@ -162,28 +166,20 @@ impl<'s> Run<'s> {
     /// Lists every region of the account, or of every account reached through roles.
     pub async fn list<C: Connect>(&self, connect: &C) -> Result<Inventory> {
         let started = std::time::Instant::now();
-        let (sessions, scopes, extra_accounts, gaps) = if self.settings.accounts.uses_roles() {
-            self.open_accounts(connect).await?
-        } else {
-            self.check_region(connect).await?;
-            let account = self.account(connect).await?;
-            let regions = self.regions(connect).await?;
-            let session = self.session(connect).await;
-            let scopes = if self.shard.is_none_or(|s| s.contains(&account)) {
-                regions.into_iter().map(|region| RegionScope { account: account.clone(), region }).collect()
-            } else {
-                Vec::new()
-            };
-            (std::collections::BTreeMap::from([(account, session)]), scopes, Vec::new(), Vec::new())
-        };
         let deadline = self.settings.timeout.map(|t| tokio::time::Instant::now() + t);
-        let collector = Arc::new(AwsCollector::new(sessions, self.settings.concurrency, deadline));
-        let mut inventory = crate::inventory::collect(collector, scopes, now(), self.progress.clone()).await;
-        // Accounts that could not be opened are in scope, with a gap that names them.
-        inventory.accounts.extend(extra_accounts);
-        inventory.accounts.sort();
-        inventory.accounts.dedup();
-        inventory.gaps.extend(gaps);
+        let mut inventory = if self.settings.accounts.uses_roles() {
+            let (sessions, scopes, extra_accounts, gaps) = self.open_accounts(connect).await?;
+            let collector = Arc::new(AwsCollector::new(sessions, self.settings.concurrency, deadline));
+            let mut inventory = crate::inventory::collect(collector, scopes, now(), self.progress.clone()).await;
+            // Accounts that could not be opened are in scope, with a gap that names them.
+            inventory.accounts.extend(extra_accounts);
+            inventory.accounts.sort();
+            inventory.accounts.dedup();
+            inventory.gaps.extend(gaps);
+            inventory
+        } else {
+            self.list_own_account(connect, deadline).await?
+        };
         inventory.normalize();
         inventory.api_calls = self.stats.calls();
         let calls: u64 = inventory.api_calls.values().sum();
@@ -197,12 +193,59 @@ impl<'s> Run<'s> {
         Ok(inventory)
     }
 
+    /// Lists every region of the account the credentials belong to. STS names the account
+    /// beside the first listings (and `DescribeRegions`, for `--all-regions`), so that no
+    /// listing waits for it to send: each waits only to read its answers. A shard needs the
+    /// account's id before deciding to list it at all. STS failing fails the run, listings
+    /// and all.
+    async fn list_own_account<C: Connect>(
+        &self,
+        connect: &C,
+        deadline: Option<tokio::time::Instant>,
+    ) -> Result<Inventory> {
+        use crate::bounded::round_trips::branch;
+        use crate::inventory::aws::AccountId;
+
+        self.check_region(connect).await?;
+        let session = self.session(connect).await;
+        let concurrency = self.settings.concurrency;
+        if let Some(shard) = self.shard {
+            let (account, regions) = tokio::try_join!(branch(self.account(connect)), branch(self.regions(connect)))?;
+            let scopes = if shard.contains(&account) {
+                regions.into_iter().map(|region| RegionScope { account: account.clone(), region }).collect()
+            } else {
+                Vec::new()
+            };
+            let collector = Arc::new(AwsCollector::new(BTreeMap::from([(account, session)]), concurrency, deadline));
+            return Ok(crate::inventory::collect(collector, scopes, now(), self.progress.clone()).await);
+        }
+        let (name, account) = AccountId::pending();
+        let naming = branch(async move {
+            let id = self.account(connect).await?;
+            name.send_replace(Some(id.clone()));
+            Ok::<_, anyhow::Error>(id)
+        });
+        let listing = branch(async {
+            let regions = self.regions(connect).await?;
+            let scopes = regions
+                .into_iter()
+                .map(|region| RegionScope { account: PROVISIONAL_ACCOUNT.to_owned(), region })
+                .collect();
+            let collector =
+                Arc::new(AwsCollector::pending(PROVISIONAL_ACCOUNT, session, account, concurrency, deadline));
+            Ok(crate::inventory::collect(collector, scopes, now(), self.progress.clone()).await)
+        });
+        let (id, mut inventory) = tokio::try_join!(naming, listing)?;
+        inventory.rename_account(PROVISIONAL_ACCOUNT, &id);
+        Ok(inventory)
+    }
+
     /// Opens every account reached through roles, in this run's shard, with the regions
     /// to list in each: sessions, scopes, every account in scope, and gaps.
     async fn open_accounts<C: Connect>(
         &self,
         connect: &C,
-    ) -> Result<(std::collections::BTreeMap<String, AwsSession>, Vec<RegionScope>, Vec<String>, Vec<CoverageGap>)> {
+    ) -> Result<(BTreeMap<String, AwsSession>, Vec<RegionScope>, Vec<String>, Vec<CoverageGap>)> {
         self.check_region(connect).await?;
         let base = self.session(connect).await;
         let plan = self.settings.accounts.clone();
@@ -241,7 +284,7 @@ impl<'s> Run<'s> {
         })
         .await;
         gaps.extend(opened.gaps);
-        let mut sessions = std::collections::BTreeMap::new();
+        let mut sessions = BTreeMap::new();
         let mut scopes = Vec::new();
         for (account, (session, mut regions)) in opened.accounts {
             regions.sort();
@@ -368,7 +411,7 @@ impl<'s> Run<'s> {
         let snapshot = self.stats.snapshot();
         let calls: u64 = snapshot.values().map(|s| s.calls).sum();
         // Per service: calls, errors and the time spent in them (summed over concurrent calls).
-        let mut services: std::collections::BTreeMap<&str, (u64, u64, u64)> = std::collections::BTreeMap::new();
+        let mut services: BTreeMap<&str, (u64, u64, u64)> = BTreeMap::new();
         for (op, s) in &snapshot {
             let service = op.split_once(':').map_or(op.as_str(), |(service, _)| service);
             let entry = services.entry(service).or_default();

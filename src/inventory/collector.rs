@@ -28,7 +28,7 @@ pub trait Collector: Send + Sync + 'static {
 }
 
 /// Regions (of any account) listed at once. With `--concurrency` listings per service in
-/// each, this bounds the calls in flight (16 regions × 14 listings at the default of 8)
+/// each, this bounds the calls in flight (16 regions × 24 listings at the default of 20)
 /// however many accounts and regions a scan covers, so that sockets and memory stay
 /// bounded across an organisation.
 pub const SCOPES_AT_ONCE: usize = 16;

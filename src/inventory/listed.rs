@@ -41,6 +41,13 @@ impl Listed {
         }
     }
 
+    /// Files the regions listed under `from` under `to`.
+    pub fn rename_account(&mut self, from: &str, to: &str) {
+        if let Some(regions) = self.0.remove(from) {
+            self.0.entry(to.to_owned()).or_default().extend(regions);
+        }
+    }
+
     /// Keeps the pairs of the accounts `keep` accepts.
     pub fn retain_accounts(&mut self, keep: impl Fn(&str) -> bool) {
         self.0.retain(|account, _| keep(account));

@@ -162,6 +162,29 @@ impl Inventory {
         self.gaps.retain(|g| g.account.as_deref().is_none_or(&keep));
     }
 
+    /// Names account `from` `to` wherever the inventory names it (a listing that started
+    /// before the account's id was known ran under a provisional name).
+    pub fn rename_account(&mut self, from: &str, to: &str) {
+        for account in &mut self.accounts {
+            if account == from {
+                to.clone_into(account);
+            }
+        }
+        self.accounts.sort();
+        self.accounts.dedup();
+        self.listed.rename_account(from, to);
+        for r in &mut self.resources {
+            if r.account == from {
+                to.clone_into(&mut r.account);
+            }
+        }
+        for gap in &mut self.gaps {
+            if gap.account.as_deref() == Some(from) {
+                gap.account = Some(to.to_owned());
+            }
+        }
+    }
+
     /// Adds another inventory's resources, gaps and call counts (another region or account).
     pub fn absorb(&mut self, other: Inventory) {
         for account in other.accounts {

@@ -220,9 +220,11 @@ fn in_workspace_of(key: &str, prefix: &str) -> bool {
     key.strip_prefix("env:/").and_then(|rest| rest.split_once('/')).is_some_and(|(_, inner)| inner.starts_with(prefix))
 }
 
-/// Reads the states below `prefix` in one bucket. Each state's read starts as soon as the
-/// listing page that names it arrives, and the workspaces (`env:/NAME/KEY`, outside the
-/// prefix itself) are listed beside the prefix.
+/// Reads the states below `prefix` in one bucket, in the bucket's own region. The bucket's
+/// location is asked beside a read through the session's region, where most state buckets
+/// live: when the answer names that region (or cannot be had), that read stands, and no
+/// listing waited for the location; when it names another, that read is dropped (its
+/// tasks with it) and the bucket is read again through its own region.
 async fn read_s3(
     session: &AwsSession,
     bucket: &str,
@@ -231,8 +233,42 @@ async fn read_s3(
     limit: &Arc<Semaphore>,
     progress: &Arc<dyn Progress>,
 ) -> StateSet {
+    use crate::bounded::round_trips::branch;
+
+    let home = session.region().unwrap_or_else(|| "us-east-1".to_owned());
+    let mut at_home = std::pin::pin!(branch(read_bucket(session, &home, bucket, prefix, options, limit, progress)));
+    let mut located = std::pin::pin!(branch(bucket_region(session, bucket)));
+    let mut read_at_home = None;
+    let region = loop {
+        tokio::select! {
+            region = &mut located => break region,
+            set = &mut at_home, if read_at_home.is_none() => read_at_home = Some(set),
+        }
+    };
+    if region != home {
+        tracing::debug!(bucket, region, "the bucket is in another region: read again there");
+        return read_bucket(session, &region, bucket, prefix, options, limit, progress).await;
+    }
+    match read_at_home {
+        Some(set) => set,
+        None => at_home.await,
+    }
+}
+
+/// Reads the states below `prefix` in one bucket through a client in `region`. Each state's
+/// read starts as soon as the listing page that names it arrives, and the workspaces
+/// (`env:/NAME/KEY`, outside the prefix itself) are listed beside the prefix.
+async fn read_bucket(
+    session: &AwsSession,
+    region: &str,
+    bucket: &str,
+    prefix: &str,
+    options: &ReadOptions,
+    limit: &Arc<Semaphore>,
+    progress: &Arc<dyn Progress>,
+) -> StateSet {
     let mut set = StateSet::default();
-    let region = bucket_region(session, bucket).await;
+    let region = region.to_owned();
     let client = session.s3(&region);
     let shown = if prefix.is_empty() { format!("s3://{bucket}") } else { format!("s3://{bucket}/{prefix}") };
     let workspaces = !prefix.is_empty() && !prefix.starts_with("env:/");

@@ -8,9 +8,9 @@ use serde_json::Value;
 
 use crate::support::incident::{self, BUCKET};
 use crate::support::proxy::{Fate, FaultPlan, Match};
-use crate::support::{Moto, Output};
+use crate::support::{Moto, Output, TfState};
 
-/// The services a region's listings call (STS, which names the account, comes first).
+/// The services a region's listings call (STS names the account beside them).
 const LISTING_SERVICES: [&str; 4] = ["ec2", "eks", "elasticache", "tagging"];
 
 fn scan() -> Vec<String> {
@@ -71,6 +71,53 @@ async fn issue_16_state_reads_held_until_a_listing_is_requested_still_complete()
 }
 
 #[tokio::test]
+async fn issue_16_listings_go_out_before_sts_names_the_account() {
+    scan_through_hold(&[Match::service("sts")], &Match::operation("ec2", "DescribeVpcs")).await;
+}
+
+#[tokio::test]
+async fn issue_16_a_state_bucket_is_listed_beside_the_question_of_its_region() {
+    scan_through_hold(&[Match::operation("s3", "GetBucketLocation")], &Match::operation("s3", "ListObjectsV2")).await;
+}
+
+#[tokio::test]
+async fn issue_16_a_state_bucket_in_another_region_is_read_through_its_own_region() {
+    use aws_sdk_s3::types::{BucketLocationConstraint, CreateBucketConfiguration};
+    let moto = Moto::start();
+    let far = "far-tfstate";
+    let location = CreateBucketConfiguration::builder().location_constraint(BucketLocationConstraint::EuWest1).build();
+    moto.s3().await.create_bucket().bucket(far).create_bucket_configuration(location).send().await.unwrap();
+    let state =
+        TfState::new().managed("aws_vpc", "far", serde_json::json!({"id": "vpc-0far", "cidr_block": "10.9.0.0/16"}));
+    moto.put_state(far, "network/terraform.tfstate", &state).await;
+    let proxy = moto.proxy(FaultPlan::new(1));
+    let out = proxy.leftover().args(["scan", "--state", &format!("s3://{far}"), "--format", "json"]).run();
+    out.assert_code(0);
+    let report = out.json();
+    assert_eq!(report["coverage"]["complete"], true, "{}", out.stderr);
+    let states = report["scope"]["states"].as_array().unwrap();
+    assert_eq!(states.len(), 1, "{states:?}");
+    assert_eq!(states[0]["source"], format!("s3://{far}/network/terraform.tfstate"));
+    assert_eq!(states[0]["resources"], 1);
+    // The read begun through the session's region (us-east-1) beside the location is
+    // dropped; the bucket is listed and read again through its own.
+    let seen = proxy.seen();
+    let signed_for = |operation: &str| -> Vec<String> {
+        seen.iter().filter(|s| s.service == "s3" && s.operation == operation).map(|s| s.region.clone()).collect()
+    };
+    assert!(signed_for("GetBucketLocation").iter().all(|r| r == "us-east-1"), "{seen:?}");
+    assert!(signed_for("ListObjectsV2").contains(&"eu-west-1".to_owned()), "{seen:?}");
+    assert!(signed_for("GetObject").contains(&"eu-west-1".to_owned()), "{seen:?}");
+}
+
+#[tokio::test]
+async fn issue_16_a_regions_ec2_listings_go_out_in_one_wave() {
+    // Every EC2 listing is held until the last one the region starts is sent: with fewer
+    // permits than listings, the held ones would keep the last waiting for a permit.
+    scan_through_hold(&[Match::service("ec2")], &Match::operation("ec2", "DescribeVpcEndpoints")).await;
+}
+
+#[tokio::test]
 async fn issue_16_stats_show_the_round_trips_paid_against_the_longest_chain() {
     let moto = Moto::start();
     incident::seed(&moto.seeder()).await;
@@ -80,15 +127,16 @@ async fn issue_16_stats_show_the_round_trips_paid_against_the_longest_chain() {
     out.assert_code(1);
     let file: StatsFile = serde_json::from_str(&std::fs::read_to_string(&calls).unwrap()).unwrap();
     let depth = file.depth.expect("the stats file says how the calls lined up");
-    // The account's longest chain is EKS's: STS names the account, ListClusters names the
-    // clusters, ListNodegroups (beside DescribeCluster) names the nodegroups, and each is
-    // described. The bucket's chain (location, listing, GetObject) runs beside it.
-    assert_eq!(depth.longest_chain, 4, "{depth:?}");
+    // The account's longest chain is EKS's: ListClusters names the clusters, ListNodegroups
+    // (beside DescribeCluster) names the nodegroups, and each is described. STS names the
+    // account beside the first listings, and the bucket's chain (listing, then GetObject,
+    // with the bucket's location asked beside the listing) runs beside it.
+    assert_eq!(depth.longest_chain, 3, "{depth:?}");
     assert!(depth.round_trips >= depth.longest_chain, "{depth:?}");
     assert_eq!(depth.calls, file.operations.iter().map(|o| o.calls).sum::<u64>());
     assert!(depth.most_in_flight > 1 && depth.most_in_flight <= depth.calls, "{depth:?}");
     let line = format!(
-        "AWS round trips in sequence: {} (the longest chain of calls that each needed the previous answer: 4); {} calls",
+        "AWS round trips in sequence: {} (the longest chain of calls that each needed the previous answer: 3); {} calls",
         depth.round_trips, depth.calls
     );
     assert!(out.stderr.contains(&line), "{line:?} not in:\n{}", out.stderr);

@@ -14,14 +14,18 @@ fn tags(tags: &[Tag]) -> impl Iterator<Item = (Option<&str>, Option<&str>)> {
     tags.iter().map(|t| (t.key(), t.value()))
 }
 
-/// Runs a paginated request, handing each page to `$body`; a failed page ends the listing
-/// and records a failure naming the operation and the kinds it leaves incomplete.
+/// Runs a paginated request, handing each page to `$body` with `$ctx` known (the first
+/// request goes before the account is known); a failed page ends the listing and records
+/// a failure naming the operation and the kinds it leaves incomplete.
 macro_rules! pages {
-    ($out:ident, $request:expr, $op:literal, $kinds:expr, |$page:ident| $body:block) => {{
+    ($out:ident, $ctx:ident, $request:expr, $op:literal, $kinds:expr, |$page:ident| $body:block) => {{
         let mut stream = $request.into_paginator().send();
         while let Some(result) = stream.next().await {
             match result {
-                Ok($page) => $body,
+                Ok($page) => {
+                    let Some($ctx) = $ctx.known().await else { break };
+                    $body
+                }
                 Err(err) => {
                     $out.failures.push(failure("ec2", $op, $kinds, &err));
                     break;
@@ -33,7 +37,7 @@ macro_rules! pages {
 
 pub async fn vpcs(client: Client, ctx: Ctx) -> Listing {
     let mut out = Listing::default();
-    pages!(out, client.describe_vpcs(), "DescribeVpcs", &["ec2:vpc"], |page| {
+    pages!(out, ctx, client.describe_vpcs(), "DescribeVpcs", &["ec2:vpc"], |page| {
         for vpc in page.vpcs() {
             let Some(id) = vpc.vpc_id() else { continue };
             let mut r = LiveResource::new("ec2:vpc", id, &ctx.account, &ctx.region);
@@ -54,7 +58,7 @@ pub async fn vpcs(client: Client, ctx: Ctx) -> Listing {
 
 pub async fn subnets(client: Client, ctx: Ctx) -> Listing {
     let mut out = Listing::default();
-    pages!(out, client.describe_subnets(), "DescribeSubnets", &["ec2:subnet"], |page| {
+    pages!(out, ctx, client.describe_subnets(), "DescribeSubnets", &["ec2:subnet"], |page| {
         for subnet in page.subnets() {
             let Some(id) = subnet.subnet_id() else { continue };
             let mut r = LiveResource::new("ec2:subnet", id, &ctx.account, &ctx.region);
@@ -79,93 +83,107 @@ pub async fn subnets(client: Client, ctx: Ctx) -> Listing {
 
 pub async fn route_tables(client: Client, ctx: Ctx) -> Listing {
     let mut out = Listing::default();
-    pages!(out, client.describe_route_tables(), "DescribeRouteTables", &["ec2:route-table", "ec2:route"], |page| {
-        for table in page.route_tables() {
-            let Some(id) = table.route_table_id() else { continue };
-            let mut r = LiveResource::new("ec2:route-table", id, &ctx.account, &ctx.region);
-            r.set_tags(tags(table.tags()));
-            r.relate(R::InVpc, "ec2:vpc", table.vpc_id());
-            r.set_attr_opt("owner_id", table.owner_id());
-            let mut main = false;
-            for assoc in table.associations() {
-                let state = assoc
-                    .association_state()
-                    .and_then(|s| s.state())
-                    .map(aws_sdk_ec2::types::RouteTableAssociationStateCode::as_str);
-                if matches!(state, Some("disassociated" | "disassociating" | "failed")) {
-                    continue;
+    pages!(
+        out,
+        ctx,
+        client.describe_route_tables(),
+        "DescribeRouteTables",
+        &["ec2:route-table", "ec2:route"],
+        |page| {
+            for table in page.route_tables() {
+                let Some(id) = table.route_table_id() else { continue };
+                let mut r = LiveResource::new("ec2:route-table", id, &ctx.account, &ctx.region);
+                r.set_tags(tags(table.tags()));
+                r.relate(R::InVpc, "ec2:vpc", table.vpc_id());
+                r.set_attr_opt("owner_id", table.owner_id());
+                let mut main = false;
+                for assoc in table.associations() {
+                    let state = assoc
+                        .association_state()
+                        .and_then(|s| s.state())
+                        .map(aws_sdk_ec2::types::RouteTableAssociationStateCode::as_str);
+                    if matches!(state, Some("disassociated" | "disassociating" | "failed")) {
+                        continue;
+                    }
+                    if assoc.main().unwrap_or(false) {
+                        main = true;
+                    }
+                    // The association's id is what disassociating (a cleanup plan) needs.
+                    let association = assoc.route_table_association_id().filter(|a| !a.is_empty());
+                    let mut associate = |kind: &str, target: Option<&str>| match association {
+                        Some(id) => r.relate_detail(R::AssociatedWith, kind, target, id),
+                        None => r.relate(R::AssociatedWith, kind, target),
+                    };
+                    associate("ec2:subnet", assoc.subnet_id());
+                    if let Some(gateway) = assoc.gateway_id() {
+                        associate(kinds::kind_of_id(gateway).map_or("ec2:internet-gateway", |s| s.kind), Some(gateway));
+                    }
                 }
-                if assoc.main().unwrap_or(false) {
-                    main = true;
+                r.set_attr("main", main);
+                for route in table.routes() {
+                    let destination = route
+                        .destination_cidr_block()
+                        .or(route.destination_ipv6_cidr_block())
+                        .or(route.destination_prefix_list_id())
+                        .unwrap_or_default()
+                        .to_owned();
+                    let target = route
+                        .vpc_peering_connection_id()
+                        .or(route.nat_gateway_id())
+                        .or(route.transit_gateway_id())
+                        .or(route.network_interface_id())
+                        .or(route.instance_id())
+                        .or(route.egress_only_internet_gateway_id())
+                        .or(route.local_gateway_id())
+                        .or(route.carrier_gateway_id())
+                        .or(route.gateway_id())
+                        .or(route.core_network_arn())
+                        .map(str::to_owned);
+                    if let Some(target) = target.as_deref().filter(|t| *t != "local") {
+                        let kind = kinds::kind_of_id(target).map_or("ec2:gateway", |s| s.kind);
+                        r.relate_detail(R::RoutesTo, kind, Some(target), destination.clone());
+                    }
+                    r.parts.routes.push(Route {
+                        destination,
+                        target,
+                        state: route.state().map(|s| s.as_str().to_owned()),
+                        origin: route.origin().map(|o| o.as_str().to_owned()),
+                    });
                 }
-                // The association's id is what disassociating (a cleanup plan) needs.
-                let association = assoc.route_table_association_id().filter(|a| !a.is_empty());
-                let mut associate = |kind: &str, target: Option<&str>| match association {
-                    Some(id) => r.relate_detail(R::AssociatedWith, kind, target, id),
-                    None => r.relate(R::AssociatedWith, kind, target),
-                };
-                associate("ec2:subnet", assoc.subnet_id());
-                if let Some(gateway) = assoc.gateway_id() {
-                    associate(kinds::kind_of_id(gateway).map_or("ec2:internet-gateway", |s| s.kind), Some(gateway));
-                }
+                out.resources.push(r);
             }
-            r.set_attr("main", main);
-            for route in table.routes() {
-                let destination = route
-                    .destination_cidr_block()
-                    .or(route.destination_ipv6_cidr_block())
-                    .or(route.destination_prefix_list_id())
-                    .unwrap_or_default()
-                    .to_owned();
-                let target = route
-                    .vpc_peering_connection_id()
-                    .or(route.nat_gateway_id())
-                    .or(route.transit_gateway_id())
-                    .or(route.network_interface_id())
-                    .or(route.instance_id())
-                    .or(route.egress_only_internet_gateway_id())
-                    .or(route.local_gateway_id())
-                    .or(route.carrier_gateway_id())
-                    .or(route.gateway_id())
-                    .or(route.core_network_arn())
-                    .map(str::to_owned);
-                if let Some(target) = target.as_deref().filter(|t| *t != "local") {
-                    let kind = kinds::kind_of_id(target).map_or("ec2:gateway", |s| s.kind);
-                    r.relate_detail(R::RoutesTo, kind, Some(target), destination.clone());
-                }
-                r.parts.routes.push(Route {
-                    destination,
-                    target,
-                    state: route.state().map(|s| s.as_str().to_owned()),
-                    origin: route.origin().map(|o| o.as_str().to_owned()),
-                });
-            }
-            out.resources.push(r);
         }
-    });
+    );
     out
 }
 
 pub async fn internet_gateways(client: Client, ctx: Ctx) -> Listing {
     let mut out = Listing::default();
-    pages!(out, client.describe_internet_gateways(), "DescribeInternetGateways", &["ec2:internet-gateway"], |page| {
-        for igw in page.internet_gateways() {
-            let Some(id) = igw.internet_gateway_id() else { continue };
-            let mut r = LiveResource::new("ec2:internet-gateway", id, &ctx.account, &ctx.region);
-            r.set_tags(tags(igw.tags()));
-            r.set_attr_opt("owner_id", igw.owner_id());
-            for attachment in igw.attachments() {
-                r.relate(R::AttachedTo, "ec2:vpc", attachment.vpc_id());
+    pages!(
+        out,
+        ctx,
+        client.describe_internet_gateways(),
+        "DescribeInternetGateways",
+        &["ec2:internet-gateway"],
+        |page| {
+            for igw in page.internet_gateways() {
+                let Some(id) = igw.internet_gateway_id() else { continue };
+                let mut r = LiveResource::new("ec2:internet-gateway", id, &ctx.account, &ctx.region);
+                r.set_tags(tags(igw.tags()));
+                r.set_attr_opt("owner_id", igw.owner_id());
+                for attachment in igw.attachments() {
+                    r.relate(R::AttachedTo, "ec2:vpc", attachment.vpc_id());
+                }
+                out.resources.push(r);
             }
-            out.resources.push(r);
         }
-    });
+    );
     out
 }
 
 pub async fn nat_gateways(client: Client, ctx: Ctx) -> Listing {
     let mut out = Listing::default();
-    pages!(out, client.describe_nat_gateways(), "DescribeNatGateways", &["ec2:natgateway"], |page| {
+    pages!(out, ctx, client.describe_nat_gateways(), "DescribeNatGateways", &["ec2:natgateway"], |page| {
         for nat in page.nat_gateways() {
             let Some(id) = nat.nat_gateway_id() else { continue };
             let mut r = LiveResource::new("ec2:natgateway", id, &ctx.account, &ctx.region);
@@ -196,6 +214,7 @@ pub async fn addresses(client: Client, ctx: Ctx) -> Listing {
     let mut out = Listing::default();
     match client.describe_addresses().send().await {
         Ok(page) => {
+            let Some(ctx) = ctx.known().await else { return out };
             for address in page.addresses() {
                 let Some(id) = address.allocation_id().or(address.public_ip()) else { continue };
                 let mut r = LiveResource::new("ec2:elastic-ip", id, &ctx.account, &ctx.region);
@@ -222,6 +241,7 @@ pub async fn network_interfaces(client: Client, ctx: Ctx) -> Listing {
     let mut out = Listing::default();
     pages!(
         out,
+        ctx,
         client.describe_network_interfaces(),
         "DescribeNetworkInterfaces",
         &["ec2:network-interface"],
@@ -264,21 +284,28 @@ pub async fn network_interfaces(client: Client, ctx: Ctx) -> Listing {
 pub async fn security_groups(client: Client, ctx: Ctx) -> Listing {
     let groups = async {
         let mut out = Listing::default();
-        pages!(out, client.describe_security_groups(), "DescribeSecurityGroups", &["ec2:security-group"], |page| {
-            for group in page.security_groups() {
-                let Some(id) = group.group_id() else { continue };
-                let mut r = LiveResource::new("ec2:security-group", id, &ctx.account, &ctx.region);
-                if let Some(arn) = group.security_group_arn() {
-                    arn.clone_into(&mut r.arn);
+        pages!(
+            out,
+            ctx,
+            client.describe_security_groups(),
+            "DescribeSecurityGroups",
+            &["ec2:security-group"],
+            |page| {
+                for group in page.security_groups() {
+                    let Some(id) = group.group_id() else { continue };
+                    let mut r = LiveResource::new("ec2:security-group", id, &ctx.account, &ctx.region);
+                    if let Some(arn) = group.security_group_arn() {
+                        arn.clone_into(&mut r.arn);
+                    }
+                    r.set_tags(tags(group.tags()));
+                    r.relate(R::InVpc, "ec2:vpc", group.vpc_id());
+                    r.set_attr_opt("group_name", group.group_name());
+                    r.set_attr_opt("description", group.description());
+                    r.set_attr_opt("owner_id", group.owner_id());
+                    out.resources.push(r);
                 }
-                r.set_tags(tags(group.tags()));
-                r.relate(R::InVpc, "ec2:vpc", group.vpc_id());
-                r.set_attr_opt("group_name", group.group_name());
-                r.set_attr_opt("description", group.description());
-                r.set_attr_opt("owner_id", group.owner_id());
-                out.resources.push(r);
             }
-        });
+        );
         out
     };
     let rules = async {
@@ -288,6 +315,7 @@ pub async fn security_groups(client: Client, ctx: Ctx) -> Listing {
         let mut peer_accounts: std::collections::HashMap<String, String> = std::collections::HashMap::new();
         pages!(
             out,
+            ctx,
             client.describe_security_group_rules(),
             "DescribeSecurityGroupRules",
             &["ec2:security-group-rule"],
@@ -335,7 +363,7 @@ pub async fn security_groups(client: Client, ctx: Ctx) -> Listing {
 
 pub async fn network_acls(client: Client, ctx: Ctx) -> Listing {
     let mut out = Listing::default();
-    pages!(out, client.describe_network_acls(), "DescribeNetworkAcls", &["ec2:network-acl"], |page| {
+    pages!(out, ctx, client.describe_network_acls(), "DescribeNetworkAcls", &["ec2:network-acl"], |page| {
         for acl in page.network_acls() {
             let Some(id) = acl.network_acl_id() else { continue };
             let mut r = LiveResource::new("ec2:network-acl", id, &ctx.account, &ctx.region);
@@ -368,6 +396,7 @@ pub async fn peering_connections(client: Client, ctx: Ctx) -> Listing {
     let mut out = Listing::default();
     pages!(
         out,
+        ctx,
         client.describe_vpc_peering_connections(),
         "DescribeVpcPeeringConnections",
         &["ec2:vpc-peering-connection"],
@@ -396,7 +425,7 @@ pub async fn peering_connections(client: Client, ctx: Ctx) -> Listing {
 
 pub async fn instances(client: Client, ctx: Ctx) -> Listing {
     let mut out = Listing::default();
-    pages!(out, client.describe_instances(), "DescribeInstances", &["ec2:instance"], |page| {
+    pages!(out, ctx, client.describe_instances(), "DescribeInstances", &["ec2:instance"], |page| {
         for reservation in page.reservations() {
             for instance in reservation.instances() {
                 let Some(id) = instance.instance_id() else { continue };
@@ -439,7 +468,7 @@ pub async fn instances(client: Client, ctx: Ctx) -> Listing {
 
 pub async fn volumes(client: Client, ctx: Ctx) -> Listing {
     let mut out = Listing::default();
-    pages!(out, client.describe_volumes(), "DescribeVolumes", &["ec2:volume"], |page| {
+    pages!(out, ctx, client.describe_volumes(), "DescribeVolumes", &["ec2:volume"], |page| {
         for volume in page.volumes() {
             let Some(id) = volume.volume_id() else { continue };
             let mut r = LiveResource::new("ec2:volume", id, &ctx.account, &ctx.region);
@@ -468,7 +497,7 @@ pub async fn volumes(client: Client, ctx: Ctx) -> Listing {
 
 pub async fn snapshots(client: Client, ctx: Ctx) -> Listing {
     let mut out = Listing::default();
-    pages!(out, client.describe_snapshots().owner_ids("self"), "DescribeSnapshots", &["ec2:snapshot"], |page| {
+    pages!(out, ctx, client.describe_snapshots().owner_ids("self"), "DescribeSnapshots", &["ec2:snapshot"], |page| {
         for snapshot in page.snapshots() {
             // Keep only what the scanned account owns, whatever the endpoint returned.
             if snapshot.owner_id() != Some(ctx.account.as_str()) {
@@ -491,7 +520,7 @@ pub async fn snapshots(client: Client, ctx: Ctx) -> Listing {
 
 pub async fn images(client: Client, ctx: Ctx) -> Listing {
     let mut out = Listing::default();
-    pages!(out, client.describe_images().owners("self"), "DescribeImages", &["ec2:image"], |page| {
+    pages!(out, ctx, client.describe_images().owners("self"), "DescribeImages", &["ec2:image"], |page| {
         for image in page.images() {
             if image.owner_id() != Some(ctx.account.as_str()) {
                 continue;
@@ -515,6 +544,7 @@ pub async fn key_pairs(client: Client, ctx: Ctx) -> Listing {
     let mut out = Listing::default();
     match client.describe_key_pairs().send().await {
         Ok(page) => {
+            let Some(ctx) = ctx.known().await else { return out };
             for key in page.key_pairs() {
                 let Some(name) = key.key_name() else { continue };
                 let mut r = LiveResource::new("ec2:key-pair", name, &ctx.account, &ctx.region);
@@ -531,7 +561,7 @@ pub async fn key_pairs(client: Client, ctx: Ctx) -> Listing {
 
 pub async fn launch_templates(client: Client, ctx: Ctx) -> Listing {
     let mut out = Listing::default();
-    pages!(out, client.describe_launch_templates(), "DescribeLaunchTemplates", &["ec2:launch-template"], |page| {
+    pages!(out, ctx, client.describe_launch_templates(), "DescribeLaunchTemplates", &["ec2:launch-template"], |page| {
         for template in page.launch_templates() {
             let Some(id) = template.launch_template_id() else { continue };
             let mut r = LiveResource::new("ec2:launch-template", id, &ctx.account, &ctx.region);
@@ -547,7 +577,7 @@ pub async fn launch_templates(client: Client, ctx: Ctx) -> Listing {
 
 pub async fn transit_gateways(client: Client, ctx: Ctx) -> Listing {
     let mut out = Listing::default();
-    pages!(out, client.describe_transit_gateways(), "DescribeTransitGateways", &["ec2:transit-gateway"], |page| {
+    pages!(out, ctx, client.describe_transit_gateways(), "DescribeTransitGateways", &["ec2:transit-gateway"], |page| {
         for tgw in page.transit_gateways() {
             let Some(id) = tgw.transit_gateway_id() else { continue };
             let mut r = LiveResource::new("ec2:transit-gateway", id, &ctx.account, &ctx.region);
@@ -566,7 +596,7 @@ pub async fn transit_gateways(client: Client, ctx: Ctx) -> Listing {
 
 pub async fn vpc_endpoints(client: Client, ctx: Ctx) -> Listing {
     let mut out = Listing::default();
-    pages!(out, client.describe_vpc_endpoints(), "DescribeVpcEndpoints", &["ec2:vpc-endpoint"], |page| {
+    pages!(out, ctx, client.describe_vpc_endpoints(), "DescribeVpcEndpoints", &["ec2:vpc-endpoint"], |page| {
         for endpoint in page.vpc_endpoints() {
             let Some(id) = endpoint.vpc_endpoint_id() else { continue };
             let mut r = LiveResource::new("ec2:vpc-endpoint", id, &ctx.account, &ctx.region);

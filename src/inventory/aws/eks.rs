@@ -69,6 +69,7 @@ async fn cluster(client: &Client, ctx: &Ctx, name: String) -> Listing {
         }
     };
     let Some(cluster) = cluster else { return out };
+    let Some(ctx) = ctx.known().await else { return out };
     let mut r = LiveResource::new("eks:cluster", &name, &ctx.account, &ctx.region);
     if let Some(arn) = cluster.arn() {
         arn.clone_into(&mut r.arn);
@@ -120,7 +121,9 @@ async fn nodegroups(client: &Client, ctx: &Ctx, cluster: &str, out: &mut Listing
         let request = client.describe_nodegroup().cluster_name(cluster).nodegroup_name(&name);
         described.spawn(name, &limit, async move { request.send().await });
     }
-    for (name, outcome) in described.join_all().await {
+    let described = described.join_all().await;
+    let Some(ctx) = ctx.known().await else { return };
+    for (name, outcome) in described {
         let nodegroup = match outcome {
             Ok(Ok(resp)) => resp.nodegroup,
             Ok(Err(err)) => {

@@ -32,6 +32,7 @@ pub async fn replication_groups(client: Client, ctx: Ctx) -> Listing {
                 break;
             }
         };
+        let Some(ctx) = ctx.known().await else { break };
         let Some(id) = group.replication_group_id() else { continue };
         let mut r =
             with_arn(LiveResource::new("elasticache:replication-group", id, &ctx.account, &ctx.region), group.arn());
@@ -57,6 +58,7 @@ pub async fn cache_clusters(client: Client, ctx: Ctx) -> Listing {
                 break;
             }
         };
+        let Some(ctx) = ctx.known().await else { break };
         let Some(id) = cluster.cache_cluster_id() else { continue };
         let mut r = with_arn(LiveResource::new("elasticache:cluster", id, &ctx.account, &ctx.region), cluster.arn());
         r.status = cluster.cache_cluster_status().map(str::to_owned);
@@ -91,6 +93,7 @@ pub async fn subnet_groups(client: Client, ctx: Ctx) -> Listing {
                 break;
             }
         };
+        let Some(ctx) = ctx.known().await else { break };
         let Some(name) = group.cache_subnet_group_name() else { continue };
         let mut r =
             with_arn(LiveResource::new("elasticache:subnet-group", name, &ctx.account, &ctx.region), group.arn());
@@ -115,6 +118,7 @@ pub async fn snapshots(client: Client, ctx: Ctx) -> Listing {
                 break;
             }
         };
+        let Some(ctx) = ctx.known().await else { break };
         for snapshot in page.snapshots() {
             let Some(name) = snapshot.snapshot_name() else { continue };
             let mut r =

@@ -21,11 +21,50 @@ use super::collector::{Collector, Progress, RegionScope};
 use super::{GapCause, Inventory, LiveResource, link};
 use crate::bounded::Bounded;
 
-/// Account and region a listing runs in.
+/// The id of the account a listing runs in: known from the start, or named later (STS
+/// answers beside the first listings, so that no listing waits for it to send).
+#[derive(Clone, Debug)]
+pub struct AccountId(tokio::sync::watch::Receiver<Option<String>>);
+
+impl AccountId {
+    pub fn known(account: &str) -> Self {
+        Self(tokio::sync::watch::channel(Some(account.to_owned())).1)
+    }
+
+    /// An account named later, through the sender: dropped without naming it, the
+    /// listings waiting for it end with what they have (the run fails as a whole then).
+    pub fn pending() -> (tokio::sync::watch::Sender<Option<String>>, Self) {
+        let (name, id) = tokio::sync::watch::channel(None);
+        (name, Self(id))
+    }
+
+    /// The id, once named.
+    pub async fn get(&self) -> Option<String> {
+        let mut id = self.0.clone();
+        id.wait_for(Option::is_some).await.ok().and_then(|id| id.clone())
+    }
+}
+
+/// Account and region a listing runs in. A listing sends its first request at once and
+/// waits for the account (`Ctx::known`) only to read what came back.
 #[derive(Clone, Debug)]
 pub struct Ctx {
+    pub account: AccountId,
+    pub region: String,
+}
+
+/// Account and region, the account known.
+#[derive(Clone, Debug)]
+pub struct Known {
     pub account: String,
     pub region: String,
+}
+
+impl Ctx {
+    /// Account and region once the account is known; `None` when it never will be.
+    pub async fn known(&self) -> Option<Known> {
+        Some(Known { account: self.account.get().await?, region: self.region.clone() })
+    }
 }
 
 /// What one listing found, and what it could not list.
@@ -53,8 +92,8 @@ where
 
 /// Lists accounts through their sessions.
 pub struct AwsCollector {
-    /// One session per account id.
-    sessions: BTreeMap<String, AwsSession>,
+    /// One session per account (as scopes name it), with the account's id.
+    sessions: BTreeMap<String, (AwsSession, AccountId)>,
     /// Concurrent listings per service in one region.
     concurrency: usize,
     /// When listings still running are abandoned and become timeout gaps.
@@ -63,7 +102,29 @@ pub struct AwsCollector {
 
 impl AwsCollector {
     pub fn new(sessions: BTreeMap<String, AwsSession>, concurrency: usize, deadline: Option<Instant>) -> Self {
+        let sessions = sessions
+            .into_iter()
+            .map(|(account, session)| (account.clone(), (session, AccountId::known(&account))))
+            .collect();
         Self { sessions, concurrency: concurrency.max(1), deadline }
+    }
+
+    /// Lists one account, named `provisional` in scopes, whose id `account` names later:
+    /// the listings start before STS has answered. The caller renames the provisional
+    /// account in the inventory (`Inventory::rename_account`); every resource already
+    /// carries the real id.
+    pub fn pending(
+        provisional: &str,
+        session: AwsSession,
+        account: AccountId,
+        concurrency: usize,
+        deadline: Option<Instant>,
+    ) -> Self {
+        Self {
+            sessions: BTreeMap::from([(provisional.to_owned(), (session, account))]),
+            concurrency: concurrency.max(1),
+            deadline,
+        }
     }
 
     fn tasks(session: &AwsSession, ctx: &Ctx) -> Vec<Task> {
@@ -139,6 +200,12 @@ impl AwsCollector {
     }
 }
 
+/// Listings per service and region run at once by default (`--concurrency`): enough for
+/// every listing of a region's busiest service (EC2's 17, one of them two calls) to go in
+/// one wave, so that none waits a round trip for a permit; well inside the burst AWS
+/// allows a region's read calls, and throttled calls are retried.
+pub const DEFAULT_CONCURRENCY: usize = 20;
+
 /// How many listings `AwsCollector::tasks` runs per region.
 const LISTINGS_PER_REGION: usize = 24;
 
@@ -149,10 +216,10 @@ impl Collector for AwsCollector {
 
     async fn collect(&self, scope: RegionScope, progress: Arc<dyn Progress>) -> Inventory {
         let mut inventory = Inventory::new(String::new(), vec![scope.account.clone()], vec![scope.region.clone()]);
-        let Some(session) = self.sessions.get(&scope.account) else {
+        let Some((session, account)) = self.sessions.get(&scope.account) else {
             return inventory;
         };
-        let ctx = Ctx { account: scope.account.clone(), region: scope.region.clone() };
+        let ctx = Ctx { account: account.clone(), region: scope.region.clone() };
         let tasks = Self::tasks(session, &ctx);
         debug_assert_eq!(tasks.len(), LISTINGS_PER_REGION);
         let mut limits: BTreeMap<&'static str, Arc<Semaphore>> = BTreeMap::new();
@@ -214,5 +281,56 @@ impl Collector for AwsCollector {
         }
         inventory.resources = link::link_region(resources);
         inventory
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn session() -> AwsSession {
+        let config = aws_config::SdkConfig::builder()
+            .behavior_version(aws_config::BehaviorVersion::latest())
+            .region(aws_config::Region::new("eu-west-1"))
+            .build();
+        AwsSession::from_config(config, Arc::new(crate::aws::ApiStats::default()))
+    }
+
+    #[tokio::test]
+    async fn issue_16_a_regions_listings_of_each_service_go_in_one_wave_at_the_default_concurrency() {
+        let (_, account) = AccountId::pending();
+        let tasks = AwsCollector::tasks(&session(), &Ctx { account, region: "eu-west-1".to_owned() });
+        assert_eq!(tasks.len(), LISTINGS_PER_REGION);
+        let mut per_service: BTreeMap<&str, usize> = BTreeMap::new();
+        for task in &tasks {
+            *per_service.entry(task.service).or_default() += 1;
+        }
+        assert!(per_service["ec2"] > 8, "{per_service:?}");
+        for (service, listings) in per_service {
+            assert!(
+                listings <= DEFAULT_CONCURRENCY,
+                "{service}: {listings} listings per region, {DEFAULT_CONCURRENCY} at once: a second wave"
+            );
+        }
+    }
+
+    #[tokio::test]
+    async fn issue_16_a_listing_reads_its_answers_under_the_account_sts_names_later() {
+        let (name, account) = AccountId::pending();
+        let ctx = Ctx { account, region: "eu-west-1".to_owned() };
+        let waiting = tokio::spawn({
+            let ctx = ctx.clone();
+            async move { ctx.known().await.map(|k| (k.account, k.region)) }
+        });
+        tokio::task::yield_now().await;
+        assert!(!waiting.is_finished(), "the account is not named yet");
+        name.send_replace(Some("123456789012".to_owned()));
+        assert_eq!(waiting.await.expect("the task ends"), Some(("123456789012".to_owned(), "eu-west-1".to_owned())));
+        // Known from the start, or never named (STS failed: the run fails as a whole).
+        let known = Ctx { account: AccountId::known("210987654321"), region: "us-east-1".to_owned() };
+        assert_eq!(known.known().await.expect("known").account, "210987654321");
+        let (name, account) = AccountId::pending();
+        drop(name);
+        assert!(Ctx { account, region: "us-east-1".to_owned() }.known().await.is_none());
     }
 }

@@ -34,6 +34,7 @@ pub async fn resources(client: Client, ctx: Ctx) -> Listing {
                 break;
             }
         };
+        let Some(ctx) = ctx.known().await else { break };
         let Some(arn_text) = mapping.resource_arn() else { continue };
         let Some(arn) = Arn::parse(arn_text) else { continue };
         let (kind, id) = arn.kind_and_id();
