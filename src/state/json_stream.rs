@@ -265,6 +265,15 @@ impl<R: Read> JsonStream<R> {
 
     /// The index just past the quote closing a string whose contents start at `i`.
     fn string_end(&mut self, mut i: usize) -> Result<usize, StreamError> {
+        // Most strings are short: a plain loop finds their end before `memchr` would start.
+        let short = (i + 24).min(self.buf.len());
+        while i < short {
+            match self.buf[i] {
+                b'"' => return Ok(i + 1),
+                b'\\' => break,
+                _ => i += 1,
+            }
+        }
         loop {
             if i < self.buf.len() {
                 match memchr::memchr2(b'"', b'\\', &self.buf[i..]) {
