@@ -26,14 +26,19 @@ const SECRET_NAMES: &[&str] = &[
     "user_data",
 ];
 
-/// The bytes a fragment of `SECRET_NAMES` can start with, in either case.
-const SECRET_STARTS: [bool; 256] = {
-    let mut table = [false; 256];
+/// For each byte, the range of `SECRET_NAMES` that start with it in either case (empty
+/// for most): the names are sorted, so those of one first letter stand together.
+#[allow(clippy::cast_possible_truncation, reason = "fewer than 256 names, asserted")]
+const SECRET_STARTS: [(u8, u8); 256] = {
+    assert!(SECRET_NAMES.len() < 256);
+    let mut table = [(0u8, 0u8); 256];
     let mut n = 0;
     while n < SECRET_NAMES.len() {
         let first = SECRET_NAMES[n].as_bytes()[0];
-        table[first as usize] = true;
-        table[first.to_ascii_uppercase() as usize] = true;
+        let (start, end) = table[first as usize];
+        let range = if start == end { (n as u8, n as u8 + 1) } else { (start, end + 1) };
+        table[first as usize] = range;
+        table[first.to_ascii_uppercase() as usize] = range;
         n += 1;
     }
     table
@@ -41,16 +46,16 @@ const SECRET_STARTS: [bool; 256] = {
 
 /// Whether an attribute name says it holds a secret: a fragment of `SECRET_NAMES` in it,
 /// ASCII letters of either case. Every attribute of every resource is asked, so it is
-/// answered in place, without a lower-cased copy of the name.
+/// answered in place, without a lower-cased copy of the name, trying at each byte only the
+/// names that start with it.
 pub fn is_secret_name(name: &str) -> bool {
     let bytes = name.as_bytes();
     (0..bytes.len()).any(|at| {
-        SECRET_STARTS[usize::from(bytes[at])] && {
-            let rest = &bytes[at..];
-            SECRET_NAMES.iter().any(|secret| {
-                rest.len() >= secret.len() && rest[..secret.len()].eq_ignore_ascii_case(secret.as_bytes())
-            })
-        }
+        let (start, end) = SECRET_STARTS[usize::from(bytes[at])];
+        let rest = &bytes[at..];
+        SECRET_NAMES[usize::from(start)..usize::from(end)]
+            .iter()
+            .any(|secret| rest.len() >= secret.len() && rest[..secret.len()].eq_ignore_ascii_case(secret.as_bytes()))
     })
 }
 
@@ -229,6 +234,45 @@ mod tests {
         assert!(!text.contains("BEGIN RSA"));
         assert!(text.contains("\"keep\":\"x\""));
         assert_eq!(attrs["id"], "db-1");
+    }
+
+    #[test]
+    fn issue_14_secret_names_are_found_as_a_lower_cased_search_finds_them() {
+        assert!(SECRET_NAMES.windows(2).all(|pair| pair[0] < pair[1]), "sorted, for SECRET_STARTS");
+        let slow = |name: &str| {
+            let lower = name.to_ascii_lowercase();
+            SECRET_NAMES.iter().any(|s| lower.contains(s))
+        };
+        for name in [
+            "",
+            "t",
+            "token",
+            "TOKEN",
+            "xToKeN",
+            "tokeN_",
+            "toke",
+            "api_ke",
+            "API_KEY_ID",
+            "db_PassWord",
+            "passw0rd",
+            "my_private_key_pem",
+            "user_dat",
+            "USER_DATA_BASE64",
+            "credentials",
+            "Crédential",
+            "crédential_x",
+            "sécret",
+            "secre",
+            "a_secret",
+            "access_key_id",
+            "accesskey",
+            "auth_tokens",
+            "vpc_id",
+            "tags_all",
+            "pass",
+        ] {
+            assert_eq!(is_secret_name(name), slow(name), "{name}");
+        }
     }
 
     #[test]

@@ -189,6 +189,34 @@ const fn string_stops() -> [bool; 256] {
 
 const STRING_STOPS: [bool; 256] = string_stops();
 
+/// Where the plain run of a string that goes on at `bytes[i]` ends: the index of the first
+/// quote, backslash or control character from `i`, or the length. Eight bytes are looked
+/// at a time, each test finding its first byte exactly (the lowest flag is never a false
+/// one), so the lowest flag of the three is the first stop.
+pub fn plain_run_end(bytes: &[u8], mut i: usize) -> usize {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGHS: u64 = 0x8080_8080_8080_8080;
+    /// Flags the bytes of `word` below `n` (at most 0x80), the first exactly.
+    const fn below(word: u64, n: u64) -> u64 {
+        word.wrapping_sub(ONES * n) & !word & HIGHS
+    }
+    while let Some(chunk) = bytes.get(i..i + 8) {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(chunk);
+        let word = u64::from_le_bytes(word);
+        let stops =
+            below(word ^ (ONES * u64::from(b'"')), 1) | below(word ^ (ONES * u64::from(b'\\')), 1) | below(word, 0x20);
+        if stops != 0 {
+            return i + (stops.trailing_zeros() / 8) as usize;
+        }
+        i += 8;
+    }
+    while bytes.get(i).is_some_and(|b| !STRING_STOPS[usize::from(*b)]) {
+        i += 1;
+    }
+    i
+}
+
 impl<'a> Parser<'a> {
     fn skip_ws(&mut self) {
         while let Some(b' ' | b'\n' | b'\r' | b'\t') = self.bytes.get(self.pos) {
@@ -282,20 +310,14 @@ impl<'a> Parser<'a> {
     /// A string whose opening quote was walked over.
     fn string(&mut self) -> Result<Cow<'a, str>, Refused> {
         let start = self.pos;
-        let mut i = start;
-        loop {
-            let b = *self.bytes.get(i).ok_or(Refused)?;
-            if STRING_STOPS[usize::from(b)] {
-                if b == b'"' {
-                    self.pos = i + 1;
-                    return Ok(Cow::Borrowed(&self.text[start..i]));
-                }
-                if b == b'\\' {
-                    break;
-                }
-                return Err(Refused);
+        let mut i = plain_run_end(self.bytes, start);
+        match self.bytes.get(i) {
+            Some(b'"') => {
+                self.pos = i + 1;
+                return Ok(Cow::Borrowed(&self.text[start..i]));
             }
-            i += 1;
+            Some(b'\\') => {}
+            _ => return Err(Refused),
         }
         // Escapes: copy.
         let mut out = String::with_capacity(i - start + 16);
@@ -330,9 +352,7 @@ impl<'a> Parser<'a> {
                 _ if STRING_STOPS[usize::from(b)] => return Err(Refused),
                 _ => {
                     let run = i;
-                    while self.bytes.get(i).is_some_and(|b| !STRING_STOPS[usize::from(*b)]) {
-                        i += 1;
-                    }
+                    i = plain_run_end(self.bytes, i);
                     out.push_str(&self.text[run..i]);
                 }
             }
@@ -492,6 +512,24 @@ mod tests {
             refused(bad);
             assert!(serde_json::from_str::<Value>(bad).is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn issue_14_plain_runs_end_at_the_first_stop_in_any_of_eight_lanes() {
+        let plain = "abcdefghijklmnopqrstuvwxyzé€😀ABCDEFG";
+        for stop in ["\"", "\\", "\n", "\u{1}", "\u{1f}"] {
+            for at in 0..plain.len() {
+                if !plain.is_char_boundary(at) {
+                    continue;
+                }
+                let text = format!("{}{stop}{}\"\\", &plain[..at], &plain[at..]);
+                for from in 0..=at.min(9) {
+                    assert_eq!(plain_run_end(text.as_bytes(), from), at, "{text:?} from {from}");
+                }
+            }
+        }
+        assert_eq!(plain_run_end(plain.as_bytes(), 3), plain.len());
+        assert_eq!(plain_run_end(b" \x7f\x80\xff \x20!", 0), 7, "DEL, high bytes and space are plain");
     }
 
     #[test]
