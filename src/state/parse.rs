@@ -653,18 +653,34 @@ fn read_resources<R: Read>(stream: &mut JsonStream<R>, ctx: &mut Ctx<'_>) -> Res
 
 /// Resources without an ARN or zone take the region and account most resources of the
 /// same provider configuration show: one provider block is one region of one account.
-fn infer_placement(resources: &mut [StateResource]) {
-    // Votes are counted over borrowed names, and each provider's majority found once.
-    let mut regions: HashMap<&str, HashMap<&str, usize>, FastHash> = HashMap::default();
-    let mut accounts: HashMap<&str, HashMap<&str, usize>, FastHash> = HashMap::default();
-    for r in resources.iter() {
-        if let Some(region) = &r.region {
-            *regions.entry(&r.provider).or_default().entry(region).or_default() += 1;
-        }
-        if let Some(account) = &r.account {
-            *accounts.entry(&r.provider).or_default().entry(account).or_default() += 1;
+/// Adds (provider, value) votes to a tally, a run of equal votes at a time.
+fn count_votes<'r>(
+    tally: &mut HashMap<&'r str, HashMap<&'r str, usize>, FastHash>,
+    votes: impl Iterator<Item = (&'r str, &'r str)>,
+) {
+    let mut run: Option<((&str, &str), usize)> = None;
+    for vote in votes {
+        match &mut run {
+            Some((current, n)) if *current == vote => *n += 1,
+            _ => {
+                if let Some(((provider, value), n)) = run.replace((vote, 1)) {
+                    *tally.entry(provider).or_default().entry(value).or_default() += n;
+                }
+            }
         }
     }
+    if let Some(((provider, value), n)) = run {
+        *tally.entry(provider).or_default().entry(value).or_default() += n;
+    }
+}
+
+fn infer_placement(resources: &mut [StateResource]) {
+    // Votes are counted over borrowed names, a run of equal votes at a time (a provider's
+    // resources mostly stand together), and each provider's majority is found once.
+    let mut regions: HashMap<&str, HashMap<&str, usize>, FastHash> = HashMap::default();
+    let mut accounts: HashMap<&str, HashMap<&str, usize>, FastHash> = HashMap::default();
+    count_votes(&mut regions, resources.iter().filter_map(|r| Some((r.provider.as_str(), r.region.as_deref()?))));
+    count_votes(&mut accounts, resources.iter().filter_map(|r| Some((r.provider.as_str(), r.account.as_deref()?))));
     let majority = |votes: &HashMap<&str, usize>| {
         votes.iter().max_by(|a, b| a.1.cmp(b.1).then(b.0.cmp(a.0))).map(|(k, _)| (*k).to_owned())
     };

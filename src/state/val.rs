@@ -35,7 +35,13 @@ impl<'a> Val<'a> {
     /// Parses a whole text holding one JSON value (whitespace around it allowed).
     pub fn parse(text: &'a [u8]) -> Result<Val<'a>, Refused> {
         let text = std::str::from_utf8(text).map_err(|_| Refused)?;
-        let mut parser = Parser { text, bytes: text.as_bytes(), pos: 0, items: Vec::new(), members: Vec::new() };
+        let mut parser = Parser {
+            text,
+            bytes: text.as_bytes(),
+            pos: 0,
+            items: Vec::with_capacity(16),
+            members: Vec::with_capacity(64),
+        };
         let value = parser.value(0)?;
         parser.skip_ws();
         if parser.pos != parser.bytes.len() {
@@ -65,7 +71,7 @@ impl<'a> Val<'a> {
         match self {
             Val::Arr(items) => items.iter_mut().for_each(Val::normalize),
             Val::Obj(members) => {
-                if !members.windows(2).all(|pair| pair[0].0 < pair[1].0) {
+                if !members.windows(2).all(|pair| key_before(&pair[0].0, &pair[1].0)) {
                     // Stable: of equal keys, the later stays after, and wins.
                     members.sort_by(|a, b| a.0.cmp(&b.0));
                     members.dedup_by(|later, earlier| {
@@ -85,10 +91,10 @@ impl<'a> Val<'a> {
         }
     }
 
-    /// The member `name` of an object (normalized: found by binary search).
+    /// The member `name` of an object (normalized, each key once).
     pub fn get(&self, name: &str) -> Option<&Val<'a>> {
         match self {
-            Val::Obj(members) => members.binary_search_by(|(k, _)| k.as_ref().cmp(name)).ok().map(|n| &members[n].1),
+            Val::Obj(members) => find(members, name).map(|n| &members[n].1),
             _ => None,
         }
     }
@@ -96,9 +102,7 @@ impl<'a> Val<'a> {
     /// The member `name` of an object, to change (normalized).
     pub fn get_mut(&mut self, name: &str) -> Option<&mut Val<'a>> {
         match self {
-            Val::Obj(members) => {
-                members.binary_search_by(|(k, _)| k.as_ref().cmp(name)).ok().map(|n| &mut members[n].1)
-            }
+            Val::Obj(members) => find(members, name).map(|n| &mut members[n].1),
             _ => None,
         }
     }
@@ -146,6 +150,25 @@ impl<'a> Val<'a> {
             Some(_) => text.parse::<i64>().ok().filter(|n| *n != 0),
             None => text.parse::<u64>().ok().and_then(|n| i64::try_from(n).ok()),
         }
+    }
+}
+
+/// Where `name` is among sorted members: a small object is searched in order, its keys
+/// told apart by length before their bytes are compared; a large one by halves.
+fn find(members: &[(Cow<'_, str>, Val<'_>)], name: &str) -> Option<usize> {
+    if members.len() <= 16 {
+        members.iter().position(|(k, _)| k.len() == name.len() && k.as_ref() == name)
+    } else {
+        members.binary_search_by(|(k, _)| k.as_ref().cmp(name)).ok()
+    }
+}
+
+/// Whether key `a` sorts strictly before `b`, as `str` orders them: most keys differ in
+/// their first byte, which is compared before the rest.
+fn key_before(a: &str, b: &str) -> bool {
+    match a.as_bytes().first().cmp(&b.as_bytes().first()) {
+        std::cmp::Ordering::Equal => a < b,
+        order => order == std::cmp::Ordering::Less,
     }
 }
 
