@@ -298,41 +298,6 @@ impl<R: Read> JsonStream<R> {
         }
     }
 
-    /// The bytes read and held, for the places `values_in_buffer` gives.
-    pub fn buffer(&self) -> &[u8] {
-        &self.buf
-    }
-
-    /// The objects of a list, from the next value on, that lie whole in what is already
-    /// read: their places in `buffer()`, walked over with the commas between them. Stops
-    /// before anything else: the list's end, a value the buffer cuts, a value that is not
-    /// an object, or anything but a comma and an object after a value; `value` and
-    /// `next_member` read (and word) what follows, so nothing is read from the reader here.
-    pub fn values_in_buffer(&mut self) -> Vec<(usize, usize)> {
-        let mut found = Vec::new();
-        let mut i = self.pos;
-        loop {
-            while let Some(b' ' | b'\n' | b'\r' | b'\t') = self.buf.get(i) {
-                i += 1;
-            }
-            if self.buf.get(i) != Some(&b'{') {
-                break;
-            }
-            let Some(end) = object_end(&self.buf, i) else { break };
-            found.push((i, end));
-            self.pos = end;
-            i = end;
-            while let Some(b' ' | b'\n' | b'\r' | b'\t') = self.buf.get(i) {
-                i += 1;
-            }
-            if self.buf.get(i) != Some(&b',') {
-                break;
-            }
-            i += 1;
-        }
-        found
-    }
-
     /// What is left to read: the bytes not walked over, then the rest of the reader.
     pub fn into_rest(self) -> std::io::Chain<std::io::Cursor<Vec<u8>>, R> {
         let mut buf = self.buf;
@@ -353,37 +318,6 @@ impl<R: Read> JsonStream<R> {
             Some(_) => Err(self.error_at(self.pos, "trailing characters", false)),
         }
     }
-}
-
-/// The end (exclusive) of the object or list at `buf[i]`, if it ends within `buf`: a scan
-/// for quotes, escapes and brackets, as `value_end` does across chunks.
-fn object_end(buf: &[u8], mut i: usize) -> Option<usize> {
-    let mut depth = 0usize;
-    while let Some(&b) = buf.get(i) {
-        match b {
-            b'"' => {
-                i += 1;
-                loop {
-                    i = plain_run_end(buf, i);
-                    match buf.get(i)? {
-                        b'"' => break,
-                        b'\\' => i += 2,
-                        _ => i += 1,
-                    }
-                }
-            }
-            b'{' | b'[' => depth += 1,
-            b'}' | b']' => {
-                depth -= 1;
-                if depth == 0 {
-                    return Some(i + 1);
-                }
-            }
-            _ => {}
-        }
-        i += 1;
-    }
-    None
 }
 
 #[cfg(test)]

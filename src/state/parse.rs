@@ -273,40 +273,12 @@ fn convert_v4(ctx: &mut Ctx<'_>, raw: RawResource) {
 }
 
 fn convert_block(ctx: &mut Ctx<'_>, raw: ResourceBlock<'_>) {
-    let mut out = Vec::new();
-    convert_into(ctx.source, ctx.options, raw, &mut out);
-    ctx.apply(out);
-}
-
-/// What a block converts to, for `Ctx::apply` to take in the document's order.
-#[allow(clippy::large_enum_variant, reason = "nearly every item is a resource: boxing would cost an allocation each")]
-enum Converted {
-    Resource(StateResource),
-    /// The block is not a valid resource (an unknown mode).
-    Invalid(String),
-}
-
-impl Ctx<'_> {
-    fn apply(&mut self, converted: Vec<Converted>) {
-        for item in converted {
-            match item {
-                Converted::Resource(resource) => self.push(resource),
-                Converted::Invalid(detail) => {
-                    self.invalid.get_or_insert(detail);
-                }
-            }
-        }
-    }
-}
-
-/// Converts a block without the context it is taken into (so that blocks can be converted
-/// apart from one another, and taken in in order).
-fn convert_into(source: &str, options: &ParseOptions, raw: ResourceBlock<'_>, out: &mut Vec<Converted>) {
     let mode = match raw.mode.as_ref() {
         "managed" => Mode::Managed,
         "data" => Mode::Data,
         other => {
-            out.push(Converted::Invalid(format!("resource {}.{} has unknown mode {other:?}", raw.tf_type, raw.name)));
+            ctx.invalid
+                .get_or_insert_with(|| format!("resource {}.{} has unknown mode {other:?}", raw.tf_type, raw.name));
             return;
         }
     };
@@ -318,8 +290,8 @@ fn convert_into(source: &str, options: &ParseOptions, raw: ResourceBlock<'_>, ou
             &raw.name,
             instance.index_key.as_ref(),
         );
-        out.push(Converted::Resource(extract(RawInstance {
-            source,
+        let resource = extract(RawInstance {
+            source: ctx.source,
             address,
             tf_type: &raw.tf_type,
             mode,
@@ -328,64 +300,10 @@ fn convert_into(source: &str, options: &ParseOptions, raw: ResourceBlock<'_>, ou
             sensitive: &instance.sensitive,
             tainted: instance.status.as_deref() == Some("tainted"),
             deposed: instance.deposed.filter(|d| !d.is_empty()).map(Cow::into_owned),
-            keep_attributes: options.keep_attributes,
-        })));
+            keep_attributes: ctx.options.keep_attributes,
+        });
+        ctx.push(resource);
     }
-}
-
-/// Converts one block from its bytes: by the block parser, or by `serde_json` when the
-/// block parser refuses it (its error, if it refuses it too).
-fn convert_raw(
-    source: &str,
-    options: &ParseOptions,
-    raw: &[u8],
-    out: &mut Vec<Converted>,
-) -> Result<(), serde_json::Error> {
-    match ResourceBlock::read(raw) {
-        Ok(block) => convert_into(source, options, block, out),
-        Err(_) => convert_into(source, options, ResourceBlock::from(serde_json::from_slice::<RawResource>(raw)?), out),
-    }
-    Ok(())
-}
-
-/// Blocks fewer than this are converted on one thread.
-const PARALLEL_BLOCKS: usize = 16;
-
-/// Converts blocks (`(start, end)` in `buf`), the second half on another thread when there
-/// are enough; each block's outcome in order, up to the first that fails.
-fn convert_blocks(
-    source: &str,
-    options: &ParseOptions,
-    buf: &[u8],
-    blocks: &[(usize, usize)],
-    threads: usize,
-) -> Vec<(Vec<Converted>, Result<(), serde_json::Error>)> {
-    let run = |blocks: &[(usize, usize)]| {
-        let mut outcomes = Vec::with_capacity(blocks.len());
-        for &(start, end) in blocks {
-            let mut out = Vec::new();
-            let result = convert_raw(source, options, &buf[start..end], &mut out);
-            let failed = result.is_err();
-            outcomes.push((out, result));
-            if failed {
-                break;
-            }
-        }
-        outcomes
-    };
-    if threads < 2 || blocks.len() < PARALLEL_BLOCKS {
-        return run(blocks);
-    }
-    let (first, second) = blocks.split_at(blocks.len() / 2);
-    std::thread::scope(|scope| {
-        let other = scope.spawn(|| run(second));
-        let mut outcomes = run(first);
-        let rest = other.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-        if outcomes.last().is_none_or(|(_, result)| result.is_ok()) {
-            outcomes.extend(rest);
-        }
-        outcomes
-    })
 }
 
 fn convert_v3(ctx: &mut Ctx<'_>, modules: Vec<V3Module>) {
@@ -718,22 +636,14 @@ fn read_resources<R: Read>(stream: &mut JsonStream<R>, ctx: &mut Ctx<'_>) -> Res
     if stream.closes(b']')? {
         return Ok(());
     }
-    let threads = std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get);
     loop {
-        // The blocks already read whole, converted together (on two threads when there are
-        // enough); then the next one, which the buffer cuts, is read on its own.
-        let blocks = stream.values_in_buffer();
-        if blocks.is_empty() {
-            let (raw, start) = stream.value()?;
-            let mut out = Vec::new();
-            convert_raw(ctx.source, ctx.options, raw, &mut out).map_err(|err| stream.json_error(start, &err))?;
-            ctx.apply(out);
+        let (raw, start) = stream.value()?;
+        if let Ok(block) = ResourceBlock::read(raw) {
+            convert_block(ctx, block);
         } else {
-            let outcomes = convert_blocks(ctx.source, ctx.options, stream.buffer(), &blocks, threads);
-            for ((out, result), &(start, _)) in outcomes.into_iter().zip(&blocks) {
-                result.map_err(|err| stream.json_error(start, &err))?;
-                ctx.apply(out);
-            }
+            // Refused by the block parser: `serde_json` reads it, or says what is wrong.
+            let block: RawResource = serde_json::from_slice(raw).map_err(|err| stream.json_error(start, &err))?;
+            convert_v4(ctx, block);
         }
         if !stream.next_member(b']', "a list")? {
             return Ok(());
@@ -741,6 +651,8 @@ fn read_resources<R: Read>(stream: &mut JsonStream<R>, ctx: &mut Ctx<'_>) -> Res
     }
 }
 
+/// Resources without an ARN or zone take the region and account most resources of the
+/// same provider configuration show: one provider block is one region of one account.
 /// Adds (provider, value) votes to a tally, a run of equal votes at a time.
 fn count_votes<'r>(
     tally: &mut HashMap<&'r str, HashMap<&'r str, usize>, FastHash>,
@@ -762,8 +674,6 @@ fn count_votes<'r>(
     }
 }
 
-/// Resources without an ARN or zone take the region and account most resources of the
-/// same provider configuration show: one provider block is one region of one account.
 fn infer_placement(resources: &mut [StateResource]) {
     // Votes are counted over borrowed names, a run of equal votes at a time (a provider's
     // resources mostly stand together), and each provider's majority is found once.
@@ -1036,101 +946,6 @@ mod tests {
             let err = parse_str(&s).expect_err(block).to_string();
             let whole = serde_json::from_str::<Whole>(&s).err().expect("serde_json refuses it").to_string();
             assert!(err.ends_with(&whole), "{err} / {whole}");
-        }
-    }
-
-    /// A reader that hands out 500 bytes at a time: blocks are read (nearly) one by one.
-    struct Trickle<'a>(&'a [u8]);
-
-    impl Read for Trickle<'_> {
-        fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
-            let n = self.0.len().min(500).min(buf.len());
-            buf[..n].copy_from_slice(&self.0[..n]);
-            self.0 = &self.0[n..];
-            Ok(n)
-        }
-    }
-
-    /// A pretty-printed state of `n` varied blocks, block `k` replaced by `swap(k)` where
-    /// it gives one.
-    fn many_blocks(n: usize, swap: impl Fn(usize) -> Option<String>) -> String {
-        let blocks: Vec<String> = (0..n)
-            .map(|k| {
-                swap(k).unwrap_or_else(|| {
-                    let mode = if k % 11 == 0 { "data" } else { "managed" };
-                    let tf_type = ["aws_vpc", "aws_subnet", "aws_security_group", "aws_instance"][k % 4];
-                    let id = format!("{}-{k:08x}", ["vpc", "subnet", "sg", "i"][k % 4]);
-                    let arn: serde_json::Value = if k % 5 == 0 {
-                        serde_json::Value::Null
-                    } else {
-                        format!("arn:aws:ec2:eu-west-{}:12345678901{}:x/y", k % 3, k % 2).into()
-                    };
-                    let block = serde_json::json!({
-                        "module": format!("module.m{}", k % 7), "mode": mode, "type": tf_type, "name": format!("r{k}"),
-                        "provider": format!("provider[\"registry.terraform.io/hashicorp/aws\"].p{}", k % 3),
-                        "instances": [{"index_key": k, "attributes": {
-                            "id": id, "arn": arn, "vpc_id": format!("vpc-{:08x}", k / 4),
-                            "tags": {"Name": format!("n\u{e9}{k}"), "Token": "t"},
-                            "ingress": [{"protocol": "tcp", "from_port": k, "to_port": k, "cidr_blocks": ["10.0.0.0/8"]}]}}]
-                    });
-                    serde_json::to_string_pretty(&block).expect("json")
-                })
-            })
-            .collect();
-        format!("{{\n  \"version\": 4,\n  \"serial\": 3,\n  \"resources\": [\n{}\n  ]\n}}\n", blocks.join(",\n"))
-    }
-
-    fn both_readers(text: &str) -> (String, String) {
-        let whole = parse("s", text.as_bytes(), &ParseOptions::default());
-        let trickled = parse("s", Trickle(text.as_bytes()), &ParseOptions::default());
-        (format!("{whole:?}"), format!("{trickled:?}"))
-    }
-
-    #[test]
-    fn issue_14_blocks_converted_together_give_what_blocks_one_at_a_time_give() {
-        let text = many_blocks(400, |_| None);
-        let Ok(Parsed::State(state)) = parse_str(&text) else { panic!("a state") };
-        assert_eq!(state.resources.len(), 400);
-        let (whole, trickled) = both_readers(&text);
-        assert_eq!(whole, trickled);
-        // The first fault in the document is the one reported, wherever the blocks are
-        // converted: an unknown mode before a duplicate, a duplicate before an unknown mode.
-        let unknown = r#"{"mode": "middle", "type": "aws_vpc", "name": "odd", "instances": []}"#.to_owned();
-        let copy_of_10 = {
-            let one = many_blocks(11, |_| None);
-            let start = one.rfind(",\n{").expect("block 10") + 2;
-            one[start..one.rfind("\n  ]").expect("end")].to_owned()
-        };
-        for (first, second, says) in [(150, 260, "unknown mode"), (170, 250, "appears more than once")] {
-            let text = many_blocks(400, |k| {
-                if says == "unknown mode" {
-                    (k == first).then(|| unknown.clone()).or_else(|| (k == second).then(|| copy_of_10.clone()))
-                } else {
-                    (k == first).then(|| copy_of_10.clone()).or_else(|| (k == second).then(|| unknown.clone()))
-                }
-            });
-            let (whole, trickled) = both_readers(&text);
-            assert_eq!(whole, trickled);
-            assert!(whole.contains(says), "{whole}");
-        }
-        // Malformed blocks: the first, in serde_json's words and at its place in the file.
-        let text = many_blocks(400, |k| {
-            match k {
-            160 => Some("{\"mode\": \"managed\", \"type\": \"aws_vpc\", \"name\": \"a\",\n \"instances\": [{\"attributes\": {\"id\": 01}}]}".to_owned()),
-            240 => Some("{\"mode\": \"managed\", \"type\": \"aws_vpc\", \"name\": \"b\", \"x\": tru}".to_owned()),
-            _ => None,
-        }
-        });
-        let (whole, trickled) = both_readers(&text);
-        assert_eq!(whole, trickled);
-        let theirs = serde_json::from_str::<serde_json::Value>(&text).expect_err("malformed").to_string();
-        assert!(whole.contains(&theirs), "{whole} / {theirs}");
-        for at in [0, 5, 100, 200, 300, 399] {
-            let text = many_blocks(400, |k| (k == at).then(|| "{\"mode\": \"managed\",\n \"x\": tru}".to_owned()));
-            let (whole, trickled) = both_readers(&text);
-            assert_eq!(whole, trickled);
-            let theirs = serde_json::from_str::<serde_json::Value>(&text).expect_err("malformed").to_string();
-            assert!(whole.contains(&theirs), "{whole} / {theirs}");
         }
     }
 
