@@ -1,9 +1,10 @@
 //! `json_stream`: walks a large JSON document read from a stream one top-level value at a
-//! time, handing out each value's raw bytes (a state's resource blocks, one by one) for
-//! `serde_json::from_slice` to parse. Only the value being handed out is held, never the
-//! document, and finding a value's end is a scan for quotes and brackets, much faster than
-//! parsing it through `serde_json::from_reader`. Errors carry their line and column in the
-//! document, worded as `serde_json` words its own. Pure: no I/O beyond the given reader.
+//! time, handing out each value's raw bytes (a state's resource blocks, one by one) for the
+//! block parser (`val`) or `serde_json::from_slice` to parse. Only the value being handed
+//! out is held, never the document, and finding a value's end is a scan for quotes and
+//! brackets, much faster than parsing it through `serde_json::from_reader`. Errors carry
+//! their line and column in the document, worded as `serde_json` words its own. Pure: no
+//! I/O beyond the given reader.
 
 use std::io::Read;
 
