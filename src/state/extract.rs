@@ -1,36 +1,42 @@
 //! extract: turns one raw state instance (attributes as JSON) into a `StateResource`,
 //! reading its identity, inline declarations, parts, references and checked attributes
 //! through the identity tables. Pure; secrets are redacted before anything is read.
+//! Attributes are read as a `Val` (borrowed from the resource block as parsed) or as a
+//! `serde_json::Value` (legacy states, tests), through the same code.
+
+use std::fmt::Write as _;
 
 use serde_json::Value;
 
 use super::identity::{self, Key, PartKind};
 use super::secrets;
 use super::state_resource::{Checked, Identity, Mode, Reference, StateResource};
+use super::val::Val;
 use crate::inventory::subresource::{NetworkAclEntry, Route, SecurityGroupRule, SubResources};
 use crate::model::arn::Arn;
 use crate::model::kinds;
 
-/// The parts of a raw instance extraction needs.
-pub struct RawInstance<'a> {
+/// The parts of a raw instance extraction needs; `A` is the attributes: a `Val` or a
+/// `serde_json::Value`.
+pub struct RawInstance<'a, A = Value> {
     pub source: &'a str,
     pub address: String,
     pub tf_type: &'a str,
     pub mode: Mode,
     pub provider: &'a str,
-    pub attributes: Value,
+    pub attributes: A,
     pub sensitive: &'a Value,
     pub tainted: bool,
     pub deposed: Option<String>,
     pub keep_attributes: bool,
 }
 
-fn str_at<'v>(attrs: &'v Value, name: &str) -> Option<&'v str> {
-    attrs.get(name).and_then(Value::as_str).filter(|s| !s.is_empty())
+fn str_at<'v>(attrs: &'v Val<'_>, name: &str) -> Option<&'v str> {
+    attrs.get(name).and_then(Val::as_str).filter(|s| !s.is_empty())
 }
 
 /// Values at a dotted path where `*` steps into every element of a list.
-fn values_at<'v>(value: &'v Value, path: &str) -> Vec<&'v Value> {
+fn values_at<'v, 'a>(value: &'v Val<'a>, path: &str) -> Vec<&'v Val<'a>> {
     let mut current = vec![value];
     for step in path.split('.') {
         let mut next = Vec::new();
@@ -49,8 +55,9 @@ fn values_at<'v>(value: &'v Value, path: &str) -> Vec<&'v Value> {
 }
 
 /// Builds the resource. Never fails: what cannot be read is left out.
-pub fn extract(raw: RawInstance<'_>) -> StateResource {
-    let mut attrs = raw.attributes;
+pub fn extract<'a, A: Into<Val<'a>>>(raw: RawInstance<'a, A>) -> StateResource {
+    let mut attrs: Val<'a> = raw.attributes.into();
+    attrs.normalize();
     secrets::redact(&mut attrs, &secrets::parse_paths(raw.sensitive));
 
     let arn = str_at(&attrs, "arn").map(str::to_owned);
@@ -91,7 +98,11 @@ pub fn extract(raw: RawInstance<'_>) -> StateResource {
     let checked = identity::checked_of(raw.tf_type)
         .filter_map(|(path, live)| {
             let value = values_at(&attrs, path).into_iter().next()?;
-            (!value.is_null()).then(|| Checked { path: path.to_owned(), live: live.to_owned(), value: value.clone() })
+            (!value.is_null()).then(|| Checked {
+                path: path.to_owned(),
+                live: live.to_owned(),
+                value: value.to_value(),
+            })
         })
         .collect();
     let mut references = Vec::new();
@@ -130,13 +141,13 @@ pub fn extract(raw: RawInstance<'_>) -> StateResource {
         parts,
         references,
         checked,
-        attributes: raw.keep_attributes.then_some(attrs),
+        attributes: raw.keep_attributes.then(|| attrs.to_value()),
         tainted: raw.tainted,
         deposed: raw.deposed,
     }
 }
 
-fn identity_of(tf_type: &str, mode: Mode, attrs: &Value, arn: Option<&str>) -> Identity {
+fn identity_of(tf_type: &str, mode: Mode, attrs: &Val<'_>, arn: Option<&str>) -> Identity {
     if !identity::is_aws_type(tf_type) {
         return Identity::Foreign;
     }
@@ -190,18 +201,18 @@ fn identity_of(tf_type: &str, mode: Mode, attrs: &Value, arn: Option<&str>) -> I
     }
 }
 
-fn tags_of(attrs: &Value) -> crate::model::Tags {
+fn tags_of(attrs: &Val<'_>) -> crate::model::Tags {
     let source = attrs.get("tags_all").filter(|t| t.as_object().is_some_and(|m| !m.is_empty())).or(attrs.get("tags"));
     source
-        .and_then(Value::as_object)
-        .map(|map| map.iter().filter_map(|(k, v)| v.as_str().map(|v| (k.clone(), v.to_owned()))).collect())
+        .and_then(Val::as_object)
+        .map(|map| map.iter().filter_map(|(k, v)| v.as_str().map(|v| (k.as_ref().to_owned(), v.to_owned()))).collect())
         .unwrap_or_default()
 }
 
 /// The one tag an `aws_ec2_tag` sets on the resource it names (`key`, `value`): kept as
 /// the declaration's tags, so that drift counts it as declared on that resource.
-fn declared_tag(attrs: &Value) -> crate::model::Tags {
-    match (str_at(attrs, "key"), attrs.get("value").and_then(Value::as_str)) {
+fn declared_tag(attrs: &Val<'_>) -> crate::model::Tags {
+    match (str_at(attrs, "key"), attrs.get("value").and_then(Val::as_str)) {
         (Some(key), Some(value)) => crate::model::Tags::from([(key.to_owned(), value.to_owned())]),
         _ => crate::model::Tags::new(),
     }
@@ -221,21 +232,21 @@ const ROUTE_TARGETS: &[&str] = &[
     "core_network_arn",
 ];
 
-fn route_from(block: &Value, destination_keys: &[&str]) -> Option<Route> {
+fn route_from(block: &Val<'_>, destination_keys: &[&str]) -> Option<Route> {
     let destination = destination_keys.iter().find_map(|k| str_at(block, k))?.to_owned();
     let target = ROUTE_TARGETS.iter().find_map(|k| str_at(block, k)).map(str::to_owned);
     Some(Route { destination, target, state: None, origin: None })
 }
 
-fn int_at(value: &Value, name: &str) -> Option<i32> {
+fn int_at(value: &Val<'_>, name: &str) -> Option<i32> {
     let v = value.get(name)?;
     v.as_i64().and_then(|n| i32::try_from(n).ok()).or_else(|| v.as_str().and_then(|s| s.parse().ok()))
 }
 
-fn strings_at<'v>(value: &'v Value, name: &str) -> Vec<&'v str> {
+fn strings_at<'v>(value: &'v Val<'_>, name: &str) -> Vec<&'v str> {
     match value.get(name) {
-        Some(Value::Array(items)) => items.iter().filter_map(Value::as_str).filter(|s| !s.is_empty()).collect(),
-        Some(Value::String(s)) if !s.is_empty() => vec![s.as_str()],
+        Some(Val::Arr(items)) => items.iter().filter_map(Val::as_str).filter(|s| !s.is_empty()).collect(),
+        Some(Val::Str(s)) if !s.is_empty() => vec![s.as_ref()],
         _ => Vec::new(),
     }
 }
@@ -250,7 +261,7 @@ fn group_id(peer: &str) -> &str {
 }
 
 /// Expands a Terraform rule block (several CIDRs, groups, `self`) into single-peer rules.
-fn rules_from(block: &Value, egress: bool, own_group: Option<&str>, group_keys: &[&str]) -> Vec<SecurityGroupRule> {
+fn rules_from(block: &Val<'_>, egress: bool, own_group: Option<&str>, group_keys: &[&str]) -> Vec<SecurityGroupRule> {
     let protocol = str_at(block, "protocol").unwrap_or("-1").to_owned();
     let from_port = int_at(block, "from_port").unwrap_or(0);
     let to_port = int_at(block, "to_port").unwrap_or(0);
@@ -280,7 +291,7 @@ fn rules_from(block: &Value, egress: bool, own_group: Option<&str>, group_keys: 
             out.push(SecurityGroupRule { group: Some(group_id(group).to_owned()), ..base.clone() });
         }
     }
-    if block.get("self").and_then(Value::as_bool) == Some(true)
+    if block.get("self").and_then(Val::as_bool) == Some(true)
         && let Some(own) = own_group
     {
         out.push(SecurityGroupRule { group: Some(own.to_owned()), ..base });
@@ -288,7 +299,7 @@ fn rules_from(block: &Value, egress: bool, own_group: Option<&str>, group_keys: 
     out
 }
 
-fn acl_entry(block: &Value, egress: bool) -> Option<NetworkAclEntry> {
+fn acl_entry(block: &Val<'_>, egress: bool) -> Option<NetworkAclEntry> {
     Some(NetworkAclEntry {
         rule_number: int_at(block, "rule_no").or_else(|| int_at(block, "rule_number"))?,
         egress,
@@ -301,12 +312,12 @@ fn acl_entry(block: &Value, egress: bool) -> Option<NetworkAclEntry> {
     })
 }
 
-fn parts_of(tf_type: &str, attrs: &Value) -> SubResources {
+fn parts_of(tf_type: &str, attrs: &Val<'_>) -> SubResources {
     let mut parts = SubResources::default();
     let own_id = str_at(attrs, "id");
     match tf_type {
         "aws_route_table" | "aws_default_route_table" => {
-            for block in attrs.get("route").and_then(Value::as_array).into_iter().flatten() {
+            for block in attrs.get("route").and_then(Val::as_array).into_iter().flatten() {
                 if let Some(route) = route_from(block, &["cidr_block", "ipv6_cidr_block", "destination_prefix_list_id"])
                 {
                     parts.routes.push(route);
@@ -323,7 +334,7 @@ fn parts_of(tf_type: &str, attrs: &Value) -> SubResources {
         }
         "aws_security_group" | "aws_default_security_group" => {
             for (name, egress) in [("ingress", false), ("egress", true)] {
-                for block in attrs.get(name).and_then(Value::as_array).into_iter().flatten() {
+                for block in attrs.get(name).and_then(Val::as_array).into_iter().flatten() {
                     parts.rules.extend(rules_from(block, egress, own_id, &["security_groups"]));
                 }
             }
@@ -348,13 +359,13 @@ fn parts_of(tf_type: &str, attrs: &Value) -> SubResources {
         }
         "aws_network_acl" | "aws_default_network_acl" => {
             for (name, egress) in [("ingress", false), ("egress", true)] {
-                for block in attrs.get(name).and_then(Value::as_array).into_iter().flatten() {
+                for block in attrs.get(name).and_then(Val::as_array).into_iter().flatten() {
                     parts.entries.extend(acl_entry(block, egress));
                 }
             }
         }
         "aws_network_acl_rule" => {
-            let egress = attrs.get("egress").and_then(Value::as_bool).unwrap_or(false);
+            let egress = attrs.get("egress").and_then(Val::as_bool).unwrap_or(false);
             parts.entries.extend(acl_entry(attrs, egress));
         }
         _ => {}
@@ -368,10 +379,27 @@ fn skip_key(key: &str) -> bool {
     matches!(key, "id" | "arn" | "tags" | "tags_all" | "description" | "name" | "owner_id" | "policy")
 }
 
-fn collect_references(value: &Value, path: &mut String, out: &mut Vec<Reference>, top: bool) {
+/// The longest an id `kinds::kind_of_id` recognises can be: its longest prefix and 17
+/// digits. Most attribute values are longer or shorter and need not be asked.
+const MAX_ID_LEN: usize = {
+    let mut longest = 0;
+    let mut n = 0;
+    while n < kinds::KINDS.len() {
+        if let Some(prefix) = kinds::KINDS[n].id_prefix
+            && prefix.len() > longest
+        {
+            longest = prefix.len();
+        }
+        n += 1;
+    }
+    longest + 17
+};
+
+fn collect_references(value: &Val<'_>, path: &mut String, out: &mut Vec<Reference>, top: bool) {
     match value {
-        Value::String(text) => {
-            if let Some(spec) = kinds::kind_of_id(text) {
+        Val::Str(text) => {
+            let text: &str = text;
+            if let Some(spec) = (text.len() <= MAX_ID_LEN).then(|| kinds::kind_of_id(text)).flatten() {
                 out.push(Reference::new(path, spec.kind, text));
             } else if text.starts_with("arn:")
                 && let Some(parsed) = Arn::parse(text)
@@ -384,19 +412,19 @@ fn collect_references(value: &Value, path: &mut String, out: &mut Vec<Reference>
                 }
             }
         }
-        Value::Array(items) => {
+        Val::Arr(items) => {
             for (i, item) in items.iter().enumerate() {
                 let len = path.len();
                 if !path.is_empty() {
                     path.push('.');
                 }
-                path.push_str(&i.to_string());
+                let _ = write!(path, "{i}");
                 collect_references(item, path, out, false);
                 path.truncate(len);
             }
         }
-        Value::Object(map) => {
-            for (key, item) in map {
+        Val::Obj(members) => {
+            for (key, item) in members {
                 if top && skip_key(key) {
                     continue;
                 }

@@ -1,11 +1,14 @@
 //! `json_stream`: walks a large JSON document read from a stream one top-level value at a
-//! time, handing out each value's raw bytes (a state's resource blocks, one by one) for
-//! `serde_json::from_slice` to parse. Only the value being handed out is held, never the
-//! document, and finding a value's end is a scan for quotes and brackets, much faster than
-//! parsing it through `serde_json::from_reader`. Errors carry their line and column in the
-//! document, worded as `serde_json` words its own. Pure: no I/O beyond the given reader.
+//! time, handing out each value's raw bytes (a state's resource blocks, one by one) for the
+//! block parser (`val`) or `serde_json::from_slice` to parse. Only the value being handed
+//! out is held, never the document, and finding a value's end is a scan for quotes and
+//! brackets, much faster than parsing it through `serde_json::from_reader`. Errors carry
+//! their line and column in the document, worded as `serde_json` words its own. Pure: no
+//! I/O beyond the given reader.
 
 use std::io::Read;
+
+use super::val::plain_run_end;
 
 /// How much is read at a time.
 const CHUNK: usize = 256 * 1024;
@@ -265,6 +268,16 @@ impl<R: Read> JsonStream<R> {
 
     /// The index just past the quote closing a string whose contents start at `i`.
     fn string_end(&mut self, mut i: usize) -> Result<usize, StreamError> {
+        // Most strings are short: eight bytes at a time find their end before `memchr`
+        // would start.
+        let short = (i + 64).min(self.buf.len());
+        i = plain_run_end(&self.buf[..short], i);
+        match self.buf.get(i) {
+            Some(b'"') if i < short => return Ok(i + 1),
+            // A control character: not this scan's business (the parser refuses it).
+            Some(b) if i < short && *b != b'\\' => i += 1,
+            _ => {}
+        }
         loop {
             if i < self.buf.len() {
                 match memchr::memchr2(b'"', b'\\', &self.buf[i..]) {

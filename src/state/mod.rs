@@ -9,11 +9,13 @@ pub(crate) mod index;
 pub(crate) mod json_stream;
 pub mod parse;
 pub(crate) mod reader;
+pub(crate) mod resource_block;
 pub(crate) mod secrets;
 pub(crate) mod source;
 pub(crate) mod state_error;
 pub(crate) mod state_file;
 pub(crate) mod state_resource;
+pub(crate) mod val;
 
 pub use parse::{ParseOptions, Parsed};
 pub use reader::{StateSet, read_states};

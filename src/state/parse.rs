@@ -3,9 +3,11 @@
 //! outputs (which hold secrets) are skipped unread. Versions 4 and 3 are read; anything
 //! else is refused with an error that names the object. Pure and synchronous.
 
+use std::borrow::Cow;
 use std::cell::Cell;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fmt;
+use std::hash::BuildHasher;
 use std::io::{BufReader, Read};
 use std::rc::Rc;
 
@@ -16,9 +18,11 @@ use serde_json::Value;
 use super::address;
 use super::extract::{RawInstance, extract};
 use super::json_stream::{JsonStream, StreamError};
+use super::resource_block::{InstanceBlock, ResourceBlock};
 use super::state_error::StateError;
 use super::state_file::StateFile;
 use super::state_resource::{Mode, StateResource};
+use super::val::Val;
 
 /// The default size limit of one state, in bytes.
 pub const DEFAULT_MAX_STATE_BYTES: u64 = 512 * 1024 * 1024;
@@ -116,11 +120,15 @@ pub fn parse_candidate<R: Read>(
     parse(source, std::io::Cursor::new(prefix).chain(reader), options)
 }
 
+/// The hash of the parser's sets and maps, keyed by addresses and provider names.
+type FastHash = foldhash::fast::RandomState;
+
 struct Ctx<'a> {
     source: &'a str,
     options: &'a ParseOptions,
     resources: Vec<StateResource>,
-    seen: HashSet<(String, Option<String>)>,
+    /// The hashes of the (address, deposed key) pairs pushed so far.
+    seen: HashSet<u64, FastHash>,
     invalid: Option<String>,
 }
 
@@ -129,8 +137,12 @@ impl Ctx<'_> {
         if self.invalid.is_some() {
             return;
         }
-        let key = (resource.address.clone(), resource.deposed.clone());
-        if !self.seen.insert(key) {
+        let hash = self.seen.hasher().hash_one((&resource.address, &resource.deposed));
+        // A hash seen before is the same instance again, unless (hardly ever) another
+        // instance shares it: only then are the instances compared.
+        if !self.seen.insert(hash)
+            && self.resources.iter().any(|r| r.address == resource.address && r.deposed == resource.deposed)
+        {
             self.invalid = Some(format!("resource instance {} appears more than once", resource.address));
             return;
         }
@@ -227,8 +239,41 @@ impl<'de> Visitor<'de> for ResourcesSeed<'_, '_> {
     }
 }
 
+/// A block `serde_json` read, in the shape the block parser reads.
+impl From<RawResource> for ResourceBlock<'static> {
+    fn from(raw: RawResource) -> Self {
+        let instances = raw
+            .instances
+            .into_iter()
+            .map(|instance| InstanceBlock {
+                index_key: instance.index_key.filter(|k| !k.is_null()),
+                status: instance.status.map(Cow::Owned),
+                deposed: instance.deposed.map(Cow::Owned),
+                attributes: match (instance.attributes, instance.attributes_flat) {
+                    (Some(attrs), _) => Val::from(attrs),
+                    (None, Some(flat)) => Val::from(unflatten(&flat)),
+                    (None, None) => Val::Obj(Vec::new()),
+                },
+                sensitive: instance.sensitive_attributes.unwrap_or(Value::Null),
+            })
+            .collect();
+        Self {
+            module: raw.module.map(Cow::Owned),
+            mode: Cow::Owned(raw.mode),
+            tf_type: Cow::Owned(raw.tf_type),
+            name: Cow::Owned(raw.name),
+            provider: Cow::Owned(raw.provider),
+            instances,
+        }
+    }
+}
+
 fn convert_v4(ctx: &mut Ctx<'_>, raw: RawResource) {
-    let mode = match raw.mode.as_str() {
+    convert_block(ctx, ResourceBlock::from(raw));
+}
+
+fn convert_block(ctx: &mut Ctx<'_>, raw: ResourceBlock<'_>) {
+    let mode = match raw.mode.as_ref() {
         "managed" => Mode::Managed,
         "data" => Mode::Data,
         other => {
@@ -245,21 +290,16 @@ fn convert_v4(ctx: &mut Ctx<'_>, raw: RawResource) {
             &raw.name,
             instance.index_key.as_ref(),
         );
-        let attributes = match (instance.attributes, instance.attributes_flat) {
-            (Some(attrs), _) => attrs,
-            (None, Some(flat)) => unflatten(&flat),
-            (None, None) => Value::Object(serde_json::Map::new()),
-        };
         let resource = extract(RawInstance {
             source: ctx.source,
             address,
             tf_type: &raw.tf_type,
             mode,
             provider: &raw.provider,
-            attributes,
-            sensitive: instance.sensitive_attributes.as_ref().unwrap_or(&Value::Null),
+            attributes: instance.attributes,
+            sensitive: &instance.sensitive,
             tainted: instance.status.as_deref() == Some("tainted"),
-            deposed: instance.deposed.filter(|d| !d.is_empty()),
+            deposed: instance.deposed.filter(|d| !d.is_empty()).map(Cow::into_owned),
             keep_attributes: ctx.options.keep_attributes,
         });
         ctx.push(resource);
@@ -461,7 +501,8 @@ pub fn parse<R: Read>(source: &str, reader: R, options: &ParseOptions) -> Result
         io_error: io_error.clone(),
         content: content.clone(),
     };
-    let mut ctx = Ctx { source, options, resources: Vec::new(), seen: HashSet::new(), invalid: None };
+    let mut ctx =
+        Ctx { source, options, resources: Vec::new(), seen: HashSet::with_hasher(FastHash::default()), invalid: None };
     let mut stream = JsonStream::new(limited);
     let walked = read_top(&mut stream, &mut ctx);
     let failed = |detail: String, eof: bool, data: bool| {
@@ -596,8 +637,14 @@ fn read_resources<R: Read>(stream: &mut JsonStream<R>, ctx: &mut Ctx<'_>) -> Res
         return Ok(());
     }
     loop {
-        let raw: RawResource = value_of(stream)?;
-        convert_v4(ctx, raw);
+        let (raw, start) = stream.value()?;
+        if let Ok(block) = ResourceBlock::read(raw) {
+            convert_block(ctx, block);
+        } else {
+            // Refused by the block parser: `serde_json` reads it, or says what is wrong.
+            let block: RawResource = serde_json::from_slice(raw).map_err(|err| stream.json_error(start, &err))?;
+            convert_v4(ctx, block);
+        }
         if !stream.next_member(b']', "a list")? {
             return Ok(());
         }
@@ -606,34 +653,56 @@ fn read_resources<R: Read>(stream: &mut JsonStream<R>, ctx: &mut Ctx<'_>) -> Res
 
 /// Resources without an ARN or zone take the region and account most resources of the
 /// same provider configuration show: one provider block is one region of one account.
-fn infer_placement(resources: &mut [StateResource]) {
-    let mut regions: HashMap<String, HashMap<String, usize>> = HashMap::new();
-    let mut accounts: HashMap<String, HashMap<String, usize>> = HashMap::new();
-    for r in resources.iter() {
-        if let Some(region) = &r.region {
-            *regions.entry(r.provider.clone()).or_default().entry(region.clone()).or_default() += 1;
-        }
-        if let Some(account) = &r.account {
-            *accounts.entry(r.provider.clone()).or_default().entry(account.clone()).or_default() += 1;
+/// Adds (provider, value) votes to a tally, a run of equal votes at a time.
+fn count_votes<'r>(
+    tally: &mut HashMap<&'r str, HashMap<&'r str, usize>, FastHash>,
+    votes: impl Iterator<Item = (&'r str, &'r str)>,
+) {
+    let mut run: Option<((&str, &str), usize)> = None;
+    for vote in votes {
+        match &mut run {
+            Some((current, n)) if *current == vote => *n += 1,
+            _ => {
+                if let Some(((provider, value), n)) = run.replace((vote, 1)) {
+                    *tally.entry(provider).or_default().entry(value).or_default() += n;
+                }
+            }
         }
     }
-    let majority = |votes: Option<&HashMap<String, usize>>| {
-        votes.and_then(|v| v.iter().max_by(|a, b| a.1.cmp(b.1).then(b.0.cmp(a.0))).map(|(k, _)| k.clone()))
+    if let Some(((provider, value), n)) = run {
+        *tally.entry(provider).or_default().entry(value).or_default() += n;
+    }
+}
+
+fn infer_placement(resources: &mut [StateResource]) {
+    // Votes are counted over borrowed names, a run of equal votes at a time (a provider's
+    // resources mostly stand together), and each provider's majority is found once.
+    let mut regions: HashMap<&str, HashMap<&str, usize>, FastHash> = HashMap::default();
+    let mut accounts: HashMap<&str, HashMap<&str, usize>, FastHash> = HashMap::default();
+    count_votes(&mut regions, resources.iter().filter_map(|r| Some((r.provider.as_str(), r.region.as_deref()?))));
+    count_votes(&mut accounts, resources.iter().filter_map(|r| Some((r.provider.as_str(), r.account.as_deref()?))));
+    let majority = |votes: &HashMap<&str, usize>| {
+        votes.iter().max_by(|a, b| a.1.cmp(b.1).then(b.0.cmp(a.0))).map(|(k, _)| (*k).to_owned())
     };
     // One state is almost always one account: what no provider block says, the file does.
-    let mut file_accounts: HashMap<String, usize> = HashMap::new();
+    let mut file_accounts: HashMap<&str, usize> = HashMap::new();
     for votes in accounts.values() {
         for (account, n) in votes {
-            *file_accounts.entry(account.clone()).or_default() += n;
+            *file_accounts.entry(account).or_default() += n;
         }
     }
-    let file_account = if file_accounts.len() == 1 { file_accounts.keys().next().cloned() } else { None };
+    let file_account =
+        if file_accounts.len() == 1 { file_accounts.keys().next().map(|a| (*a).to_owned()) } else { None };
+    let regions: HashMap<String, Option<String>, FastHash> =
+        regions.iter().map(|(provider, votes)| ((*provider).to_owned(), majority(votes))).collect();
+    let accounts: HashMap<String, Option<String>, FastHash> =
+        accounts.iter().map(|(provider, votes)| ((*provider).to_owned(), majority(votes))).collect();
     for r in resources.iter_mut() {
         if r.region.is_none() {
-            r.region = majority(regions.get(&r.provider));
+            r.region = regions.get(&r.provider).cloned().flatten();
         }
         if r.account.is_none() {
-            r.account = majority(accounts.get(&r.provider)).or_else(|| file_account.clone());
+            r.account = accounts.get(&r.provider).cloned().flatten().or_else(|| file_account.clone());
         }
     }
 }
@@ -768,6 +837,116 @@ mod tests {
         let options = ParseOptions { keep_attributes: false, max_bytes: 100 };
         let err = parse("big.tfstate", V4.as_bytes(), &options).expect_err("too large");
         assert!(matches!(err, StateError::TooLarge { limit: 100, .. }));
+    }
+
+    /// The resources of one block read by the block parser (which must take it) and by
+    /// `serde_json`, in that order.
+    fn both_ways(block: &str, keep_attributes: bool) -> (Vec<StateResource>, Vec<StateResource>) {
+        let options = ParseOptions { keep_attributes, ..ParseOptions::default() };
+        let ctx = || Ctx {
+            source: "s",
+            options: &options,
+            resources: Vec::new(),
+            seen: HashSet::with_hasher(FastHash::default()),
+            invalid: None,
+        };
+        let mut fast = ctx();
+        convert_block(&mut fast, ResourceBlock::read(block.as_bytes()).expect("the block parser reads it"));
+        let mut slow = ctx();
+        convert_v4(&mut slow, serde_json::from_str(block).expect("serde_json reads it"));
+        (fast.resources, slow.resources)
+    }
+
+    #[test]
+    fn issue_14_the_block_parser_gives_what_serde_json_gives() {
+        let blocks = [
+            // Escapes, non-ASCII, a surrogate pair, keys out of order and twice (the last
+            // wins), numbers of every kind, a key that says secret in capitals.
+            r#"{"module": "module.n\u00e9t[\"a\\b\"]", "mode": "managed", "type": "aws_security_group", "name": "w\u00e9b",
+                "provider": "provider[\"registry.terraform.io/hashicorp/aws\"]", "schema_version": 1, "private": "eyJ9",
+                "instances": [
+                  {"index_key": "k\ud83d\ude00\n", "status": "tainted", "deposed": "abcd1234",
+                   "attributes": {"vpc_id": "vpc-0a1b2c3d", "id": "sg-0a1b2c3d", "id": "sg-0a1b2c3e",
+                     "arn": "arn:aws:ec2:eu-west-1:123456789012:security-group/sg-0a1b2c3e",
+                     "ingress": [{"protocol": "tcp", "from_port": 443, "to_port": 4.43e2, "cidr_blocks": ["10.0.0.0/8"],
+                                  "security_groups": ["210987654321/sg-0f1e2d3c"], "self": true}],
+                     "egress": [{"protocol": "-1", "from_port": -0, "to_port": 18446744073709551616, "ipv6_cidr_blocks": ["::/0"]}],
+                     "tags": {"Name": "caf\u00e9", "Env": "dev", "Env": "prod"}, "tags_all": {},
+                     "DB_Password": "sg-0a1b2c3f", "cert": "-----BEGIN RSA PRIVATE KEY-----\nvpc-0a1b2c3f",
+                     "nested": {"deep": [[{"subnet_id": "subnet-0a1b2c3d", "n": 1.5e-3}]], "null": null, "yes": false}},
+                   "sensitive_attributes": [[{"type": "get_attr", "value": "nested"}, {"type": "get_attr", "value": "deep"},
+                                             {"type": "index", "value": {"value": 0, "type": "number"}}]]},
+                  {"index_key": 2, "attributes": null, "attributes_flat": null, "status": null}
+                ]}"#,
+            r#"{"mode":"data","type":"aws_vpc","name":"v","module":null,"instances":[{"index_key":1.0,"attributes":{"id":"vpc-0a1b2c3d","cidr_block":"10.0.0.0/16","owner_id":"123456789012","availability_zone":"eu-west-1b"}}]}"#,
+            r#"{"mode":"managed","type":"aws_instance","name":"i","instances":[]}"#,
+            r#"{"mode":"managed","type":"aws_instance","name":"i"}"#,
+            r#"{"mode":"managed","type":"aws_network_acl","name":"a","instances":[{"attributes":{"id":"acl-0a1b2c3d","ingress":[{"rule_no":"100","protocol":"6","action":"ALLOW","cidr_block":"0.0.0.0/0","from_port":22,"to_port":22}],"egress":[{"rule_no":9223372036854775807}]}}]}"#,
+        ];
+        for block in blocks {
+            for keep in [false, true] {
+                let (fast, slow) = both_ways(block, keep);
+                assert!(!fast.is_empty() || !block.contains("attributes"), "{block}");
+                assert_eq!(fast, slow, "{block}");
+                let text = format!("{fast:?}");
+                assert!(
+                    !text.contains("sg-0a1b2c3f")
+                        && !text.contains("vpc-0a1b2c3f")
+                        && !text.contains("subnet-0a1b2c3d\"")
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn issue_14_what_the_block_parser_refuses_serde_json_reads_or_words() {
+        /// The whole document, as `serde_json` reads it in one go.
+        #[derive(Deserialize)]
+        #[allow(dead_code)]
+        struct Whole {
+            version: u64,
+            resources: Vec<RawResource>,
+        }
+        let state = |block: &str| format!("{{\"version\": 4,\n \"resources\": [\n{block}]}}");
+        // serde_json reads these (legacy flat attributes, a block written as a list, bytes
+        // it does not check in a field it skips): the resources are what it reads.
+        for (block, address) in [
+            (
+                &br#"{"mode": "managed", "type": "aws_vpc", "name": "a", "instances": [{"attributes_flat": {"id": "vpc-0a1b2c3d", "tags.%": "1", "tags.Name": "x"}}]}"#[..],
+                "aws_vpc.a",
+            ),
+            (br#"["module.m", "managed", "aws_vpc", "a", "p", [{"attributes": {"id": "vpc-0a1b2c3d"}}]]"#, "module.m.aws_vpc.a"),
+            (b"{\"mode\": \"managed\", \"type\": \"aws_vpc\", \"name\": \"a\", \"private\": \"\xff\", \"instances\": [{\"attributes\": {\"id\": \"vpc-0a1b2c3d\"}}]}", "aws_vpc.a"),
+            (br#"{"mode": "managed", "type": "aws_vpc", "name": "a", "private": "\udc00", "instances": [{"attributes": {"id": "vpc-0a1b2c3d"}}]}"#, "aws_vpc.a"),
+        ] {
+            assert!(ResourceBlock::read(block).is_err(), "{}", block.escape_ascii());
+            let mut text = b"{\"version\": 4, \"resources\": [".to_vec();
+            text.extend_from_slice(block);
+            text.extend_from_slice(b"]}");
+            let Ok(Parsed::State(s)) = parse("s", &text[..], &ParseOptions::default()) else {
+                panic!("not read: {}", block.escape_ascii())
+            };
+            assert_eq!(s.resources.len(), 1);
+            assert_eq!(s.resources[0].address, address);
+            assert_eq!(s.resources[0].live_key(), Some(("ec2:vpc", "vpc-0a1b2c3d")));
+        }
+        // These it cannot: the message is serde_json's, placed in the whole document.
+        for block in [
+            r#"{"mode": "managed", "mode": "data", "type": "aws_vpc", "name": "a"}"#,
+            r#"{"mode": "managed", "type": "aws_vpc", "name": "a", "provider": null}"#,
+            r#"{"mode": "managed", "type": "aws_vpc", "name": "a", "instances": null}"#,
+            r#"{"mode": "managed", "type": "aws_vpc"}"#,
+            r#"{"mode": "managed", "type": "aws_vpc", "name": "a", "instances": [{"attributes": {"id": 01}}]}"#,
+            r#"{"mode": "managed", "type": "aws_vpc", "name": "a", "instances": [{"attributes": {"id": "\ud800"}}]}"#,
+            r#"{"mode": "managed", "type": "aws_vpc", "name": "a", "instances": [{"attributes": {"id": 1e999}}]}"#,
+            r#"{"mode": "managed", "type": "aws_vpc", "name": "a", "instances": [{"attributes": {"id": "x",}}]}"#,
+        ] {
+            assert!(ResourceBlock::read(block.as_bytes()).is_err(), "{block}");
+            let s = state(block);
+            let err = parse_str(&s).expect_err(block).to_string();
+            let whole = serde_json::from_str::<Whole>(&s).err().expect("serde_json refuses it").to_string();
+            assert!(err.ends_with(&whole), "{err} / {whole}");
+        }
     }
 
     #[test]

@@ -2,7 +2,11 @@
 //! sensitive, attributes whose names say secret, and PEM private keys anywhere are replaced
 //! before any other code sees the attributes.
 
+use std::borrow::Cow;
+
 use serde_json::Value;
+
+use super::val::Val;
 
 /// What a redacted value becomes.
 pub const REDACTED: &str = "(sensitive)";
@@ -22,14 +26,42 @@ const SECRET_NAMES: &[&str] = &[
     "user_data",
 ];
 
-/// Whether an attribute name says it holds a secret.
+/// For each byte, the range of `SECRET_NAMES` that start with it in either case (empty
+/// for most): the names are sorted, so those of one first letter stand together.
+#[allow(clippy::cast_possible_truncation, reason = "fewer than 256 names, asserted")]
+const SECRET_STARTS: [(u8, u8); 256] = {
+    assert!(SECRET_NAMES.len() < 256);
+    let mut table = [(0u8, 0u8); 256];
+    let mut n = 0;
+    while n < SECRET_NAMES.len() {
+        let first = SECRET_NAMES[n].as_bytes()[0];
+        let (start, end) = table[first as usize];
+        let range = if start == end { (n as u8, n as u8 + 1) } else { (start, end + 1) };
+        table[first as usize] = range;
+        table[first.to_ascii_uppercase() as usize] = range;
+        n += 1;
+    }
+    table
+};
+
+/// Whether an attribute name says it holds a secret: a fragment of `SECRET_NAMES` in it,
+/// ASCII letters of either case. Every attribute of every resource is asked, so it is
+/// answered in place, without a lower-cased copy of the name, trying at each byte only the
+/// names that start with it.
 pub fn is_secret_name(name: &str) -> bool {
-    let lower = name.to_ascii_lowercase();
-    SECRET_NAMES.iter().any(|s| lower.contains(s))
+    let bytes = name.as_bytes();
+    (0..bytes.len()).any(|at| {
+        let (start, end) = SECRET_STARTS[usize::from(bytes[at])];
+        let rest = &bytes[at..];
+        SECRET_NAMES[usize::from(start)..usize::from(end)]
+            .iter()
+            .any(|secret| rest.len() >= secret.len() && rest[..secret.len()].eq_ignore_ascii_case(secret.as_bytes()))
+    })
 }
 
 fn looks_like_private_key(text: &str) -> bool {
-    text.contains("-----BEGIN") && text.contains("PRIVATE KEY")
+    // Both markers, which cannot overlap, take 21 bytes: most values are shorter.
+    text.len() >= 21 && text.contains("-----BEGIN") && text.contains("PRIVATE KEY")
 }
 
 /// One step of a sensitive path.
@@ -67,46 +99,114 @@ pub fn parse_paths(raw: &Value) -> Vec<Vec<Step>> {
     out
 }
 
+/// What redaction needs of a tree of attributes: `serde_json::Value`, or the `Val` a
+/// resource block is parsed into.
+pub trait Redactable: Sized {
+    fn is_null(&self) -> bool;
+    fn as_text(&self) -> Option<&str>;
+    /// Replaces the value with `REDACTED`.
+    fn redact_value(&mut self);
+    /// The value one step down, if the step leads anywhere.
+    fn step_mut(&mut self, step: &Step) -> Option<&mut Self>;
+    /// Calls `visit` with each member of an object (its key) or item of a list (no key).
+    fn each_child<F: FnMut(Option<&str>, &mut Self)>(&mut self, visit: F);
+}
+
 /// Redacts in place: sensitive paths, secret-named attributes, PEM private keys.
-pub fn redact(attributes: &mut Value, sensitive: &[Vec<Step>]) {
+pub fn redact<T: Redactable>(attributes: &mut T, sensitive: &[Vec<Step>]) {
     for path in sensitive {
         redact_path(attributes, path);
     }
     redact_names(attributes);
 }
 
-fn redact_path(value: &mut Value, path: &[Step]) {
+fn redact_path<T: Redactable>(value: &mut T, path: &[Step]) {
     let Some((first, rest)) = path.split_first() else {
-        *value = Value::String(REDACTED.to_owned());
+        value.redact_value();
         return;
     };
-    let next = match (first, value) {
-        (Step::Attr(name), Value::Object(map)) => map.get_mut(name),
-        (Step::Index(Value::Number(n)), Value::Array(items)) => {
-            n.as_u64().and_then(|i| usize::try_from(i).ok()).and_then(|i| items.get_mut(i))
-        }
-        (Step::Index(Value::String(key)), Value::Object(map)) => map.get_mut(key),
-        _ => None,
-    };
-    if let Some(next) = next {
+    if let Some(next) = value.step_mut(first) {
         redact_path(next, rest);
     }
 }
 
-fn redact_names(value: &mut Value) {
-    match value {
-        Value::Object(map) => {
-            for (key, inner) in map.iter_mut() {
-                if is_secret_name(key) && !inner.is_null() {
-                    *inner = Value::String(REDACTED.to_owned());
-                } else {
-                    redact_names(inner);
-                }
-            }
+fn redact_names<T: Redactable>(value: &mut T) {
+    if value.as_text().is_some_and(looks_like_private_key) {
+        value.redact_value();
+        return;
+    }
+    value.each_child(|key, inner| {
+        if key.is_some_and(is_secret_name) && !inner.is_null() {
+            inner.redact_value();
+        } else {
+            redact_names(inner);
         }
-        Value::Array(items) => items.iter_mut().for_each(redact_names),
-        Value::String(text) if looks_like_private_key(text) => REDACTED.clone_into(text),
-        _ => {}
+    });
+}
+
+fn index_of(n: &serde_json::Number) -> Option<usize> {
+    n.as_u64().and_then(|i| usize::try_from(i).ok())
+}
+
+impl Redactable for Value {
+    fn is_null(&self) -> bool {
+        Value::is_null(self)
+    }
+
+    fn as_text(&self) -> Option<&str> {
+        self.as_str()
+    }
+
+    fn redact_value(&mut self) {
+        *self = Value::String(REDACTED.to_owned());
+    }
+
+    fn step_mut(&mut self, step: &Step) -> Option<&mut Self> {
+        match (step, self) {
+            (Step::Attr(name), Value::Object(map)) => map.get_mut(name),
+            (Step::Index(Value::Number(n)), Value::Array(items)) => index_of(n).and_then(|i| items.get_mut(i)),
+            (Step::Index(Value::String(key)), Value::Object(map)) => map.get_mut(key),
+            _ => None,
+        }
+    }
+
+    fn each_child<F: FnMut(Option<&str>, &mut Self)>(&mut self, mut visit: F) {
+        match self {
+            Value::Object(map) => map.iter_mut().for_each(|(k, v)| visit(Some(k), v)),
+            Value::Array(items) => items.iter_mut().for_each(|v| visit(None, v)),
+            _ => {}
+        }
+    }
+}
+
+impl Redactable for Val<'_> {
+    fn is_null(&self) -> bool {
+        Val::is_null(self)
+    }
+
+    fn as_text(&self) -> Option<&str> {
+        self.as_str()
+    }
+
+    fn redact_value(&mut self) {
+        *self = Val::Str(Cow::Borrowed(REDACTED));
+    }
+
+    fn step_mut(&mut self, step: &Step) -> Option<&mut Self> {
+        match (step, self) {
+            (Step::Attr(name), this @ Val::Obj(_)) => this.get_mut(name),
+            (Step::Index(Value::Number(n)), Val::Arr(items)) => index_of(n).and_then(|i| items.get_mut(i)),
+            (Step::Index(Value::String(key)), this @ Val::Obj(_)) => this.get_mut(key),
+            _ => None,
+        }
+    }
+
+    fn each_child<F: FnMut(Option<&str>, &mut Self)>(&mut self, mut visit: F) {
+        match self {
+            Val::Obj(members) => members.iter_mut().for_each(|(k, v)| visit(Some(k), v)),
+            Val::Arr(items) => items.iter_mut().for_each(|v| visit(None, v)),
+            _ => {}
+        }
     }
 }
 
@@ -134,6 +234,45 @@ mod tests {
         assert!(!text.contains("BEGIN RSA"));
         assert!(text.contains("\"keep\":\"x\""));
         assert_eq!(attrs["id"], "db-1");
+    }
+
+    #[test]
+    fn issue_14_secret_names_are_found_as_a_lower_cased_search_finds_them() {
+        assert!(SECRET_NAMES.windows(2).all(|pair| pair[0] < pair[1]), "sorted, for SECRET_STARTS");
+        let slow = |name: &str| {
+            let lower = name.to_ascii_lowercase();
+            SECRET_NAMES.iter().any(|s| lower.contains(s))
+        };
+        for name in [
+            "",
+            "t",
+            "token",
+            "TOKEN",
+            "xToKeN",
+            "tokeN_",
+            "toke",
+            "api_ke",
+            "API_KEY_ID",
+            "db_PassWord",
+            "passw0rd",
+            "my_private_key_pem",
+            "user_dat",
+            "USER_DATA_BASE64",
+            "credentials",
+            "Crédential",
+            "crédential_x",
+            "sécret",
+            "secre",
+            "a_secret",
+            "access_key_id",
+            "accesskey",
+            "auth_tokens",
+            "vpc_id",
+            "tags_all",
+            "pass",
+        ] {
+            assert_eq!(is_secret_name(name), slow(name), "{name}");
+        }
     }
 
     #[test]
