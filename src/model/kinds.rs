@@ -213,10 +213,9 @@ pub fn label(kind: &str) -> &str {
 
 /// Whether a resource of `kind` in `status` no longer exists though it is still listed.
 pub fn is_gone(kind: &str, status: Option<&str>) -> bool {
-    match (spec_of(kind), status) {
-        (Some(spec), Some(status)) => spec.gone.iter().any(|g| g.eq_ignore_ascii_case(status)),
-        _ => false,
-    }
+    // Without a status nothing is gone: the kind's spec need not be looked up.
+    let Some(status) = status else { return false };
+    spec_of(kind).is_some_and(|spec| spec.gone.iter().any(|g| g.eq_ignore_ascii_case(status)))
 }
 
 #[cfg(test)]
