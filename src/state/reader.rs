@@ -51,6 +51,28 @@ pub struct Stamp {
 }
 
 impl StateSet {
+    /// Takes in the outcome of reading one object: its state, the reason it is not one, or
+    /// a gap naming it and the operation (`(service, operation)`) that failed. `key` names
+    /// the object within its source (its workspace is read from it).
+    fn take(
+        &mut self,
+        name: String,
+        key: &str,
+        outcome: Result<Result<Parsed, StateError>, crate::bounded::Lost>,
+        (service, operation): (&str, &str),
+    ) {
+        match outcome.unwrap_or_else(|lost| Err(StateError::failed(name.clone(), lost))) {
+            Ok(Parsed::State(mut file)) => {
+                file.workspace = workspace_of(key);
+                self.files.push(file);
+            }
+            Ok(Parsed::NotState) => {
+                self.skipped.push(Skipped { object: name, reason: "not a Terraform state".to_owned() });
+            }
+            Err(error) => self.gaps.push(gap_of(&error, service, operation)),
+        }
+    }
+
     /// Files the objects listed by a single source's read under that source's name (an
     /// empty list when the listing failed: the source is still known).
     fn with_source(mut self, source: String) -> Self {
@@ -359,16 +381,7 @@ async fn read_bucket(
         };
     }
     for ((name, key), outcome) in outcomes {
-        match outcome.unwrap_or_else(|lost| Err(StateError::failed(name.clone(), lost))) {
-            Ok(Parsed::State(mut file)) => {
-                file.workspace = workspace_of(&key);
-                set.files.push(file);
-            }
-            Ok(Parsed::NotState) => {
-                set.skipped.push(Skipped { object: name, reason: "not a Terraform state".to_owned() });
-            }
-            Err(error) => set.gaps.push(gap_of(&error, "s3", "GetObject")),
-        }
+        set.take(name, &key, outcome, ("s3", "GetObject"));
     }
     set
 }
@@ -719,16 +732,8 @@ async fn read_local(
         });
     }
     for (name, outcome) in tasks.join_all().await {
-        match outcome.unwrap_or_else(|lost| Err(StateError::failed(name.clone(), lost))) {
-            Ok(Parsed::State(mut file)) => {
-                file.workspace = workspace_of(&name);
-                set.files.push(file);
-            }
-            Ok(Parsed::NotState) => {
-                set.skipped.push(Skipped { object: name, reason: "not a Terraform state".to_owned() });
-            }
-            Err(error) => set.gaps.push(gap_of(&error, "file", "read")),
-        }
+        let key = name.clone();
+        set.take(name, &key, outcome, ("file", "read"));
     }
     set
 }

@@ -48,16 +48,6 @@ fn without_address(conclusions: &BTreeSet<(String, String, String)>) -> BTreeSet
     conclusions.iter().map(|(kind, id, _)| (kind.clone(), id.clone(), "-".to_owned())).collect()
 }
 
-/// The report without the time it was made (nor its findings' `first_seen`, that time too).
-fn timeless(out: &Output) -> Value {
-    let mut report = out.json();
-    report.as_object_mut().unwrap().remove("generated_at");
-    for finding in report["findings"].as_array_mut().unwrap() {
-        finding.as_object_mut().unwrap().remove("first_seen");
-    }
-    report
-}
-
 fn gaps_of(report: &Value) -> Vec<Value> {
     report["coverage"]["gaps"].as_array().unwrap().clone()
 }
@@ -68,7 +58,7 @@ async fn a_fifth_of_requests_faulted_changes_no_finding() {
     incident::seed(&moto.seeder()).await;
     let clean = moto.leftover().args(SCAN).run();
     clean.assert_code(1);
-    let expected = timeless(&clean);
+    let expected = clean.timeless_json();
     assert!(!conclusions(&expected).is_empty());
 
     let mut total = (0, 0);
@@ -88,7 +78,7 @@ async fn a_fifth_of_requests_faulted_changes_no_finding() {
             unavailable + throttled
         );
         out.assert_code(1);
-        assert_eq!(timeless(&out), expected, "faults changed the report\nstderr:\n{}", out.stderr);
+        assert_eq!(out.timeless_json(), expected, "faults changed the report\nstderr:\n{}", out.stderr);
         total.0 += unavailable + throttled;
         total.1 += seen;
     }
@@ -412,7 +402,7 @@ async fn issue_17_an_answer_cut_only_once_is_retried_and_the_report_is_unchanged
     incident::seed(&moto.seeder()).await;
     let clean = moto.leftover().args(SCAN).run();
     clean.assert_code(1);
-    let expected = timeless(&clean);
+    let expected = clean.timeless_json();
 
     let plan = issue_17_cuts().into_iter().fold(FaultPlan::new(1), |plan, (.., what)| plan.cut_once(what));
     let proxy = moto.proxy(plan);
@@ -420,7 +410,7 @@ async fn issue_17_an_answer_cut_only_once_is_retried_and_the_report_is_unchanged
     let calls = dir.path().join("calls.json");
     let out = proxy.leftover().args(SCAN).args(["--stats", "--stats-json", calls.to_str().unwrap()]).run();
     out.assert_code(1);
-    assert_eq!(timeless(&out), expected, "a cut answer changed the report\nstderr:\n{}", out.stderr);
+    assert_eq!(out.timeless_json(), expected, "a cut answer changed the report\nstderr:\n{}", out.stderr);
     eprintln!("{} answers cut once, each retried: report identical to the full scan", proxy.count(Fate::Cut));
     let cut: BTreeSet<String> =
         proxy.seen().iter().filter(|s| s.fate == Fate::Cut).map(|s| s.operation.clone()).collect();
@@ -507,5 +497,5 @@ async fn issue_17_a_state_cut_short_without_a_checksum_never_reads_as_a_smaller_
     let out = proxy.leftover().args(SCAN).run();
     out.assert_code(1);
     assert_eq!(proxy.count(Fate::Cut), 1);
-    assert_eq!(timeless(&out), timeless(&clean), "stderr:\n{}", out.stderr);
+    assert_eq!(out.timeless_json(), clean.timeless_json(), "stderr:\n{}", out.stderr);
 }

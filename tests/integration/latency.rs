@@ -4,27 +4,16 @@
 //! would wait on itself until the proxy gave up holding (and the test says so).
 
 use leftover::aws::stats_file::StatsFile;
-use serde_json::Value;
 
 use crate::support::incident::{self, BUCKET};
 use crate::support::proxy::{Fate, FaultPlan, Match};
-use crate::support::{Moto, Output, TfState};
+use crate::support::{Moto, TfState};
 
 /// The services a region's listings call (STS names the account beside them).
 const LISTING_SERVICES: [&str; 4] = ["ec2", "eks", "elasticache", "tagging"];
 
 fn scan() -> Vec<String> {
     ["scan", "--state", &format!("s3://{BUCKET}"), "--format", "json"].map(str::to_owned).to_vec()
-}
-
-/// The report without the time it was made.
-fn timeless(out: &Output) -> Value {
-    let mut report = out.json();
-    report.as_object_mut().unwrap().remove("generated_at");
-    for finding in report["findings"].as_array_mut().unwrap() {
-        finding.as_object_mut().unwrap().remove("first_seen");
-    }
-    report
 }
 
 /// Runs the scan through a proxy that holds `held` until `until` is seen, and checks it
@@ -54,7 +43,12 @@ async fn scan_through_hold(held: &[Match], until: &Match) {
     );
     assert!(proxy.count(Fate::Held) > 0, "the proxy held nothing: {:?}", proxy.seen());
     out.assert_code(clean.code);
-    assert_eq!(timeless(&out), timeless(&clean), "holding a phase changed the report\nstderr:\n{}", out.stderr);
+    assert_eq!(
+        out.timeless_json(),
+        clean.timeless_json(),
+        "holding a phase changed the report\nstderr:\n{}",
+        out.stderr
+    );
     assert_eq!(out.json()["coverage"]["complete"], true);
 }
 

@@ -5,7 +5,7 @@ use std::collections::BTreeSet;
 use aws_config::{BehaviorVersion, Region};
 use serde_json::{Value, json};
 
-use crate::support::{ACCOUNT, Moto, TfState};
+use crate::support::{ACCOUNT, Moto, TfState, timeless};
 
 const OTHER: &str = "111111111111";
 const THIRD: &str = "222222222222";
@@ -191,16 +191,6 @@ async fn an_account_whose_role_cannot_be_assumed_is_a_gap() {
     assert_eq!(gap["account"], OTHER, "{gap}");
     assert_eq!(gap["operation"], "AssumeRole");
     assert_eq!(strings(&report["scope"]["accounts"]), vec![OTHER]);
-}
-
-/// A report with the time it was made taken out (and its findings' `first_seen`, the time
-/// each shard made its report).
-fn timeless(mut report: Value) -> Value {
-    report["generated_at"] = Value::Null;
-    for finding in report["findings"].as_array_mut().unwrap() {
-        finding.as_object_mut().unwrap().remove("first_seen");
-    }
-    report
 }
 
 #[tokio::test]

@@ -162,6 +162,15 @@ impl Drop for Moto {
     }
 }
 
+/// A JSON report without the times it holds: `generated_at` and each finding's `first_seen`.
+pub fn timeless(mut report: serde_json::Value) -> serde_json::Value {
+    report.as_object_mut().unwrap().remove("generated_at");
+    for finding in report["findings"].as_array_mut().unwrap() {
+        finding.as_object_mut().unwrap().remove("first_seen");
+    }
+    report
+}
+
 /// One run of the binary, built fluently.
 pub struct Leftover {
     args: Vec<String>,
@@ -180,6 +189,12 @@ impl Output {
     pub fn json(&self) -> serde_json::Value {
         serde_json::from_str(&self.stdout)
             .unwrap_or_else(|err| panic!("stdout is not JSON ({err}):\n{}\nstderr:\n{}", self.stdout, self.stderr))
+    }
+
+    /// The JSON report without the times it holds (when it was made, when each finding was
+    /// first seen): what two runs over the same account must agree on.
+    pub fn timeless_json(&self) -> serde_json::Value {
+        timeless(self.json())
     }
 
     /// `(kind, resource id)` of every finding, sorted.
