@@ -116,11 +116,8 @@ pub fn extract<'a, A: Into<Val<'a>>>(raw: RawInstance<'a, A>) -> StateResource {
     } {
         references.retain(|r| !(r.kind == kind && r.target == id));
     }
-    for (tf_type, path, account_attr, region_attr) in identity::PLACED_REFERENCES {
-        if *tf_type != raw.tf_type {
-            continue;
-        }
-        for reference in references.iter_mut().filter(|r| r.path == *path) {
+    for (path, account_attr, region_attr) in identity::placed_of(raw.tf_type) {
+        for reference in references.iter_mut().filter(|r| r.path == path) {
             reference.account = str_at(&attrs, account_attr).map(str::to_owned);
             reference.region = str_at(&attrs, region_attr).map(str::to_owned);
         }

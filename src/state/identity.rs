@@ -188,14 +188,28 @@ pub const PLACED_REFERENCES: &[(&str, &str, &str, &str)] = &[
     ("aws_vpc_peering_connection_accepter", "peer_vpc_id", "peer_owner_id", "peer_region"),
 ];
 
+/// The rows of a table sorted by type that are about `tf_type`, found by halves: every
+/// instance of every state asks.
+fn rows_of<'t, T>(table: &'t [T], tf_type: &str, type_of: impl Fn(&T) -> &str) -> &'t [T] {
+    let start = table.partition_point(|row| type_of(row) < tf_type);
+    let len = table[start..].partition_point(|row| type_of(row) == tf_type);
+    &table[start..start + len]
+}
+
 /// The inline declarations of a type.
-pub fn inline_of(tf_type: &str) -> impl Iterator<Item = (&'static str, &'static str)> + '_ {
-    INLINE.iter().filter(move |(t, _, _)| *t == tf_type).map(|(_, path, kind)| (*path, *kind))
+pub fn inline_of(tf_type: &str) -> impl Iterator<Item = (&'static str, &'static str)> {
+    rows_of(INLINE, tf_type, |row| row.0).iter().map(|(_, path, kind)| (*path, *kind))
 }
 
 /// The checked attributes of a type.
-pub fn checked_of(tf_type: &str) -> impl Iterator<Item = (&'static str, &'static str)> + '_ {
-    CHECKED.iter().filter(move |(t, _, _)| *t == tf_type).map(|(_, path, live)| (*path, *live))
+pub fn checked_of(tf_type: &str) -> impl Iterator<Item = (&'static str, &'static str)> {
+    rows_of(CHECKED, tf_type, |row| row.0).iter().map(|(_, path, live)| (*path, *live))
+}
+
+/// The references of a type placed by other attributes: (path, account attribute, region
+/// attribute).
+pub fn placed_of(tf_type: &str) -> impl Iterator<Item = (&'static str, &'static str, &'static str)> {
+    rows_of(PLACED_REFERENCES, tf_type, |row| row.0).iter().map(|(_, path, account, region)| (*path, *account, *region))
 }
 
 /// Whether a type belongs to the AWS provider.
@@ -244,5 +258,15 @@ mod tests {
         ));
         assert!(mapping("aws_lb").is_none());
         assert_eq!(inline_of("aws_vpc").count(), 4);
+        assert_eq!(inline_of("aws_vp").count() + inline_of("aws_vpc_").count() + inline_of("zzz").count(), 0);
+        assert_eq!(checked_of("aws_eks_cluster").collect::<Vec<_>>(), [("version", "version")]);
+        assert_eq!(placed_of("aws_vpc_peering_connection").count(), 1);
+        // Every row is found through its type.
+        for (tf_type, path, kind) in INLINE {
+            assert!(inline_of(tf_type).any(|row| row == (*path, *kind)), "{tf_type} {path}");
+        }
+        for (tf_type, path, live) in CHECKED {
+            assert!(checked_of(tf_type).any(|row| row == (*path, *live)), "{tf_type} {path}");
+        }
     }
 }
