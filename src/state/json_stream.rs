@@ -48,25 +48,82 @@ pub struct JsonStream<R> {
     /// The line (from 1) and column (from 1) of `buf[0]` in the document.
     base_line: usize,
     base_col: usize,
+    /// Where the span being gathered (`hold`) starts: reads keep the bytes from here on.
+    kept: Option<usize>,
+}
+
+/// A run of the document's bytes, with the place of its first byte: a batch of resource
+/// blocks parsed away from the stream, whose errors are still placed in the document.
+#[derive(Debug)]
+pub struct Span {
+    pub bytes: Vec<u8>,
+    line: usize,
+    column: usize,
+}
+
+impl Span {
+    /// Line and column of `bytes[index]` in the document.
+    pub fn place(&self, index: usize) -> (usize, usize) {
+        place_in(&self.bytes, index, self.line, self.column)
+    }
+}
+
+/// Line and column of `bytes[index]`, where `bytes[0]` is at `line`, `column`.
+fn place_in(bytes: &[u8], index: usize, line: usize, column: usize) -> (usize, usize) {
+    let before = &bytes[..index.min(bytes.len())];
+    match memchr::memrchr(b'\n', before) {
+        Some(last) => (line + memchr::memchr_iter(b'\n', before).count(), index - last),
+        None => (line, column + index),
+    }
+}
+
+/// A `serde_json` error met parsing a value that starts at `place` (line, column) in the
+/// document, placed there and worded as `serde_json` words its own.
+pub fn json_error_at(place: impl FnOnce() -> (usize, usize), err: &serde_json::Error) -> StreamError {
+    let category = err.classify();
+    let text = err.to_string();
+    let what = match text.rfind(" at line ") {
+        Some(at) if err.line() > 0 => &text[..at],
+        _ => text.as_str(),
+    };
+    let detail = if err.line() == 0 {
+        what.to_owned()
+    } else {
+        let (line, column) = place();
+        let (line, column) = if err.line() == 1 {
+            (line, column + err.column().saturating_sub(1))
+        } else {
+            (line + err.line() - 1, err.column())
+        };
+        format!("{what} at line {line} column {column}")
+    };
+    StreamError::Json(JsonError {
+        detail,
+        eof: category == serde_json::error::Category::Eof,
+        data: category == serde_json::error::Category::Data,
+    })
 }
 
 impl<R: Read> JsonStream<R> {
     pub fn new(reader: R) -> Self {
-        Self { reader, buf: Vec::with_capacity(CHUNK), pos: 0, eof: false, base_line: 1, base_col: 1 }
+        Self { reader, buf: Vec::with_capacity(CHUNK), pos: 0, eof: false, base_line: 1, base_col: 1, kept: None }
     }
 
     /// Reads another chunk, first dropping what lies before `keep` (the start of the value
-    /// being walked, or `pos`). Returns how far the bytes moved down (subtract it from any
-    /// index held), or `None` at the end of the document.
+    /// being walked, or `pos`) and before the span being gathered. Returns how far the bytes
+    /// moved down (subtract it from any index held), or `None` at the end of the document.
     fn more(&mut self, keep: usize) -> Result<Option<usize>, StreamError> {
         if self.eof {
             return Ok(None);
         }
-        let dropped = keep.min(self.pos);
+        let dropped = keep.min(self.pos).min(self.kept.unwrap_or(usize::MAX));
         if dropped > 0 {
             self.advance_base(dropped);
             self.buf.drain(..dropped);
             self.pos -= dropped;
+            if let Some(kept) = &mut self.kept {
+                *kept -= dropped;
+            }
         }
         let len = self.buf.len();
         self.buf.resize(len + CHUNK, 0);
@@ -101,11 +158,7 @@ impl<R: Read> JsonStream<R> {
 
     /// Line and column of `buf[index]` in the document.
     fn place(&self, index: usize) -> (usize, usize) {
-        let before = &self.buf[..index.min(self.buf.len())];
-        match memchr::memrchr(b'\n', before) {
-            Some(last) => (self.base_line + memchr::memchr_iter(b'\n', before).count(), index - last),
-            None => (self.base_line, self.base_col + index),
-        }
+        place_in(&self.buf, index, self.base_line, self.base_col)
     }
 
     /// An error of our own at `buf[index]`, worded as `serde_json` words it.
@@ -117,28 +170,37 @@ impl<R: Read> JsonStream<R> {
     /// A `serde_json` error met parsing a value that starts at `buf[start]`, placed in the
     /// document.
     pub fn json_error(&self, start: usize, err: &serde_json::Error) -> StreamError {
-        let category = err.classify();
-        let text = err.to_string();
-        let what = match text.rfind(" at line ") {
-            Some(at) if err.line() > 0 => &text[..at],
-            _ => text.as_str(),
-        };
-        let detail = if err.line() == 0 {
-            what.to_owned()
-        } else {
-            let (line, column) = self.place(start);
-            let (line, column) = if err.line() == 1 {
-                (line, column + err.column().saturating_sub(1))
-            } else {
-                (line + err.line() - 1, err.column())
-            };
-            format!("{what} at line {line} column {column}")
-        };
-        StreamError::Json(JsonError {
-            detail,
-            eof: category == serde_json::error::Category::Eof,
-            data: category == serde_json::error::Category::Data,
-        })
+        json_error_at(|| self.place(start), err)
+    }
+
+    /// Starts gathering a span of the document at the next byte not walked over: the bytes
+    /// from there on stay held until `take_span`.
+    pub fn hold(&mut self) {
+        self.kept = Some(self.pos);
+    }
+
+    /// Where `buf[index]` is in the span being gathered (0 without one).
+    pub fn offset_in_span(&self, index: usize) -> usize {
+        index - self.kept.unwrap_or(index)
+    }
+
+    /// How many bytes the span being gathered holds so far.
+    pub fn span_len(&self) -> usize {
+        self.offset_in_span(self.pos)
+    }
+
+    /// The span gathered since `hold` (or the last `take_span`) up to the last byte walked
+    /// over; the next span starts there.
+    pub fn take_span(&mut self) -> Span {
+        let start = self.kept.unwrap_or(self.pos);
+        let (line, column) = self.place(start);
+        self.kept = Some(self.pos);
+        Span { bytes: self.buf[start..self.pos].to_vec(), line, column }
+    }
+
+    /// Stops gathering spans.
+    pub fn release(&mut self) {
+        self.kept = None;
     }
 
     /// The next byte that is not whitespace, not walked over; `None` at the end.

@@ -7,6 +7,7 @@ pub(crate) mod extract;
 pub(crate) mod identity;
 pub(crate) mod index;
 pub(crate) mod json_stream;
+pub(crate) mod ordered;
 pub mod parse;
 pub(crate) mod reader;
 pub(crate) mod resource_block;

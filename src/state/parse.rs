@@ -17,7 +17,8 @@ use serde_json::Value;
 
 use super::address;
 use super::extract::{RawInstance, extract};
-use super::json_stream::{JsonStream, StreamError};
+use super::json_stream::{JsonStream, Span, StreamError, json_error_at};
+use super::ordered::{self, Ordered};
 use super::resource_block::{InstanceBlock, ResourceBlock};
 use super::state_error::StateError;
 use super::state_file::StateFile;
@@ -130,9 +131,20 @@ struct Ctx<'a> {
     /// The hashes of the (address, deposed key) pairs pushed so far.
     seen: HashSet<u64, FastHash>,
     invalid: Option<String>,
+    /// Threads that convert the blocks of a large state.
+    workers: usize,
 }
 
 impl Ctx<'_> {
+    fn take(&mut self, item: Converted) {
+        match item {
+            Converted::Resource(resource) => self.push(resource),
+            Converted::Invalid(detail) => {
+                self.invalid.get_or_insert(detail);
+            }
+        }
+    }
+
     fn push(&mut self, resource: StateResource) {
         if self.invalid.is_some() {
             return;
@@ -269,16 +281,25 @@ impl From<RawResource> for ResourceBlock<'static> {
 }
 
 fn convert_v4(ctx: &mut Ctx<'_>, raw: RawResource) {
-    convert_block(ctx, ResourceBlock::from(raw));
+    let (source, options) = (ctx.source, ctx.options);
+    convert_block(source, options, ResourceBlock::from(raw), &mut |item| ctx.take(item));
 }
 
-fn convert_block(ctx: &mut Ctx<'_>, raw: ResourceBlock<'_>) {
+/// What converting a block gives, in the document's order.
+// Nearly every item is a resource: boxing it would cost an allocation each.
+#[allow(clippy::large_enum_variant)]
+enum Converted {
+    Resource(StateResource),
+    /// The state is invalid (the first such message is the one reported).
+    Invalid(String),
+}
+
+fn convert_block(source: &str, options: &ParseOptions, raw: ResourceBlock<'_>, out: &mut impl FnMut(Converted)) {
     let mode = match raw.mode.as_ref() {
         "managed" => Mode::Managed,
         "data" => Mode::Data,
         other => {
-            ctx.invalid
-                .get_or_insert_with(|| format!("resource {}.{} has unknown mode {other:?}", raw.tf_type, raw.name));
+            out(Converted::Invalid(format!("resource {}.{} has unknown mode {other:?}", raw.tf_type, raw.name)));
             return;
         }
     };
@@ -290,8 +311,8 @@ fn convert_block(ctx: &mut Ctx<'_>, raw: ResourceBlock<'_>) {
             &raw.name,
             instance.index_key.as_ref(),
         );
-        let resource = extract(RawInstance {
-            source: ctx.source,
+        out(Converted::Resource(extract(RawInstance {
+            source,
             address,
             tf_type: &raw.tf_type,
             mode,
@@ -300,10 +321,26 @@ fn convert_block(ctx: &mut Ctx<'_>, raw: ResourceBlock<'_>) {
             sensitive: &instance.sensitive,
             tainted: instance.status.as_deref() == Some("tainted"),
             deposed: instance.deposed.filter(|d| !d.is_empty()).map(Cow::into_owned),
-            keep_attributes: ctx.options.keep_attributes,
-        });
-        ctx.push(resource);
+            keep_attributes: options.keep_attributes,
+        })));
     }
+}
+
+/// Converts one block from its bytes: the block parser reads it, or `serde_json` reads
+/// what that refuses, or says what is wrong with it.
+fn convert_raw(
+    source: &str,
+    options: &ParseOptions,
+    raw: &[u8],
+    out: &mut impl FnMut(Converted),
+) -> Result<(), serde_json::Error> {
+    if let Ok(block) = ResourceBlock::read(raw) {
+        convert_block(source, options, block, out);
+    } else {
+        let block: RawResource = serde_json::from_slice(raw)?;
+        convert_block(source, options, ResourceBlock::from(block), out);
+    }
+    Ok(())
 }
 
 fn convert_v3(ctx: &mut Ctx<'_>, modules: Vec<V3Module>) {
@@ -491,6 +528,12 @@ pub enum Parsed {
 /// holds the largest block, not the file; anything else (a list, a page of HTML) goes
 /// through `serde_json` whole, for its own words on what is wrong.
 pub fn parse<R: Read>(source: &str, reader: R, options: &ParseOptions) -> Result<Parsed, StateError> {
+    parse_on(source, reader, options, ordered::workers())
+}
+
+/// `parse`, converting the blocks of a large state on `workers` threads (one: none but
+/// the caller's).
+fn parse_on<R: Read>(source: &str, reader: R, options: &ParseOptions, workers: usize) -> Result<Parsed, StateError> {
     let exceeded = Rc::new(Cell::new(false));
     let io_error = Rc::new(std::cell::RefCell::new(None));
     let content = Rc::new(Cell::new(false));
@@ -501,8 +544,14 @@ pub fn parse<R: Read>(source: &str, reader: R, options: &ParseOptions) -> Result
         io_error: io_error.clone(),
         content: content.clone(),
     };
-    let mut ctx =
-        Ctx { source, options, resources: Vec::new(), seen: HashSet::with_hasher(FastHash::default()), invalid: None };
+    let mut ctx = Ctx {
+        source,
+        options,
+        resources: Vec::new(),
+        seen: HashSet::with_hasher(FastHash::default()),
+        invalid: None,
+        workers,
+    };
     let mut stream = JsonStream::new(limited);
     let walked = read_top(&mut stream, &mut ctx);
     let failed = |detail: String, eof: bool, data: bool| {
@@ -621,7 +670,9 @@ fn value_of<T: serde::de::DeserializeOwned, R: Read>(stream: &mut JsonStream<R>)
     serde_json::from_slice(raw).map_err(|err| stream.json_error(start, &err))
 }
 
-/// The `resources` list, one block at a time.
+/// The `resources` list, one block at a time. Once a state proves large (more than a
+/// batch of blocks), the rest of its blocks are gathered into batches converted on several
+/// cores (`read_batches`).
 fn read_resources<R: Read>(stream: &mut JsonStream<R>, ctx: &mut Ctx<'_>) -> Result<(), StreamError> {
     if stream.peek()? != Some(b'[') {
         // Not a list: `null` is no resources; anything else is refused in serde's words.
@@ -636,18 +687,80 @@ fn read_resources<R: Read>(stream: &mut JsonStream<R>, ctx: &mut Ctx<'_>) -> Res
     if stream.closes(b']')? {
         return Ok(());
     }
+    let mut read = 0;
     loop {
         let (raw, start) = stream.value()?;
-        if let Ok(block) = ResourceBlock::read(raw) {
-            convert_block(ctx, block);
-        } else {
-            // Refused by the block parser: `serde_json` reads it, or says what is wrong.
-            let block: RawResource = serde_json::from_slice(raw).map_err(|err| stream.json_error(start, &err))?;
-            convert_v4(ctx, block);
-        }
+        read += raw.len();
+        let (source, options) = (ctx.source, ctx.options);
+        convert_raw(source, options, raw, &mut |item| ctx.take(item)).map_err(|err| stream.json_error(start, &err))?;
         if !stream.next_member(b']', "a list")? {
             return Ok(());
         }
+        if ctx.workers > 1 && read >= BATCH {
+            return read_batches(stream, ctx);
+        }
+    }
+}
+
+/// About how many bytes of blocks a batch holds.
+const BATCH: usize = 1024 * 1024;
+
+/// The rest of a large `resources` list, in batches of blocks converted on `workers`
+/// threads while the stream walks on; what they give is taken in the document's order, so
+/// the result (and the first error, placed in the document) is the one-thread result.
+/// Memory holds a few batches, not the file.
+fn read_batches<R: Read>(stream: &mut JsonStream<R>, ctx: &mut Ctx<'_>) -> Result<(), StreamError> {
+    let (source, options, workers) = (ctx.source, ctx.options, ctx.workers);
+    let convert = |(span, blocks): (Span, Vec<(usize, usize)>)| {
+        let mut out = Vec::with_capacity(blocks.len());
+        for (start, end) in blocks {
+            if let Err(err) = convert_raw(source, options, &span.bytes[start..end], &mut |item| out.push(item)) {
+                return (out, Some(json_error_at(|| span.place(start), &err)));
+            }
+        }
+        (out, None)
+    };
+    let mut failed = None;
+    let mut take = |(converted, error): (Vec<Converted>, Option<StreamError>)| {
+        // Nothing after the first bad block counts, as if the walk had stopped there.
+        if failed.is_none() {
+            for item in converted {
+                ctx.take(item);
+            }
+            failed = error;
+        }
+    };
+    let walked = std::thread::scope(|scope| {
+        let mut pool = Ordered::new(scope, &convert, workers);
+        stream.hold();
+        let mut blocks = Vec::new();
+        let walked = loop {
+            let (len, start) = match stream.value() {
+                Ok((raw, start)) => (raw.len(), start),
+                Err(err) => break Err(err),
+            };
+            let at = stream.offset_in_span(start);
+            blocks.push((at, at + len));
+            if stream.span_len() >= BATCH {
+                pool.hand((stream.take_span(), std::mem::take(&mut blocks)), &mut take);
+            }
+            match stream.next_member(b']', "a list") {
+                Ok(true) => {}
+                Ok(false) => break Ok(()),
+                Err(err) => break Err(err),
+            }
+        };
+        if !blocks.is_empty() {
+            pool.hand((stream.take_span(), blocks), &mut take);
+        }
+        stream.release();
+        pool.finish(&mut take);
+        walked
+    });
+    // A bad block comes before whatever stopped the walk.
+    match failed {
+        Some(err) => Err(err),
+        None => walked,
     }
 }
 
@@ -849,9 +962,11 @@ mod tests {
             resources: Vec::new(),
             seen: HashSet::with_hasher(FastHash::default()),
             invalid: None,
+            workers: 1,
         };
         let mut fast = ctx();
-        convert_block(&mut fast, ResourceBlock::read(block.as_bytes()).expect("the block parser reads it"));
+        let read = ResourceBlock::read(block.as_bytes()).expect("the block parser reads it");
+        convert_block("s", &options, read, &mut |item| fast.take(item));
         let mut slow = ctx();
         convert_v4(&mut slow, serde_json::from_str(block).expect("serde_json reads it"));
         (fast.resources, slow.resources)
@@ -896,6 +1011,133 @@ mod tests {
                 );
             }
         }
+    }
+
+    /// A state of `blocks` resource blocks written over several lines each, as Terraform
+    /// writes them, in every shape the two parsers share: modules and index keys,
+    /// non-ASCII tags, escapes, data sources, legacy flat attributes (which only
+    /// `serde_json` reads), numbers with exponents. `edit` changes the text of block `n`.
+    fn large_state(blocks: usize, edit: impl Fn(usize, String) -> String) -> String {
+        let mut text =
+            String::from("{\n  \"version\": 4,\n  \"serial\": 3,\n  \"lineage\": \"big\",\n  \"resources\": [\n");
+        for n in 0..blocks {
+            let block = match n % 5 {
+                0 => format!(
+                    r#"    {{
+      "module": "module.unit[\"{n}\"]",
+      "mode": "managed",
+      "type": "aws_instance",
+      "name": "app",
+      "provider": "provider[\"registry.terraform.io/hashicorp/aws\"]",
+      "instances": [
+        {{
+          "index_key": {n},
+          "schema_version": 1,
+          "attributes": {{
+            "id": "i-{n:017x}",
+            "arn": "arn:aws:ec2:eu-west-1:123456789012:instance/i-{n:017x}",
+            "subnet_id": "subnet-{n:08x}",
+            "vpc_security_group_ids": ["sg-{n:08x}"],
+            "tags": {{"Name": "サーバー {n}", "Environment": "prod"}},
+            "cpu_core_count": 2.5e0
+          }},
+          "sensitive_attributes": []
+        }}
+      ]
+    }}"#
+                ),
+                1 => format!(
+                    r#"    {{"mode": "managed", "type": "aws_security_group", "name": "g{n}", "provider": "provider[\"registry.terraform.io/hashicorp/aws\"]",
+      "instances": [{{"attributes": {{"i\u0064": "sg-{n:08x}", "vpc_id": "vpc-{n:08x}", "description": "caf\u00e9 \"quoted\"",
+        "ingress": [{{"protocol": "tcp", "from_port": 443, "to_port": 443, "cidr_blocks": ["10.0.0.0/8"]}}]}}}}]}}"#
+                ),
+                2 => format!(
+                    r#"    {{"mode": "data", "type": "aws_ami", "name": "a{n}", "provider": "provider[\"registry.terraform.io/hashicorp/aws\"]",
+      "instances": [{{"attributes": {{"id": "ami-{n:08x}"}}}}]}}"#
+                ),
+                3 => format!(
+                    r#"    {{"mode": "managed", "type": "aws_subnet", "name": "s{n}", "provider": "provider[\"registry.terraform.io/hashicorp/aws\"]",
+      "instances": [{{"attributes_flat": {{"id": "subnet-{n:08x}", "vpc_id": "vpc-{n:08x}", "tags.%": "1", "tags.Name": "flat"}}}}]}}"#
+                ),
+                _ => format!(
+                    r#"    {{"mode": "managed", "type": "random_id", "name": "r{n}", "provider": "provider[\"registry.terraform.io/hashicorp/random\"]",
+      "instances": [{{"index_key": "k{n}", "attributes": {{"id": "{n}", "b64_std": "c2VjcmV0"}}}}]}}"#
+                ),
+            };
+            text.push_str(&edit(n, block));
+            text.push_str(if n + 1 < blocks { ",\n" } else { "\n" });
+        }
+        text.push_str("  ]\n}\n");
+        text
+    }
+
+    fn parse_on_str(text: &str, workers: usize) -> Result<Parsed, StateError> {
+        parse_on("big.tfstate", text.as_bytes(), &ParseOptions::default(), workers)
+    }
+
+    #[test]
+    fn issue_14_a_large_state_converted_on_several_threads_reads_as_on_one() {
+        let text = large_state(20_000, |_, block| block);
+        assert!(text.len() > 5 * BATCH, "the state spans many batches: {} bytes", text.len());
+        let Ok(Parsed::State(one)) = parse_on_str(&text, 1) else { panic!("one thread reads it") };
+        let Ok(Parsed::State(many)) = parse_on_str(&text, 4) else { panic!("four threads read it") };
+        assert_eq!(one.resources.len(), 20_000);
+        assert_eq!(many, one);
+        // The last block is there, and one only `serde_json` reads.
+        assert!(many.resources.iter().any(|r| r.address == "random_id.r19999[\"k19999\"]"));
+        assert!(many.resources.iter().any(|r| r.address == "aws_subnet.s19998" && r.tags.get("Name").is_some()));
+    }
+
+    #[test]
+    fn issue_14_a_large_state_fails_on_several_threads_as_on_one() {
+        // Blocks 15,000 (an instance) and 15,001 (a group) lie batches past the first.
+        let edited = |at: usize, from: &str, to: &str| {
+            large_state(20_000, |n, b| {
+                if n != at {
+                    return b;
+                }
+                assert!(b.contains(from), "block {n} holds {from}");
+                b.replacen(from, to, 1)
+            })
+        };
+        let error = |text: &str, workers: usize, what: &str| match parse_on_str(text, workers) {
+            Err(err) => err.to_string(),
+            Ok(_) => panic!("{what}: read on {workers} threads"),
+        };
+        let cases = [
+            ("a syntax error in a late block", edited(15_001, ": 443,", ": 443,,")),
+            ("a wrong type in a late block", edited(15_000, "\"name\": \"app\"", "\"name\": 7")),
+            ("an unknown mode", edited(15_000, "\"managed\"", "\"imported\"")),
+            ("an instance declared twice, far apart", edited(15_001, "\"g15001\"", "\"g1\"")),
+            (
+                "a bad block before a broken list",
+                large_state(20_000, |n, b| match n {
+                    15_001 => b.replacen("[{", "[{,", 1),
+                    19_990 => format!("{b} ]] garbage"),
+                    _ => b,
+                }),
+            ),
+            (
+                "an invalid block before a bad one",
+                large_state(20_000, |n, b| match n {
+                    15_000 => b.replacen("\"managed\"", "\"imported\"", 1),
+                    19_991 => b.replacen("[{", "[{,", 1),
+                    _ => b,
+                }),
+            ),
+        ];
+        for (what, text) in &cases {
+            let one = error(text, 1, what);
+            assert_eq!(error(text, 4, what), one, "{what}");
+        }
+        assert!(error(&cases[0].1, 1, "").contains("line"), "a syntax error is placed");
+        assert!(error(&cases[3].1, 1, "").contains("more than once"));
+        // Cut short in the middle of a late block, as a broken download is.
+        let whole = large_state(20_000, |_, b| b);
+        let cut = &whole[..whole.len() * 3 / 4];
+        let one = error(cut, 1, "cut short");
+        assert_eq!(error(cut, 4, "cut short"), one);
+        assert!(one.contains("EOF"), "{one}");
     }
 
     #[test]

@@ -1,0 +1,166 @@
+//! `ordered`: hands jobs to worker threads of a scope and gives their results back in the
+//! order the jobs were handed in, so work spread over threads reads as if done on one. At
+//! most `2 × workers` jobs are queued or being worked on at once: whoever hands jobs in
+//! waits for room, so memory stays bounded by the jobs' size, however many there are.
+//! Used to convert the resource blocks of a large state on several cores. Pure.
+
+use std::collections::BTreeMap;
+use std::num::NonZero;
+use std::sync::mpsc::{self, Receiver, SyncSender};
+use std::sync::{Arc, Mutex};
+use std::thread::Scope;
+
+/// How many threads work for one `Ordered`: the cores, at most four.
+pub fn workers() -> usize {
+    std::thread::available_parallelism().map_or(1, NonZero::get).min(4)
+}
+
+/// Jobs of type `J` worked by `work` into results of type `R`, given back in order.
+pub struct Ordered<'scope, 'env, J, R, F> {
+    scope: &'scope Scope<'scope, 'env>,
+    work: &'env F,
+    workers: usize,
+    jobs: Option<SyncSender<(u64, J)>>,
+    results: Option<Receiver<(u64, R)>>,
+    handed: u64,
+    given: u64,
+    /// Results that came back before an earlier one.
+    early: BTreeMap<u64, R>,
+}
+
+impl<'scope, 'env, J, R, F> Ordered<'scope, 'env, J, R, F>
+where
+    J: Send + 'env,
+    R: Send + 'env,
+    F: Fn(J) -> R + Sync,
+{
+    /// Workers are started with the first job, not before.
+    pub fn new(scope: &'scope Scope<'scope, 'env>, work: &'env F, workers: usize) -> Self {
+        Self {
+            scope,
+            work,
+            workers: workers.max(1),
+            jobs: None,
+            results: None,
+            handed: 0,
+            given: 0,
+            early: BTreeMap::new(),
+        }
+    }
+
+    fn start(&mut self) -> &SyncSender<(u64, J)> {
+        self.jobs.get_or_insert_with(|| {
+            let (jobs, queue) = mpsc::sync_channel::<(u64, J)>(self.workers);
+            let (done, results) = mpsc::channel::<(u64, R)>();
+            let queue = Arc::new(Mutex::new(queue));
+            for _ in 0..self.workers {
+                let (queue, done, work) = (queue.clone(), done.clone(), self.work);
+                self.scope.spawn(move || {
+                    loop {
+                        // The lock is held only to take a job, not to work it.
+                        let next = queue.lock().map_or(None, |queue| queue.recv().ok());
+                        let Some((n, job)) = next else { return };
+                        if done.send((n, work(job))).is_err() {
+                            return;
+                        }
+                    }
+                });
+            }
+            // Only the workers hold senders now: if they all stop, `finish` stops waiting.
+            self.results = Some(results);
+            jobs
+        })
+    }
+
+    /// Hands a job to the workers, waiting while they have enough, and gives `take` the
+    /// results that are ready, in order.
+    pub fn hand(&mut self, job: J, take: &mut impl FnMut(R)) {
+        let n = self.handed;
+        self.handed += 1;
+        // A send fails only if every worker stopped (one panicked): the scope says so.
+        let _ = self.start().send((n, job));
+        while let Some(Ok(result)) = self.results.as_ref().map(Receiver::try_recv) {
+            self.arrived(result, take);
+        }
+    }
+
+    /// Waits for every result, given to `take` in order.
+    pub fn finish(mut self, take: &mut impl FnMut(R)) {
+        self.jobs = None;
+        while self.given < self.handed {
+            let Some(Ok(result)) = self.results.as_ref().map(Receiver::recv) else { return };
+            self.arrived(result, take);
+        }
+    }
+
+    fn arrived(&mut self, (n, result): (u64, R), take: &mut impl FnMut(R)) {
+        self.early.insert(n, result);
+        while let Some(result) = self.early.remove(&self.given) {
+            take(result);
+            self.given += 1;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn issue_14_results_come_back_in_the_order_jobs_went_in() {
+        // Jobs that take longer the earlier they are handed in finish out of order.
+        let work = |n: u64| {
+            std::thread::sleep(std::time::Duration::from_micros((50 - n % 50) * 20));
+            n * 2
+        };
+        let mut got = Vec::new();
+        std::thread::scope(|scope| {
+            let mut pool = Ordered::new(scope, &work, 3);
+            for n in 0..200 {
+                pool.hand(n, &mut |r| got.push(r));
+            }
+            pool.finish(&mut |r| got.push(r));
+        });
+        assert_eq!(got, (0..200).map(|n| n * 2).collect::<Vec<_>>());
+    }
+
+    #[test]
+    fn issue_14_no_more_jobs_are_held_than_twice_the_workers() {
+        use std::sync::atomic::{AtomicUsize, Ordering};
+        // A job counts as held from when it is made until its result is taken.
+        struct Job<'a>(&'a AtomicUsize);
+        impl Drop for Job<'_> {
+            fn drop(&mut self) {
+                self.0.fetch_sub(1, Ordering::SeqCst);
+            }
+        }
+        fn work(job: Job<'_>) -> Job<'_> {
+            std::thread::sleep(std::time::Duration::from_micros(200));
+            job
+        }
+        let alive = AtomicUsize::new(0);
+        let most = AtomicUsize::new(0);
+        std::thread::scope(|scope| {
+            let mut pool = Ordered::new(scope, &work, 2);
+            for _ in 0..100 {
+                let now = alive.fetch_add(1, Ordering::SeqCst) + 1;
+                most.fetch_max(now, Ordering::SeqCst);
+                pool.hand(Job(&alive), &mut drop);
+            }
+            pool.finish(&mut drop);
+        });
+        assert_eq!(alive.load(Ordering::SeqCst), 0);
+        // Two queued, two being worked, one being handed in, and the few results that came
+        // back since the last were taken: bounded by the workers, not by the hundred jobs.
+        assert!(most.load(Ordering::SeqCst) <= 12, "{} held at once", most.load(Ordering::SeqCst));
+    }
+
+    #[test]
+    fn a_pool_given_no_job_starts_no_thread() {
+        let work = |n: u32| n;
+        std::thread::scope(|scope| {
+            let pool = Ordered::new(scope, &work, 4);
+            pool.finish(&mut |_| panic!("no job was handed in"));
+        });
+    }
+}
