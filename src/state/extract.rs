@@ -35,23 +35,22 @@ fn str_at<'v>(attrs: &'v Val<'_>, name: &str) -> Option<&'v str> {
     attrs.get(name).and_then(Val::as_str).filter(|s| !s.is_empty())
 }
 
-/// Values at a dotted path where `*` steps into every element of a list.
-fn values_at<'v, 'a>(value: &'v Val<'a>, path: &str) -> Vec<&'v Val<'a>> {
-    let mut current = vec![value];
-    for step in path.split('.') {
-        let mut next = Vec::new();
-        for v in current {
-            if step == "*" {
-                if let Some(items) = v.as_array() {
-                    next.extend(items.iter());
-                }
-            } else if let Some(inner) = v.get(step) {
-                next.push(inner);
-            }
-        }
-        current = next;
+/// Gives `each` the values at a dotted path where `*` steps into every element of a list,
+/// in order, without gathering them: every instance asks for a few paths.
+fn each_at<'v, 'a>(value: &'v Val<'a>, path: &str, each: &mut impl FnMut(&'v Val<'a>)) {
+    let (step, rest) = match path.split_once('.') {
+        Some((step, rest)) => (step, Some(rest)),
+        None => (path, None),
+    };
+    let mut visit = |inner: &'v Val<'a>| match rest {
+        Some(rest) => each_at(inner, rest, each),
+        None => each(inner),
+    };
+    if step == "*" {
+        value.as_array().into_iter().flatten().for_each(&mut visit);
+    } else if let Some(inner) = value.get(step) {
+        visit(inner);
     }
-    current
 }
 
 /// Builds the resource. Never fails: what cannot be read is left out.
@@ -88,16 +87,20 @@ pub fn extract<'a, A: Into<Val<'a>>>(raw: RawInstance<'a, A>) -> StateResource {
     let tagged = attrs.get("tags").is_some() || attrs.get("tags_all").is_some();
     let mut inline = Vec::new();
     for (path, kind) in identity::inline_of(raw.tf_type) {
-        for value in values_at(&attrs, path) {
+        each_at(&attrs, path, &mut |value| {
             if let Some(id) = value.as_str().filter(|s| !s.is_empty()) {
                 inline.push((kind.to_owned(), id.to_owned()));
             }
-        }
+        });
     }
     let parts = parts_of(raw.tf_type, &attrs);
     let checked = identity::checked_of(raw.tf_type)
         .filter_map(|(path, live)| {
-            let value = values_at(&attrs, path).into_iter().next()?;
+            let mut first = None;
+            each_at(&attrs, path, &mut |value| {
+                first.get_or_insert(value);
+            });
+            let value = first?;
             (!value.is_null()).then(|| Checked {
                 path: path.to_owned(),
                 live: live.to_owned(),
