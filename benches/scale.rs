@@ -26,13 +26,17 @@ fn full_size() -> bool {
 
 fn state_parse(c: &mut Criterion) {
     let bytes = if full_size() { 50 * 1024 * 1024 } else { 256 * 1024 };
-    let text = workload::state_of_size(bytes);
     let mut group = c.benchmark_group("state_parse");
     group.sample_size(10).measurement_time(Duration::from_secs(20));
-    group.throughput(Throughput::Bytes(text.len() as u64));
-    group.bench_function(BenchmarkId::new("parse", format!("{}MB", text.len() / 1_000_000)), |b| {
-        b.iter(|| workload::parse_state("s3://bench/terraform.tfstate", black_box(&text)));
-    });
+    // `parse`: one line per resource (the densest text); `terraform_layout`: as Terraform
+    // writes states, indented with one member per line.
+    for (name, layout) in [("parse", workload::Layout::Compact), ("terraform_layout", workload::Layout::Terraform)] {
+        let text = workload::state_of_size_in(bytes, layout);
+        group.throughput(Throughput::Bytes(text.len() as u64));
+        group.bench_function(BenchmarkId::new(name, format!("{}MB", text.len() / 1_000_000)), |b| {
+            b.iter(|| workload::parse_state("s3://bench/terraform.tfstate", black_box(&text)));
+        });
+    }
     group.finish();
 }
 

@@ -3,7 +3,9 @@
 //! `/usr/bin/time -v`; it also prints the peak itself from `/proc/self/status`.
 //!
 //! Usage:
-//! - `bench_memory write-state FILE MB`: write a generated state of about MB megabytes;
+//! - `bench_memory write-state FILE MB [LAYOUT]`: write a generated state of about MB
+//!   megabytes, LAYOUT `compact` (one line per resource, the default) or `terraform` (as
+//!   Terraform writes states: indented, one member per line);
 //! - `bench_memory parse FILE`: parse it from disk, streaming;
 //! - `bench_memory analyze N`: join and checks on N live × N declared resources;
 //! - `bench_memory graph N`: `Graph::build` on N live × N declared resources;
@@ -30,7 +32,8 @@ fn main() {
     match arg(0) {
         "write-state" => {
             let megabytes: usize = arg(2).parse().expect("MB");
-            let text = workload::state_of_size(megabytes * 1024 * 1024);
+            let layout = args.get(3).map_or(workload::Layout::Compact, |name| workload::Layout::parse(name));
+            let text = workload::state_of_size_in(megabytes * 1024 * 1024, layout);
             std::fs::write(arg(1), &text).expect("write");
             println!("wrote {} bytes to {}", text.len(), arg(1));
         }

@@ -137,14 +137,45 @@ fn declare_unit(out: &mut Vec<serde_json::Value>, unit: usize, units: usize) {
     ));
 }
 
+/// How a generated state is laid out.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Layout {
+    /// One line per resource, no indentation: the densest text for the same resources.
+    Compact,
+    /// As Terraform writes a state (`json.MarshalIndent` with two spaces, as the S3
+    /// backend stores it and `terraform state pull` prints it): one member per line.
+    Terraform,
+}
+
+impl Layout {
+    pub fn parse(name: &str) -> Self {
+        match name {
+            "compact" => Self::Compact,
+            "terraform" => Self::Terraform,
+            other => panic!("unknown layout {other:?} (compact or terraform)"),
+        }
+    }
+}
+
 /// A state declaring units `first..first + units` (of `total` live units), written to
-/// `out`; returns bytes written.
+/// `out` in one line per resource; returns bytes written.
 pub fn write_state(out: &mut impl Write, first: usize, units: usize, total: usize) -> usize {
+    write_state_in(out, first, units, total, Layout::Compact)
+}
+
+/// `write_state` in a chosen layout.
+pub fn write_state_in(out: &mut impl Write, first: usize, units: usize, total: usize, layout: Layout) -> usize {
     let mut written = 0;
-    let head = format!(
-        "{{\"version\": 4, \"terraform_version\": \"1.9.8\", \"serial\": 42, \"lineage\": \"bench-{first}\", \
-         \"outputs\": {{}}, \"resources\": ["
-    );
+    let head = match layout {
+        Layout::Compact => format!(
+            "{{\"version\": 4, \"terraform_version\": \"1.9.8\", \"serial\": 42, \"lineage\": \"bench-{first}\", \
+             \"outputs\": {{}}, \"resources\": ["
+        ),
+        Layout::Terraform => format!(
+            "{{\n  \"version\": 4,\n  \"terraform_version\": \"1.9.8\",\n  \"serial\": 42,\n  \"lineage\": \
+             \"bench-{first}\",\n  \"outputs\": {{}},\n  \"resources\": [\n"
+        ),
+    };
     out.write_all(head.as_bytes()).expect("write");
     written += head.len();
     let mut batch = Vec::with_capacity(PER_UNIT);
@@ -156,22 +187,35 @@ pub fn write_state(out: &mut impl Write, first: usize, units: usize, total: usiz
             if unit != first || n != 0 {
                 text.push_str(",\n");
             }
-            write!(text, "{resource}").expect("fmt");
+            match layout {
+                Layout::Compact => write!(text, "{resource}").expect("fmt"),
+                Layout::Terraform => {
+                    let pretty = serde_json::to_string_pretty(resource).expect("json");
+                    for (i, line) in pretty.lines().enumerate() {
+                        if i > 0 {
+                            text.push('\n');
+                        }
+                        text.push_str("    ");
+                        text.push_str(line);
+                    }
+                }
+            }
             out.write_all(text.as_bytes()).expect("write");
             written += text.len();
         }
     }
-    out.write_all(b"]}\n").expect("write");
-    written + 3
+    let tail = if layout == Layout::Compact { "]}\n" } else { "\n  ],\n  \"check_results\": null\n}\n" };
+    out.write_all(tail.as_bytes()).expect("write");
+    written + tail.len()
 }
 
-/// A state of at least `bytes` bytes, in memory.
-pub fn state_of_size(bytes: usize) -> Vec<u8> {
+/// A state of at least `bytes` bytes, in memory, in a chosen layout.
+pub fn state_of_size_in(bytes: usize, layout: Layout) -> Vec<u8> {
     let mut sample = Vec::new();
-    let per_unit = write_state(&mut sample, 0, 10, 10) / 10;
+    let per_unit = write_state_in(&mut sample, 0, 10, 10, layout) / 10;
     let units = bytes.div_ceil(per_unit) + 1;
     let mut out = Vec::with_capacity(units * per_unit + 1024);
-    write_state(&mut out, 0, units, units);
+    write_state_in(&mut out, 0, units, units, layout);
     out
 }
 

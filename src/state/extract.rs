@@ -113,11 +113,8 @@ pub fn extract<'a, A: Into<Val<'a>>>(raw: RawInstance<'a, A>) -> StateResource {
         collect_references(&attrs, &mut String::new(), &mut references, true);
     }
     // A resource does not reference itself.
-    if let Some((kind, id)) = match &identity {
-        Identity::Live { kind, id } | Identity::Arn { kind, id, .. } => Some((kind.clone(), id.clone())),
-        _ => None,
-    } {
-        references.retain(|r| !(r.kind == kind && r.target == id));
+    if let Identity::Live { kind, id } | Identity::Arn { kind, id, .. } = &identity {
+        references.retain(|r| !(r.kind == *kind && r.target == *id));
     }
     for (path, account_attr, region_attr) in identity::placed_of(raw.tf_type) {
         for reference in references.iter_mut().filter(|r| r.path == path) {
@@ -125,6 +122,8 @@ pub fn extract<'a, A: Into<Val<'a>>>(raw: RawInstance<'a, A>) -> StateResource {
             reference.region = str_at(&attrs, region_attr).map(str::to_owned);
         }
     }
+    // Kept for the whole scan: without the room the list grew into.
+    references.shrink_to_fit();
 
     StateResource {
         source: raw.source.to_owned(),
