@@ -6,13 +6,52 @@
 
 use std::collections::BTreeMap;
 use std::num::NonZero;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc::{self, Receiver, SyncSender};
 use std::sync::{Arc, Mutex};
 use std::thread::Scope;
 
-/// How many threads work for one `Ordered`: the cores, at most four.
-pub fn workers() -> usize {
-    std::thread::available_parallelism().map_or(1, NonZero::get).min(4)
+/// The most threads one `Ordered` is worth: past four, handing batches in is the limit.
+const MOST: usize = 4;
+
+/// Worker threads claimed across the process. Many states are parsed at once (one per
+/// object being read): the first large one takes the idle cores, the others work on their
+/// own threads, which the other reads already keep busy, so threads and held batches stay
+/// bounded by the cores, not by the states read at once.
+static CLAIMED: AtomicUsize = AtomicUsize::new(0);
+
+/// A claim on worker threads, given back when dropped.
+#[derive(Debug)]
+pub struct Workers(usize);
+
+impl Workers {
+    /// Claims the cores no other claim holds, at most `MOST`; none when fewer than two
+    /// are free (one worker beside the caller gains little and queues a batch).
+    pub fn claim() -> Self {
+        let cores = std::thread::available_parallelism().map_or(1, NonZero::get);
+        let mut claimed = CLAIMED.load(Ordering::Relaxed);
+        loop {
+            let take = cores.saturating_sub(claimed).min(MOST);
+            if take < 2 {
+                return Self(0);
+            }
+            match CLAIMED.compare_exchange(claimed, claimed + take, Ordering::AcqRel, Ordering::Relaxed) {
+                Ok(_) => return Self(take),
+                Err(now) => claimed = now,
+            }
+        }
+    }
+
+    /// How many threads were claimed.
+    pub fn count(&self) -> usize {
+        self.0
+    }
+}
+
+impl Drop for Workers {
+    fn drop(&mut self) {
+        CLAIMED.fetch_sub(self.0, Ordering::AcqRel);
+    }
 }
 
 /// Jobs of type `J` worked by `work` into results of type `R`, given back in order.
@@ -153,6 +192,18 @@ mod tests {
         // Two queued, two being worked, one being handed in, and the few results that came
         // back since the last were taken: bounded by the workers, not by the hundred jobs.
         assert!(most.load(Ordering::SeqCst) <= 12, "{} held at once", most.load(Ordering::SeqCst));
+    }
+
+    #[test]
+    fn issue_14_claims_share_the_cores_and_give_them_back() {
+        let cores = std::thread::available_parallelism().map_or(1, NonZero::get);
+        // Other tests may hold a claim: only what this one sees is asserted.
+        let first = Workers::claim();
+        assert!(first.count() <= cores.min(MOST));
+        assert!(first.count() != 1, "one worker is never claimed");
+        let second = Workers::claim();
+        assert!(first.count() + second.count() <= cores, "claims never exceed the cores");
+        drop((first, second));
     }
 
     #[test]

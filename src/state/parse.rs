@@ -18,7 +18,7 @@ use serde_json::Value;
 use super::address;
 use super::extract::{RawInstance, extract};
 use super::json_stream::{JsonStream, Span, StreamError, json_error_at};
-use super::ordered::{self, Ordered};
+use super::ordered::{Ordered, Workers};
 use super::resource_block::{InstanceBlock, ResourceBlock};
 use super::state_error::StateError;
 use super::state_file::StateFile;
@@ -131,8 +131,9 @@ struct Ctx<'a> {
     /// The hashes of the (address, deposed key) pairs pushed so far.
     seen: HashSet<u64, FastHash>,
     invalid: Option<String>,
-    /// Threads that convert the blocks of a large state.
-    workers: usize,
+    /// Threads that convert the blocks of a large state: claimed from the cores when
+    /// `None` (as every scan does), exactly so many when given (tests).
+    workers: Option<usize>,
 }
 
 impl Ctx<'_> {
@@ -528,12 +529,17 @@ pub enum Parsed {
 /// holds the largest block, not the file; anything else (a list, a page of HTML) goes
 /// through `serde_json` whole, for its own words on what is wrong.
 pub fn parse<R: Read>(source: &str, reader: R, options: &ParseOptions) -> Result<Parsed, StateError> {
-    parse_on(source, reader, options, ordered::workers())
+    parse_on(source, reader, options, None)
 }
 
-/// `parse`, converting the blocks of a large state on `workers` threads (one: none but
-/// the caller's).
-fn parse_on<R: Read>(source: &str, reader: R, options: &ParseOptions, workers: usize) -> Result<Parsed, StateError> {
+/// `parse`, converting the blocks of a large state on `workers` threads (none but the
+/// caller's below two), or on the threads it can claim when `None`.
+fn parse_on<R: Read>(
+    source: &str,
+    reader: R,
+    options: &ParseOptions,
+    workers: Option<usize>,
+) -> Result<Parsed, StateError> {
     let exceeded = Rc::new(Cell::new(false));
     let io_error = Rc::new(std::cell::RefCell::new(None));
     let content = Rc::new(Cell::new(false));
@@ -696,8 +702,13 @@ fn read_resources<R: Read>(stream: &mut JsonStream<R>, ctx: &mut Ctx<'_>) -> Res
         if !stream.next_member(b']', "a list")? {
             return Ok(());
         }
-        if ctx.workers > 1 && read >= BATCH {
-            return read_batches(stream, ctx);
+        if read >= BATCH {
+            // Asked again at each block while no core is free: one may be by the next.
+            let claim = ctx.workers.is_none().then(Workers::claim);
+            let workers = ctx.workers.or(claim.as_ref().map(Workers::count)).unwrap_or(0);
+            if workers > 1 {
+                return read_batches(stream, ctx, workers);
+            }
         }
     }
 }
@@ -709,8 +720,8 @@ const BATCH: usize = 1024 * 1024;
 /// threads while the stream walks on; what they give is taken in the document's order, so
 /// the result (and the first error, placed in the document) is the one-thread result.
 /// Memory holds a few batches, not the file.
-fn read_batches<R: Read>(stream: &mut JsonStream<R>, ctx: &mut Ctx<'_>) -> Result<(), StreamError> {
-    let (source, options, workers) = (ctx.source, ctx.options, ctx.workers);
+fn read_batches<R: Read>(stream: &mut JsonStream<R>, ctx: &mut Ctx<'_>, workers: usize) -> Result<(), StreamError> {
+    let (source, options) = (ctx.source, ctx.options);
     let convert = |(span, blocks): (Span, Vec<(usize, usize)>)| {
         let mut out = Vec::with_capacity(blocks.len());
         for (start, end) in blocks {
@@ -962,7 +973,7 @@ mod tests {
             resources: Vec::new(),
             seen: HashSet::with_hasher(FastHash::default()),
             invalid: None,
-            workers: 1,
+            workers: Some(1),
         };
         let mut fast = ctx();
         let read = ResourceBlock::read(block.as_bytes()).expect("the block parser reads it");
@@ -1072,7 +1083,7 @@ mod tests {
     }
 
     fn parse_on_str(text: &str, workers: usize) -> Result<Parsed, StateError> {
-        parse_on("big.tfstate", text.as_bytes(), &ParseOptions::default(), workers)
+        parse_on("big.tfstate", text.as_bytes(), &ParseOptions::default(), Some(workers))
     }
 
     #[test]
