@@ -71,17 +71,27 @@ pub fn main() -> ExitCode {
         }
     };
     init_logging(cli.global.verbose, cli.global.quiet, cli.global.color);
-    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+    // The command runs on the workers (below), whose stacks are as deep as the main
+    // thread's: a scan's futures nest deep. Only the pages touched are resident.
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().thread_stack_size(8 << 20).build() {
         Ok(runtime) => runtime,
         Err(err) => {
             eprintln!("leftover: cannot start the async runtime: {err}");
             return Exit::Usage.into();
         }
     };
-    match runtime.block_on(crate::bounded::round_trips::root(run(&cli, &DefaultChain))) {
-        Ok(exit) => exit.into(),
-        Err(err) => {
+    // The command runs as a task of the runtime's workers, not on this thread: its
+    // allocations then share the workers' heaps instead of growing a heap of their own.
+    let command =
+        runtime.spawn(async move { Box::pin(crate::bounded::round_trips::root(run(&cli, &DefaultChain))).await });
+    match runtime.block_on(command) {
+        Ok(Ok(exit)) => exit.into(),
+        Ok(Err(err)) => {
             eprintln!("leftover: error: {err:#}");
+            Exit::Usage.into()
+        }
+        Err(err) => {
+            eprintln!("leftover: error: {err}");
             Exit::Usage.into()
         }
     }
