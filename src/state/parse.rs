@@ -614,6 +614,8 @@ fn parse_on<R: Read>(
         return Err(StateError::Invalid { source_name: source.to_owned(), detail });
     }
     let mut resources = ctx.resources;
+    // Kept for the whole scan: without the room the list grew into.
+    resources.shrink_to_fit();
     infer_placement(&mut resources);
     Ok(Parsed::State(StateFile {
         source: source.to_owned(),

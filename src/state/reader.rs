@@ -569,6 +569,9 @@ async fn fetch_once(
     })?;
     let promised = response.content_length().and_then(|n| u64::try_from(n).ok());
     let mut body = response.body;
+    if let Some(size) = promised.filter(|size| *size <= PARSED_IN_PLACE) {
+        return parse_in_place(body, size, name, options, certain).await;
+    }
     let (tx, rx) = tokio::sync::mpsc::channel::<Result<Vec<u8>, String>>(8);
     let parse_name = name.to_owned();
     let parse_options = options.clone();
@@ -610,6 +613,39 @@ async fn fetch_once(
         return Err(Fetch::Short(StateError::failed(name, detail)));
     }
     parsed.map_err(Fetch::Failed)
+}
+
+/// States this small (most) are parsed where their download is awaited, once whole: the
+/// streaming parser would hold all of it at once anyway, and a parse this short (about a
+/// millisecond) needs no thread of its own, nor the heap glibc gives each new thread.
+const PARSED_IN_PLACE: u64 = 256 * 1024;
+
+async fn parse_in_place(
+    mut body: aws_sdk_s3::primitives::ByteStream,
+    promised: u64,
+    name: &str,
+    options: &ParseOptions,
+    certain: bool,
+) -> Result<Parsed, Fetch> {
+    #[allow(clippy::cast_possible_truncation, reason = "at most PARSED_IN_PLACE")]
+    let mut bytes = Vec::with_capacity(promised as usize);
+    while let Some(chunk) = body.next().await {
+        match chunk {
+            Ok(chunk) => bytes.extend_from_slice(&chunk),
+            Err(err) => {
+                let err = aws_smithy_types::error::display::DisplayErrorContext(&err);
+                let detail = format!("the download broke off after {} bytes: {err}", bytes.len());
+                return Err(Fetch::Short(StateError::failed(name, detail)));
+            }
+        }
+    }
+    // A body that ended before its promised length is never used: a cut state must not
+    // read as a smaller one.
+    if (bytes.len() as u64) < promised {
+        let detail = format!("the download ended after {} of {promised} bytes", bytes.len());
+        return Err(Fetch::Short(StateError::failed(name, detail)));
+    }
+    parse::parse_candidate(name, bytes.as_slice(), options, certain).map_err(Fetch::Failed)
 }
 
 fn walk(dir: &Path, out: &mut Vec<PathBuf>, errors: &mut Vec<(PathBuf, std::io::Error)>) {

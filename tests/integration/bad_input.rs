@@ -278,3 +278,41 @@ fn a_bad_policy_file_is_exit_2_naming_file_line_and_key() {
         assert!(out.stdout.is_empty(), "{file}: nothing on stdout: {}", out.stdout);
     }
 }
+
+#[tokio::test]
+async fn issue_14_s3_states_of_every_size_read_as_the_same_files_on_disk() {
+    // Under 256 KiB a state is parsed once downloaded whole; over it, streamed; over a few
+    // MiB, converted on several threads. Each reads as the same file read from disk.
+    let moto = Moto::start();
+    moto.bucket("sizes").await;
+    let dir = tempfile::tempdir().unwrap();
+    let mut expected = Vec::new();
+    for (name, target) in [("tiny", 2_000u64), ("under", 200_000), ("over", 300_000), ("large", 6_000_000)] {
+        let path = dir.path().join(format!("{name}.tfstate"));
+        let resources = write_big_state(&path, target);
+        moto.put("sizes", &format!("{name}.tfstate"), std::fs::read(&path).unwrap()).await;
+        expected.push((name, resources));
+    }
+    let from_s3 = moto.leftover().args(["states", "--state", "s3://sizes", "--format", "json"]).run();
+    from_s3.assert_code(0);
+    let from_disk = Leftover::new().args(["states", "--state", dir.path().to_str().unwrap(), "--format", "json"]).run();
+    from_disk.assert_code(0);
+    let counts = |report: &Value| -> Vec<(String, Value)> {
+        let mut states: Vec<(String, Value)> = report["states"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| {
+                let source = s["source"].as_str().unwrap();
+                (source.rsplit('/').next().unwrap().to_owned(), s["managed"].clone())
+            })
+            .collect();
+        states.sort_by(|a, b| a.0.cmp(&b.0));
+        states
+    };
+    let s3 = counts(&from_s3.json());
+    assert_eq!(s3, counts(&from_disk.json()));
+    for (name, resources) in expected {
+        assert!(s3.contains(&(format!("{name}.tfstate"), Value::from(resources))), "{name}: {s3:?}");
+    }
+}
