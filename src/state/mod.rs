@@ -1,6 +1,8 @@
 //! state: reads Terraform state from S3 and disk. Listing and fetching are async; parsing
-//! runs off the async runtime and streams. A state that cannot be read becomes a coverage
-//! gap naming the object; the others are still used.
+//! streams off the async runtime (a state of at most 256 KiB is parsed where its download
+//! is awaited, once whole), and a large state's blocks are converted on the idle cores. A
+//! state that cannot be read becomes a coverage gap naming the object; the others are
+//! still used.
 
 pub(crate) mod address;
 pub(crate) mod extract;
