@@ -602,17 +602,22 @@ async fn fetch_once(
     }
     drop(tx);
     let parsed = parser.await.map_err(|err| Fetch::Failed(StateError::failed(name, err)))?;
-    // A body that ended before its promised length is never used, whatever it parsed as:
-    // a cut state must not read as a smaller one.
-    if let Some(err) = broken {
-        let detail = format!("the download broke off after {received} bytes: {err}");
-        return Err(Fetch::Short(StateError::failed(name, detail)));
-    }
-    if ended && let Some(promised) = promised.filter(|p| received < *p) {
-        let detail = format!("the download ended after {received} of {promised} bytes");
-        return Err(Fetch::Short(StateError::failed(name, detail)));
-    }
+    cut_short(name, received, promised.filter(|_| ended), broken)?;
     parsed.map_err(Fetch::Failed)
+}
+
+/// A body that broke off, or ended before its promised length, is never used, whatever it
+/// parsed as: a cut state must not read as a smaller one. `promised` is the length to hold
+/// the body to, once it has ended.
+fn cut_short(name: &str, received: u64, promised: Option<u64>, broken: Option<String>) -> Result<(), Fetch> {
+    let detail = if let Some(err) = broken {
+        format!("the download broke off after {received} bytes: {err}")
+    } else if let Some(promised) = promised.filter(|p| received < *p) {
+        format!("the download ended after {received} of {promised} bytes")
+    } else {
+        return Ok(());
+    };
+    Err(Fetch::Short(StateError::failed(name, detail)))
 }
 
 /// States this small (most) are parsed where their download is awaited, once whole: the
@@ -633,18 +638,12 @@ async fn parse_in_place(
         match chunk {
             Ok(chunk) => bytes.extend_from_slice(&chunk),
             Err(err) => {
-                let err = aws_smithy_types::error::display::DisplayErrorContext(&err);
-                let detail = format!("the download broke off after {} bytes: {err}", bytes.len());
-                return Err(Fetch::Short(StateError::failed(name, detail)));
+                let err = aws_smithy_types::error::display::DisplayErrorContext(&err).to_string();
+                cut_short(name, bytes.len() as u64, None, Some(err))?;
             }
         }
     }
-    // A body that ended before its promised length is never used: a cut state must not
-    // read as a smaller one.
-    if (bytes.len() as u64) < promised {
-        let detail = format!("the download ended after {} of {promised} bytes", bytes.len());
-        return Err(Fetch::Short(StateError::failed(name, detail)));
-    }
+    cut_short(name, bytes.len() as u64, Some(promised), None)?;
     parse::parse_candidate(name, bytes.as_slice(), options, certain).map_err(Fetch::Failed)
 }
 
