@@ -167,7 +167,7 @@ fn references(graph: &Graph<'_>, outcome: &mut Outcome) {
             related,
             drift: None,
             environment: graph.env_of_decl(d),
-            order: vec![referencing.source.clone(), target.source.clone()],
+            order: vec![referencing.source.clone(), target.source.to_string()],
             remains: None,
         };
         if raised.is_some() {
@@ -211,7 +211,7 @@ fn double_ownership(graph: &Graph<'_>, outcome: &mut Outcome) {
             resource: ResourceRef::from_live(r),
             reason: {
                 let sources: std::collections::BTreeSet<&str> =
-                    owners.iter().map(|&d| graph.decl(d).source.as_str()).collect();
+                    owners.iter().map(|&d| &*graph.decl(d).source).collect();
                 let who = if sources.len() == 1 {
                     format!("declared {} times in one state", owners.len())
                 } else {

@@ -51,7 +51,7 @@ pub fn apply(graph: &Graph<'_>, targets: &BTreeSet<String>, findings: &mut Vec<F
         }
         for (r, decl) in file.resources.iter().enumerate() {
             let (kind, id) = match &decl.identity {
-                Identity::Live { kind, id } | Identity::Arn { kind, id, .. } => (kind.clone(), id.clone()),
+                Identity::Live { kind, id } | Identity::Arn { kind, id, .. } => (kind.to_string(), id.clone()),
                 _ => continue,
             };
             if !decl.is_managed() {

@@ -134,7 +134,7 @@ fn attributes(graph: &Graph<'_>, outcome: &mut Outcome, i: usize, d: DeclRef) {
         }
         let reason =
             format!("{} is {} live but {} in {}", checked.path, text(actual), text(&checked.value), decl.address);
-        push(graph, outcome, i, d, checked.path.clone(), checked.value.clone(), actual.clone(), reason);
+        push(graph, outcome, i, d, checked.path.to_string(), checked.value.clone(), actual.clone(), reason);
     }
 }
 

@@ -29,7 +29,7 @@ impl Declaration {
     fn of(graph: &Graph<'_>, d: DeclRef) -> Self {
         let decl = graph.decl(d);
         Self {
-            source: decl.source.clone(),
+            source: decl.source.to_string(),
             address: decl.address.clone(),
             tf_type: decl.tf_type.clone(),
             environment: graph.env_of_decl(d),
@@ -290,7 +290,7 @@ pub fn explain_gone(graph: &Graph<'_>, outcome: &super::Outcome, query: &str, at
                     continue;
                 }
                 referenced_in_states.push(StateMention {
-                    source: other.source.clone(),
+                    source: other.source.to_string(),
                     address: other.address.clone(),
                     path: reference.path.clone(),
                 });

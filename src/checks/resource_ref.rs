@@ -40,7 +40,7 @@ impl ResourceRef {
 
 impl StateRef {
     pub fn of(decl: &StateResource) -> Self {
-        Self { source: decl.source.clone(), address: decl.address.clone() }
+        Self { source: decl.source.to_string(), address: decl.address.clone() }
     }
 }
 

@@ -307,7 +307,7 @@ mod tests {
     fn file(source: &str, workspace: Option<&str>, tags: &[(&str, &str)], n: usize) -> StateFile {
         let resources = (0..n)
             .map(|i| StateResource {
-                source: source.to_owned(),
+                source: source.into(),
                 address: format!("aws_vpc.v{i}"),
                 tf_type: "aws_vpc".into(),
                 mode: Mode::Managed,

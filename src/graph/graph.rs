@@ -326,8 +326,8 @@ impl<'a> Graph<'a> {
     /// or that of a live resource it references.
     pub fn placement(&self, (f, r): DeclRef) -> (Option<String>, Option<String>) {
         let resource = self.decl((f, r));
-        let mut account = resource.account.clone();
-        let mut region = resource.region.clone();
+        let mut account = resource.account.as_deref().map(str::to_owned);
+        let mut region = resource.region.as_deref().map(str::to_owned);
         let from_live = self.matches[f][r].or_else(|| {
             resource.references.iter().find_map(|reference| {
                 self.candidates(&reference.kind, &reference.target).and_then(|c| c.first().copied())

@@ -197,13 +197,39 @@ pub fn kind_for_arn_type(service: &str, arn_type: &str) -> Option<&'static KindS
 /// The kind of an EC2-style id from its prefix (`pcx-0abc` → `ec2:vpc-peering-connection`).
 /// The rest of the id must look like an id (hex digits), so words such as `local` or
 /// `sg-rule-name` are not taken for ids.
+///
+/// Every attribute value of every declared instance is asked, so the digits are checked
+/// first (most values fail there) and the table is searched only for a value that has them.
+/// Every prefix ends with its only dash (checked below as the table compiles), so the
+/// prefix of an id is what comes up to its last dash.
 pub fn kind_of_id(id: &str) -> Option<&'static KindSpec> {
-    KINDS.iter().find(|s| {
-        s.id_prefix.is_some_and(|prefix| {
-            id.strip_prefix(prefix)
-                .is_some_and(|rest| (8..=17).contains(&rest.len()) && rest.bytes().all(|b| b.is_ascii_hexdigit()))
-        })
-    })
+    let dash = id.rfind('-')?;
+    let (prefix, digits) = (&id[..=dash], &id[dash + 1..]);
+    if !(8..=17).contains(&digits.len()) || !digits.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return None;
+    }
+    KINDS.iter().find(|s| s.id_prefix == Some(prefix))
+}
+
+// What `kind_of_id` relies on: every id prefix ends with its only dash.
+const _: () = {
+    let mut n = 0;
+    while n < KINDS.len() {
+        if let Some(prefix) = KINDS[n].id_prefix {
+            let bytes = prefix.as_bytes();
+            let mut i = 0;
+            while i < bytes.len() {
+                assert!((bytes[i] == b'-') == (i + 1 == bytes.len()), "an id prefix ends with its only dash");
+                i += 1;
+            }
+        }
+        n += 1;
+    }
+};
+
+/// A kind's name as the table spells it when the table knows it (no copy), else `kind`.
+pub fn named(kind: String) -> std::borrow::Cow<'static, str> {
+    spec_of(&kind).map_or(std::borrow::Cow::Owned(kind), |spec| std::borrow::Cow::Borrowed(spec.kind))
 }
 
 /// A human name for a kind: the label when known, the kind itself otherwise.
@@ -238,6 +264,12 @@ mod tests {
         assert_eq!(kind_of_id("local"), None);
         assert_eq!(kind_of_id("sg-rule-name"), None);
         assert_eq!(kind_of_id("subnet-"), None);
+        assert_eq!(kind_of_id("vpc-abc-0a1b2c3d"), None, "a prefix has one dash");
+        assert_eq!(kind_of_id("my-vpc-0a1b2c3d"), None);
+        assert_eq!(kind_of_id("0a1b2c3d"), None);
+        assert_eq!(kind_of_id("vpc-0a1b2c3"), None, "seven digits");
+        assert_eq!(kind_of_id("vpc-0a1b2c3d4e5f607182"), None, "eighteen digits");
+        assert_eq!(kind_of_id("vpc-0a1b2c3g"), None);
     }
 
     #[test]

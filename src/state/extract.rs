@@ -4,7 +4,9 @@
 //! Attributes are read as a `Val` (borrowed from the resource block as parsed) or as a
 //! `serde_json::Value` (legacy states, tests), through the same code.
 
+use std::borrow::Cow;
 use std::fmt::Write as _;
+use std::sync::Arc;
 
 use serde_json::Value;
 
@@ -18,8 +20,8 @@ use crate::model::kinds;
 
 /// The parts of a raw instance extraction needs; `A` is the attributes: a `Val` or a
 /// `serde_json::Value`.
-pub struct RawInstance<'a, A = Value> {
-    pub source: &'a str,
+pub struct RawInstance<'a, A> {
+    pub source: &'a Arc<str>,
     pub address: String,
     pub tf_type: &'a str,
     pub mode: Mode,
@@ -53,35 +55,77 @@ fn each_at<'v, 'a>(value: &'v Val<'a>, path: &str, each: &mut impl FnMut(&'v Val
     }
 }
 
+thread_local! {
+    /// The provider configuration, region and account the last instance converted on this
+    /// thread named: the next one nearly always names the same, and then shares the string.
+    static LAST: std::cell::RefCell<[Option<Arc<str>>; 3]> = const { std::cell::RefCell::new([None, None, None]) };
+    /// The attribute path `collect_references` walks, kept between instances: every
+    /// instance walks one, and a new string each time would cost an allocation each.
+    static PATH: std::cell::RefCell<String> = const { std::cell::RefCell::new(String::new()) };
+}
+
+/// Which name of the instance before `shared` compares with.
+#[derive(Clone, Copy)]
+enum Named {
+    Provider = 0,
+    Region = 1,
+    Account = 2,
+}
+
+/// `name` as a shared string: the one the instance before on this thread had, when the same.
+fn shared(what: Named, name: &str) -> Arc<str> {
+    LAST.with_borrow_mut(|last| match &mut last[what as usize] {
+        Some(shared) if **shared == *name => Arc::clone(shared),
+        slot => Arc::clone(slot.insert(Arc::from(name))),
+    })
+}
+
+/// Builds the resource from attributes `serde_json` read (legacy states, tests).
+pub fn extract_json(raw: RawInstance<'_, &Value>) -> StateResource {
+    let arena = bumpalo::Bump::new();
+    extract(RawInstance {
+        source: raw.source,
+        address: raw.address,
+        tf_type: raw.tf_type,
+        mode: raw.mode,
+        provider: raw.provider,
+        attributes: Val::of(raw.attributes, &arena),
+        sensitive: raw.sensitive,
+        tainted: raw.tainted,
+        deposed: raw.deposed,
+        keep_attributes: raw.keep_attributes,
+    })
+}
+
 /// Builds the resource. Never fails: what cannot be read is left out.
-pub fn extract<'a, A: Into<Val<'a>>>(raw: RawInstance<'a, A>) -> StateResource {
-    let mut attrs: Val<'a> = raw.attributes.into();
+pub fn extract(raw: RawInstance<'_, Val<'_>>) -> StateResource {
+    let mut attrs = raw.attributes;
     attrs.normalize();
     secrets::redact(&mut attrs, &secrets::parse_paths(raw.sensitive));
 
-    let arn = str_at(&attrs, "arn").map(str::to_owned);
-    let identity = identity_of(raw.tf_type, raw.mode, &attrs, arn.as_deref());
+    let arn = str_at(&attrs, "arn");
+    let identity = identity_of(raw.tf_type, raw.mode, &attrs, arn);
     let (mut region, mut account) = (None, None);
-    if let Some(parsed) = arn.as_deref().and_then(Arn::parse) {
+    if let Some(parsed) = arn.and_then(Arn::parse) {
         if !parsed.region.is_empty() {
-            region = Some(parsed.region.to_owned());
+            region = Some(parsed.region);
         }
         if !parsed.account.is_empty() {
-            account = Some(parsed.account.to_owned());
+            account = Some(parsed.account);
         }
     }
     if region.is_none() {
-        region = str_at(&attrs, "region").map(str::to_owned).or_else(|| {
+        region = str_at(&attrs, "region").or_else(|| {
             str_at(&attrs, "availability_zone")
                 .filter(|az| az.len() > 1 && az.ends_with(|c: char| c.is_ascii_lowercase()))
-                .map(|az| az[..az.len() - 1].to_owned())
+                .map(|az| &az[..az.len() - 1])
         });
     }
     if account.is_none() {
-        account = str_at(&attrs, "owner_id")
-            .filter(|o| o.len() == 12 && o.bytes().all(|b| b.is_ascii_digit()))
-            .map(str::to_owned);
+        account = str_at(&attrs, "owner_id").filter(|o| o.len() == 12 && o.bytes().all(|b| b.is_ascii_digit()));
     }
+    let region = region.map(|r| shared(Named::Region, r));
+    let account = account.map(|a| shared(Named::Account, a));
 
     let tags = if raw.tf_type == "aws_ec2_tag" { declared_tag(&attrs) } else { tags_of(&attrs) };
     let tagged = attrs.get("tags").is_some() || attrs.get("tags_all").is_some();
@@ -102,15 +146,18 @@ pub fn extract<'a, A: Into<Val<'a>>>(raw: RawInstance<'a, A>) -> StateResource {
             });
             let value = first?;
             (!value.is_null()).then(|| Checked {
-                path: path.to_owned(),
-                live: live.to_owned(),
+                path: Cow::Borrowed(path),
+                live: Cow::Borrowed(live),
                 value: value.to_value(),
             })
         })
         .collect();
     let mut references = Vec::new();
     if raw.mode == Mode::Managed || raw.mode == Mode::Data {
-        collect_references(&attrs, &mut String::new(), &mut references, true);
+        PATH.with_borrow_mut(|path| {
+            path.clear();
+            collect_references(&attrs, path, &mut references, true);
+        });
     }
     // A resource does not reference itself.
     if let Identity::Live { kind, id } | Identity::Arn { kind, id, .. } = &identity {
@@ -126,11 +173,11 @@ pub fn extract<'a, A: Into<Val<'a>>>(raw: RawInstance<'a, A>) -> StateResource {
     references.shrink_to_fit();
 
     StateResource {
-        source: raw.source.to_owned(),
+        source: Arc::clone(raw.source),
         address: raw.address,
         tf_type: raw.tf_type.to_owned(),
         mode: raw.mode,
-        provider: raw.provider.to_owned(),
+        provider: shared(Named::Provider, raw.provider),
         identity,
         region,
         account,
@@ -154,7 +201,7 @@ fn identity_of(tf_type: &str, mode: Mode, attrs: &Val<'_>, arn: Option<&str>) ->
         return match arn.and_then(Arn::parse) {
             Some(parsed) => {
                 let (kind, id) = parsed.kind_and_id();
-                Identity::Arn { kind, id, arn: arn.unwrap_or_default().to_owned() }
+                Identity::Arn { kind: kinds::named(kind), id, arn: arn.unwrap_or_default().to_owned() }
             }
             None => Identity::Unmapped,
         };
@@ -162,16 +209,16 @@ fn identity_of(tf_type: &str, mode: Mode, attrs: &Val<'_>, arn: Option<&str>) ->
     let _ = mode;
     match mapping.key {
         Key::Id => match str_at(attrs, "id") {
-            Some(id) => Identity::Live { kind: mapping.kind.to_owned(), id: id.to_owned() },
+            Some(id) => Identity::Live { kind: Cow::Borrowed(mapping.kind), id: id.to_owned() },
             None => Identity::NoId,
         },
         Key::Arn => match arn.and_then(Arn::parse) {
             Some(parsed) => {
                 let (kind, id) = parsed.kind_and_id();
-                Identity::Arn { kind, id, arn: arn.unwrap_or_default().to_owned() }
+                Identity::Arn { kind: kinds::named(kind), id, arn: arn.unwrap_or_default().to_owned() }
             }
             None => match str_at(attrs, "id") {
-                Some(id) => Identity::Live { kind: mapping.kind.to_owned(), id: id.to_owned() },
+                Some(id) => Identity::Live { kind: Cow::Borrowed(mapping.kind), id: id.to_owned() },
                 None => Identity::NoId,
             },
         },
@@ -192,7 +239,7 @@ fn identity_of(tf_type: &str, mode: Mode, attrs: &Val<'_>, arn: Option<&str>) ->
                 PartKind::Other(label) => label,
             };
             Identity::Part {
-                parent_kind: parent_kind.to_owned(),
+                parent_kind: Cow::Borrowed(parent_kind),
                 parent_id: parent_id.to_owned(),
                 part: label.to_owned(),
             }
@@ -204,7 +251,7 @@ fn tags_of(attrs: &Val<'_>) -> crate::model::Tags {
     let source = attrs.get("tags_all").filter(|t| t.as_object().is_some_and(|m| !m.is_empty())).or(attrs.get("tags"));
     source
         .and_then(Val::as_object)
-        .map(|map| map.iter().filter_map(|(k, v)| v.as_str().map(|v| (k.as_ref().to_owned(), v.to_owned()))).collect())
+        .map(|map| map.iter().filter_map(|(k, v)| v.as_str().map(|v| ((*k).to_owned(), v.to_owned()))).collect())
         .unwrap_or_default()
 }
 
@@ -245,7 +292,7 @@ fn int_at(value: &Val<'_>, name: &str) -> Option<i32> {
 fn strings_at<'v>(value: &'v Val<'_>, name: &str) -> Vec<&'v str> {
     match value.get(name) {
         Some(Val::Arr(items)) => items.iter().filter_map(Val::as_str).filter(|s| !s.is_empty()).collect(),
-        Some(Val::Str(s)) if !s.is_empty() => vec![s.as_ref()],
+        Some(Val::Str(s)) if !s.is_empty() => vec![*s],
         _ => Vec::new(),
     }
 }
@@ -404,10 +451,9 @@ fn collect_references(value: &Val<'_>, path: &mut String, out: &mut Vec<Referenc
                 && let Some(parsed) = Arn::parse(text)
             {
                 let (kind, id) = parsed.kind_and_id();
-                if kinds::spec_of(&kind).is_some() {
-                    out.push(Reference::new(path, &kind, &id));
-                } else {
-                    out.push(Reference::new(path, &kind, text));
+                match kinds::spec_of(&kind) {
+                    Some(spec) => out.push(Reference::new(path, spec.kind, &id)),
+                    None => out.push(Reference::new(path, kind, text)),
                 }
             }
         }
@@ -423,7 +469,7 @@ fn collect_references(value: &Val<'_>, path: &mut String, out: &mut Vec<Referenc
             }
         }
         Val::Obj(members) => {
-            for (key, item) in members {
+            for (key, item) in members.iter() {
                 if top && skip_key(key) {
                     continue;
                 }
@@ -446,18 +492,20 @@ fn collect_references(value: &Val<'_>, path: &mut String, out: &mut Vec<Referenc
 pub(crate) mod testing {
     use serde_json::Value;
 
-    use super::{RawInstance, extract};
+    use super::{RawInstance, extract_json};
     use crate::state::{Mode, StateFile, StateResource};
 
     /// One managed resource instance at `address`.
+    // Taken by value: callers write the attributes in place with `json!`.
+    #[allow(clippy::needless_pass_by_value)]
     pub(crate) fn declared(source: &str, address: &str, tf_type: &str, attributes: Value) -> StateResource {
-        extract(RawInstance {
-            source,
+        extract_json(RawInstance {
+            source: &source.into(),
             address: address.to_owned(),
             tf_type,
             mode: Mode::Managed,
             provider: "provider[\"registry.terraform.io/hashicorp/aws\"]",
-            attributes,
+            attributes: &attributes,
             sensitive: &Value::Null,
             tainted: false,
             deposed: None,
@@ -617,13 +665,13 @@ mod tests {
 
     #[test]
     fn secrets_never_reach_the_resource() {
-        let r = extract(RawInstance {
-            source: "s",
+        let r = extract_json(RawInstance {
+            source: &"s".into(),
             address: "aws_db_instance.db".into(),
             tf_type: "aws_db_instance",
             mode: Mode::Managed,
             provider: "p",
-            attributes: json!({"id": "db", "password": "vpc-0a1b2c3d4e5f6071", "custom": "sg-0a1b2c3d4e5f6071"}),
+            attributes: &json!({"id": "db", "password": "vpc-0a1b2c3d4e5f6071", "custom": "sg-0a1b2c3d4e5f6071"}),
             sensitive: &json!([[{"type": "get_attr", "value": "custom"}]]),
             tainted: false,
             deposed: None,

@@ -3,20 +3,21 @@
 //! outputs (which hold secrets) are skipped unread. Versions 4 and 3 are read; anything
 //! else is refused with an error that names the object. Pure and synchronous.
 
-use std::borrow::Cow;
-use std::cell::Cell;
+use std::cell::{Cell, RefCell};
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fmt;
 use std::hash::BuildHasher;
 use std::io::{BufReader, Read};
 use std::rc::Rc;
+use std::sync::Arc;
 
+use bumpalo::Bump;
 use serde::Deserialize;
 use serde::de::{DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde_json::Value;
 
 use super::address;
-use super::extract::{RawInstance, extract};
+use super::extract::{RawInstance, extract, extract_json};
 use super::json_stream::{JsonStream, Span, StreamError, json_error_at};
 use super::ordered::{Ordered, Workers};
 use super::resource_block::{InstanceBlock, ResourceBlock};
@@ -125,7 +126,8 @@ pub fn parse_candidate<R: Read>(
 type FastHash = foldhash::fast::RandomState;
 
 struct Ctx<'a> {
-    source: &'a str,
+    /// Shared by every resource of the state.
+    source: Arc<str>,
     options: &'a ParseOptions,
     resources: Vec<StateResource>,
     /// The hashes of the (address, deposed key) pairs pushed so far.
@@ -252,38 +254,60 @@ impl<'de> Visitor<'de> for ResourcesSeed<'_, '_> {
     }
 }
 
-/// A block `serde_json` read, in the shape the block parser reads.
-impl From<RawResource> for ResourceBlock<'static> {
-    fn from(raw: RawResource) -> Self {
-        let instances = raw
-            .instances
-            .into_iter()
-            .map(|instance| InstanceBlock {
-                index_key: instance.index_key.filter(|k| !k.is_null()),
-                status: instance.status.map(Cow::Owned),
-                deposed: instance.deposed.map(Cow::Owned),
-                attributes: match (instance.attributes, instance.attributes_flat) {
-                    (Some(attrs), _) => Val::from(attrs),
-                    (None, Some(flat)) => Val::from(unflatten(&flat)),
-                    (None, None) => Val::Obj(Vec::new()),
-                },
-                sensitive: instance.sensitive_attributes.unwrap_or(Value::Null),
-            })
-            .collect();
-        Self {
-            module: raw.module.map(Cow::Owned),
-            mode: Cow::Owned(raw.mode),
-            tf_type: Cow::Owned(raw.tf_type),
-            name: Cow::Owned(raw.name),
-            provider: Cow::Owned(raw.provider),
-            instances,
+/// A block `serde_json` read, in the shape the block parser reads (legacy flat attributes
+/// rebuilt first), borrowed from it; its trees go in `arena`.
+fn block_of<'a>(raw: &'a mut RawResource, arena: &'a Bump) -> ResourceBlock<'a> {
+    for instance in &mut raw.instances {
+        if instance.attributes.is_none()
+            && let Some(flat) = &instance.attributes_flat
+        {
+            instance.attributes = Some(unflatten(flat));
         }
+    }
+    let raw = &*raw;
+    ResourceBlock {
+        module: raw.module.as_deref(),
+        mode: &raw.mode,
+        tf_type: &raw.tf_type,
+        name: &raw.name,
+        provider: &raw.provider,
+        instances: raw
+            .instances
+            .iter()
+            .map(|instance| InstanceBlock {
+                index_key: instance.index_key.clone().filter(|k| !k.is_null()),
+                status: instance.status.as_deref(),
+                deposed: instance.deposed.as_deref(),
+                attributes: instance.attributes.as_ref().map_or(Val::Obj(&mut []), |attrs| Val::of(attrs, arena)),
+                sensitive: instance.sensitive_attributes.clone().unwrap_or(Value::Null),
+            })
+            .collect(),
     }
 }
 
-fn convert_v4(ctx: &mut Ctx<'_>, raw: RawResource) {
-    let (source, options) = (ctx.source, ctx.options);
-    convert_block(source, options, ResourceBlock::from(raw), &mut |item| ctx.take(item));
+thread_local! {
+    /// The arena the tree of the block being converted on this thread lives in.
+    static ARENA: RefCell<Bump> = RefCell::new(Bump::new());
+}
+
+/// An arena that grew past this for one large block is let go rather than kept.
+const ARENA_KEPT: usize = 1 << 20;
+
+/// Runs `f` with this thread's block arena, emptied first.
+fn with_arena<T>(f: impl FnOnce(&Bump) -> T) -> T {
+    ARENA.with_borrow_mut(|arena| {
+        if arena.allocated_bytes() > ARENA_KEPT {
+            *arena = Bump::new();
+        } else {
+            arena.reset();
+        }
+        f(arena)
+    })
+}
+
+fn convert_v4(ctx: &mut Ctx<'_>, mut raw: RawResource) {
+    let (source, options) = (Arc::clone(&ctx.source), ctx.options);
+    with_arena(|arena| convert_block(&source, options, block_of(&mut raw, arena), &mut |item| ctx.take(item)));
 }
 
 /// What converting a block gives, in the document's order.
@@ -295,8 +319,8 @@ enum Converted {
     Invalid(String),
 }
 
-fn convert_block(source: &str, options: &ParseOptions, raw: ResourceBlock<'_>, out: &mut impl FnMut(Converted)) {
-    let mode = match raw.mode.as_ref() {
+fn convert_block(source: &Arc<str>, options: &ParseOptions, raw: ResourceBlock<'_>, out: &mut impl FnMut(Converted)) {
+    let mode = match raw.mode {
         "managed" => Mode::Managed,
         "data" => Mode::Data,
         other => {
@@ -305,23 +329,18 @@ fn convert_block(source: &str, options: &ParseOptions, raw: ResourceBlock<'_>, o
         }
     };
     for instance in raw.instances {
-        let address = address::render(
-            raw.module.as_deref(),
-            mode == Mode::Data,
-            &raw.tf_type,
-            &raw.name,
-            instance.index_key.as_ref(),
-        );
+        let address =
+            address::render(raw.module, mode == Mode::Data, raw.tf_type, raw.name, instance.index_key.as_ref());
         out(Converted::Resource(extract(RawInstance {
             source,
             address,
-            tf_type: &raw.tf_type,
+            tf_type: raw.tf_type,
             mode,
-            provider: &raw.provider,
+            provider: raw.provider,
             attributes: instance.attributes,
             sensitive: &instance.sensitive,
-            tainted: instance.status.as_deref() == Some("tainted"),
-            deposed: instance.deposed.filter(|d| !d.is_empty()).map(Cow::into_owned),
+            tainted: instance.status == Some("tainted"),
+            deposed: instance.deposed.filter(|d| !d.is_empty()).map(str::to_owned),
             keep_attributes: options.keep_attributes,
         })));
     }
@@ -330,18 +349,20 @@ fn convert_block(source: &str, options: &ParseOptions, raw: ResourceBlock<'_>, o
 /// Converts one block from its bytes: the block parser reads it, or `serde_json` reads
 /// what that refuses, or says what is wrong with it.
 fn convert_raw(
-    source: &str,
+    source: &Arc<str>,
     options: &ParseOptions,
     raw: &[u8],
     out: &mut impl FnMut(Converted),
 ) -> Result<(), serde_json::Error> {
-    if let Ok(block) = ResourceBlock::read(raw) {
-        convert_block(source, options, block, out);
-    } else {
-        let block: RawResource = serde_json::from_slice(raw)?;
-        convert_block(source, options, ResourceBlock::from(block), out);
-    }
-    Ok(())
+    with_arena(|arena| {
+        if let Ok(block) = ResourceBlock::read(raw, arena) {
+            convert_block(source, options, block, out);
+        } else {
+            let mut block: RawResource = serde_json::from_slice(raw)?;
+            convert_block(source, options, block_of(&mut block, arena), out);
+        }
+        Ok(())
+    })
 }
 
 fn convert_v3(ctx: &mut Ctx<'_>, modules: Vec<V3Module>) {
@@ -379,13 +400,13 @@ fn convert_v3(ctx: &mut Ctx<'_>, modules: Vec<V3Module>) {
                 {
                     map.entry("id").or_insert_with(|| Value::String(instance.id.clone()));
                 }
-                let resource = extract(RawInstance {
-                    source: ctx.source,
+                let resource = extract_json(RawInstance {
+                    source: &ctx.source,
                     address: address.clone(),
                     tf_type: &tf_type,
                     mode: if data { Mode::Data } else { Mode::Managed },
                     provider: &resource.provider,
-                    attributes,
+                    attributes: &attributes,
                     sensitive: &Value::Null,
                     tainted: instance.tainted,
                     deposed,
@@ -551,7 +572,7 @@ fn parse_on<R: Read>(
         content: content.clone(),
     };
     let mut ctx = Ctx {
-        source,
+        source: Arc::from(source),
         options,
         resources: Vec::new(),
         seen: HashSet::with_hasher(FastHash::default()),
@@ -699,8 +720,8 @@ fn read_resources<R: Read>(stream: &mut JsonStream<R>, ctx: &mut Ctx<'_>) -> Res
     loop {
         let (raw, start) = stream.value()?;
         read += raw.len();
-        let (source, options) = (ctx.source, ctx.options);
-        convert_raw(source, options, raw, &mut |item| ctx.take(item)).map_err(|err| stream.json_error(start, &err))?;
+        let (source, options) = (Arc::clone(&ctx.source), ctx.options);
+        convert_raw(&source, options, raw, &mut |item| ctx.take(item)).map_err(|err| stream.json_error(start, &err))?;
         if !stream.next_member(b']', "a list")? {
             return Ok(());
         }
@@ -723,11 +744,11 @@ const BATCH: usize = 1024 * 1024;
 /// the result (and the first error, placed in the document) is the one-thread result.
 /// Memory holds a few batches, not the file.
 fn read_batches<R: Read>(stream: &mut JsonStream<R>, ctx: &mut Ctx<'_>, workers: usize) -> Result<(), StreamError> {
-    let (source, options) = (ctx.source, ctx.options);
+    let (source, options) = (Arc::clone(&ctx.source), ctx.options);
     let convert = |(span, blocks): (Span, Vec<(usize, usize)>)| {
         let mut out = Vec::with_capacity(blocks.len());
         for (start, end) in blocks {
-            if let Err(err) = convert_raw(source, options, &span.bytes[start..end], &mut |item| out.push(item)) {
+            if let Err(err) = convert_raw(&source, options, &span.bytes[start..end], &mut |item| out.push(item)) {
                 return (out, Some(json_error_at(|| span.place(start), &err)));
             }
         }
@@ -787,7 +808,7 @@ fn count_votes<'r>(
     let mut run: Option<((&str, &str), usize)> = None;
     for vote in votes {
         match &mut run {
-            Some((current, n)) if *current == vote => *n += 1,
+            Some((current, n)) if same(current.0, vote.0) && same(current.1, vote.1) => *n += 1,
             _ => {
                 if let Some(((provider, value), n)) = run.replace((vote, 1)) {
                     *tally.entry(provider).or_default().entry(value).or_default() += n;
@@ -800,15 +821,23 @@ fn count_votes<'r>(
     }
 }
 
+/// Whether two names are equal, told at once when they are one shared string.
+fn same(a: &str, b: &str) -> bool {
+    std::ptr::eq(a, b) || a == b
+}
+
+/// A provider configuration, and the region and account its resources are placed in.
+type Placed = (Arc<str>, Option<Arc<str>>, Option<Arc<str>>);
+
 fn infer_placement(resources: &mut [StateResource]) {
     // Votes are counted over borrowed names, a run of equal votes at a time (a provider's
     // resources mostly stand together), and each provider's majority is found once.
     let mut regions: HashMap<&str, HashMap<&str, usize>, FastHash> = HashMap::default();
     let mut accounts: HashMap<&str, HashMap<&str, usize>, FastHash> = HashMap::default();
-    count_votes(&mut regions, resources.iter().filter_map(|r| Some((r.provider.as_str(), r.region.as_deref()?))));
-    count_votes(&mut accounts, resources.iter().filter_map(|r| Some((r.provider.as_str(), r.account.as_deref()?))));
+    count_votes(&mut regions, resources.iter().filter_map(|r| Some((&*r.provider, r.region.as_deref()?))));
+    count_votes(&mut accounts, resources.iter().filter_map(|r| Some((&*r.provider, r.account.as_deref()?))));
     let majority = |votes: &HashMap<&str, usize>| {
-        votes.iter().max_by(|a, b| a.1.cmp(b.1).then(b.0.cmp(a.0))).map(|(k, _)| (*k).to_owned())
+        votes.iter().max_by(|a, b| a.1.cmp(b.1).then(b.0.cmp(a.0))).map(|(k, _)| Arc::from(*k))
     };
     // One state is almost always one account: what no provider block says, the file does.
     let mut file_accounts: HashMap<&str, usize> = HashMap::new();
@@ -817,18 +846,30 @@ fn infer_placement(resources: &mut [StateResource]) {
             *file_accounts.entry(account).or_default() += n;
         }
     }
-    let file_account =
-        if file_accounts.len() == 1 { file_accounts.keys().next().map(|a| (*a).to_owned()) } else { None };
-    let regions: HashMap<String, Option<String>, FastHash> =
+    let file_account = if file_accounts.len() == 1 { file_accounts.keys().next().map(|a| Arc::from(*a)) } else { None };
+    let regions: HashMap<String, Option<Arc<str>>, FastHash> =
         regions.iter().map(|(provider, votes)| ((*provider).to_owned(), majority(votes))).collect();
-    let accounts: HashMap<String, Option<String>, FastHash> =
+    let accounts: HashMap<String, Option<Arc<str>>, FastHash> =
         accounts.iter().map(|(provider, votes)| ((*provider).to_owned(), majority(votes))).collect();
+    // Looked up once per run of resources of one provider.
+    let mut placed: Option<Placed> = None;
     for r in resources.iter_mut() {
+        if r.region.is_some() && r.account.is_some() {
+            continue;
+        }
+        let (_, region, account) = match placed.take() {
+            Some(found) if same(&found.0, &r.provider) => placed.insert(found),
+            _ => placed.insert((
+                Arc::clone(&r.provider),
+                regions.get(&*r.provider).cloned().flatten(),
+                accounts.get(&*r.provider).cloned().flatten().or_else(|| file_account.clone()),
+            )),
+        };
         if r.region.is_none() {
-            r.region = regions.get(&r.provider).cloned().flatten();
+            r.region.clone_from(region);
         }
         if r.account.is_none() {
-            r.account = accounts.get(&r.provider).cloned().flatten().or_else(|| file_account.clone());
+            r.account.clone_from(account);
         }
     }
 }
@@ -970,7 +1011,7 @@ mod tests {
     fn both_ways(block: &str, keep_attributes: bool) -> (Vec<StateResource>, Vec<StateResource>) {
         let options = ParseOptions { keep_attributes, ..ParseOptions::default() };
         let ctx = || Ctx {
-            source: "s",
+            source: "s".into(),
             options: &options,
             resources: Vec::new(),
             seen: HashSet::with_hasher(FastHash::default()),
@@ -978,8 +1019,9 @@ mod tests {
             workers: Some(1),
         };
         let mut fast = ctx();
-        let read = ResourceBlock::read(block.as_bytes()).expect("the block parser reads it");
-        convert_block("s", &options, read, &mut |item| fast.take(item));
+        let arena = Bump::new();
+        let read = ResourceBlock::read(block.as_bytes(), &arena).expect("the block parser reads it");
+        convert_block(&"s".into(), &options, read, &mut |item| fast.take(item));
         let mut slow = ctx();
         convert_v4(&mut slow, serde_json::from_str(block).expect("serde_json reads it"));
         (fast.resources, slow.resources)
@@ -1174,7 +1216,7 @@ mod tests {
             (b"{\"mode\": \"managed\", \"type\": \"aws_vpc\", \"name\": \"a\", \"private\": \"\xff\", \"instances\": [{\"attributes\": {\"id\": \"vpc-0a1b2c3d\"}}]}", "aws_vpc.a"),
             (br#"{"mode": "managed", "type": "aws_vpc", "name": "a", "private": "\udc00", "instances": [{"attributes": {"id": "vpc-0a1b2c3d"}}]}"#, "aws_vpc.a"),
         ] {
-            assert!(ResourceBlock::read(block).is_err(), "{}", block.escape_ascii());
+            assert!(ResourceBlock::read(block, &Bump::new()).is_err(), "{}", block.escape_ascii());
             let mut text = b"{\"version\": 4, \"resources\": [".to_vec();
             text.extend_from_slice(block);
             text.extend_from_slice(b"]}");
@@ -1196,7 +1238,7 @@ mod tests {
             r#"{"mode": "managed", "type": "aws_vpc", "name": "a", "instances": [{"attributes": {"id": 1e999}}]}"#,
             r#"{"mode": "managed", "type": "aws_vpc", "name": "a", "instances": [{"attributes": {"id": "x",}}]}"#,
         ] {
-            assert!(ResourceBlock::read(block.as_bytes()).is_err(), "{block}");
+            assert!(ResourceBlock::read(block.as_bytes(), &Bump::new()).is_err(), "{block}");
             let s = state(block);
             let err = parse_str(&s).expect_err(block).to_string();
             let whole = serde_json::from_str::<Whole>(&s).err().expect("serde_json refuses it").to_string();

@@ -1,13 +1,12 @@
 //! `resource_block`: one element of a version 4 state's `resources` list, as far as
 //! conversion reads it (module, mode, type, name, provider, and per instance its key,
 //! status, deposed key, attributes and sensitive paths), read from the block's bytes by the
-//! `Val` parser with its strings borrowed. It takes exactly the shapes `serde_json` takes
+//! `Val` parser with its strings borrowed and its tree in the caller's arena. It takes exactly the shapes `serde_json` takes
 //! for the same fields and refuses anything else (a missing or repeated field, a wrong
 //! type, legacy `attributes_flat`), for `serde_json` to read or refuse in its own words.
 //! Pure.
 
-use std::borrow::Cow;
-
+use bumpalo::Bump;
 use serde_json::Value;
 
 use super::val::{Refused, Val};
@@ -15,11 +14,11 @@ use super::val::{Refused, Val};
 /// A resource block.
 #[derive(Debug)]
 pub struct ResourceBlock<'a> {
-    pub module: Option<Cow<'a, str>>,
-    pub mode: Cow<'a, str>,
-    pub tf_type: Cow<'a, str>,
-    pub name: Cow<'a, str>,
-    pub provider: Cow<'a, str>,
+    pub module: Option<&'a str>,
+    pub mode: &'a str,
+    pub tf_type: &'a str,
+    pub name: &'a str,
+    pub provider: &'a str,
     pub instances: Vec<InstanceBlock<'a>>,
 }
 
@@ -27,8 +26,8 @@ pub struct ResourceBlock<'a> {
 #[derive(Debug)]
 pub struct InstanceBlock<'a> {
     pub index_key: Option<Value>,
-    pub status: Option<Cow<'a, str>>,
-    pub deposed: Option<Cow<'a, str>>,
+    pub status: Option<&'a str>,
+    pub deposed: Option<&'a str>,
     /// The attributes, as written (not yet normalized): an empty object when absent.
     pub attributes: Val<'a>,
     /// `sensitive_attributes`, `Null` when absent.
@@ -45,7 +44,7 @@ fn first<T>(slot: &mut Option<T>, value: T) -> Result<(), Refused> {
 }
 
 /// A string, as a `String` field reads it.
-fn string(value: Val<'_>) -> Result<Cow<'_, str>, Refused> {
+fn string<'a>(value: &Val<'a>) -> Result<&'a str, Refused> {
     match value {
         Val::Str(s) => Ok(s),
         _ => Err(Refused),
@@ -53,7 +52,7 @@ fn string(value: Val<'_>) -> Result<Cow<'_, str>, Refused> {
 }
 
 /// A string or null, as an `Option<String>` field reads it.
-fn optional_string(value: Val<'_>) -> Result<Option<Cow<'_, str>>, Refused> {
+fn optional_string<'a>(value: &Val<'a>) -> Result<Option<&'a str>, Refused> {
     match value {
         Val::Null => Ok(None),
         Val::Str(s) => Ok(Some(s)),
@@ -62,21 +61,22 @@ fn optional_string(value: Val<'_>) -> Result<Option<Cow<'_, str>>, Refused> {
 }
 
 impl<'a> ResourceBlock<'a> {
-    /// Reads a block from its bytes.
-    pub fn read(raw: &'a [u8]) -> Result<Self, Refused> {
-        let Val::Obj(members) = Val::parse(raw)? else { return Err(Refused) };
+    /// Reads a block from its bytes, its tree in `arena`.
+    pub fn read(raw: &'a [u8], arena: &'a Bump) -> Result<Self, Refused> {
+        let Val::Obj(members) = Val::parse(raw, arena)? else { return Err(Refused) };
         let (mut module, mut mode, mut tf_type, mut name, mut provider, mut instances) =
             (None, None, None, None, None, None);
-        for (key, value) in members {
-            match key.as_ref() {
+        for (key, value) in members.iter_mut() {
+            match *key {
                 "module" => first(&mut module, optional_string(value)?)?,
                 "mode" => first(&mut mode, string(value)?)?,
                 "type" => first(&mut tf_type, string(value)?)?,
                 "name" => first(&mut name, string(value)?)?,
                 "provider" => first(&mut provider, string(value)?)?,
                 "instances" => {
-                    let Val::Arr(items) = value else { return Err(Refused) };
-                    first(&mut instances, items.into_iter().map(InstanceBlock::read).collect::<Result<Vec<_>, _>>()?)?;
+                    let Val::Arr(items) = std::mem::take(value) else { return Err(Refused) };
+                    let read = items.iter_mut().map(|item| InstanceBlock::read(std::mem::take(item)));
+                    first(&mut instances, read.collect::<Result<Vec<_>, _>>()?)?;
                 }
                 _ => {}
             }
@@ -97,14 +97,14 @@ impl<'a> InstanceBlock<'a> {
         let Val::Obj(members) = value else { return Err(Refused) };
         let (mut index_key, mut status, mut deposed, mut attributes, mut flat, mut sensitive) =
             (None, None, None, None, None, None);
-        for (key, value) in members {
-            match key.as_ref() {
-                "index_key" => first(&mut index_key, value)?,
+        for (key, value) in members.iter_mut() {
+            match *key {
+                "index_key" => first(&mut index_key, std::mem::take(value))?,
                 "status" => first(&mut status, optional_string(value)?)?,
                 "deposed" => first(&mut deposed, optional_string(value)?)?,
-                "attributes" => first(&mut attributes, value)?,
-                "attributes_flat" => first(&mut flat, value)?,
-                "sensitive_attributes" => first(&mut sensitive, value)?,
+                "attributes" => first(&mut attributes, std::mem::take(value))?,
+                "attributes_flat" => first(&mut flat, std::mem::take(value))?,
+                "sensitive_attributes" => first(&mut sensitive, std::mem::take(value))?,
                 _ => {}
             }
         }
@@ -117,7 +117,7 @@ impl<'a> InstanceBlock<'a> {
             index_key: index_key.filter(|k| !k.is_null()).map(|k| k.to_value()),
             status: status.flatten(),
             deposed: deposed.flatten(),
-            attributes: attributes.unwrap_or(Val::Obj(Vec::new())),
+            attributes: attributes.unwrap_or(Val::Obj(&mut [])),
             sensitive: sensitive.map_or(Value::Null, |s| s.to_value()),
         })
     }

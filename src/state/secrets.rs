@@ -2,8 +2,6 @@
 //! sensitive, attributes whose names say secret, and PEM private keys anywhere are replaced
 //! before any other code sees the attributes.
 
-use std::borrow::Cow;
-
 use serde_json::Value;
 
 use super::val::Val;
@@ -211,7 +209,7 @@ impl Redactable for Val<'_> {
     }
 
     fn redact_value(&mut self) {
-        *self = Val::Str(Cow::Borrowed(REDACTED));
+        *self = Val::Str(REDACTED);
     }
 
     fn step_mut(&mut self, step: &Step) -> Option<&mut Self> {

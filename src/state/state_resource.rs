@@ -2,6 +2,8 @@
 //! needs: its address, its identity in AWS, what it declares inline, what it references,
 //! and the attributes drift compares. Secret values never reach this type.
 
+use std::borrow::Cow;
+
 use serde::{Deserialize, Serialize};
 
 use crate::inventory::subresource::SubResources;
@@ -18,12 +20,12 @@ pub enum Mode {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "by", rename_all = "kebab-case")]
 pub enum Identity {
-    /// A live resource of `kind` with native `id`.
-    Live { kind: String, id: String },
+    /// A live resource of `kind` (the kind table's own name) with native `id`.
+    Live { kind: Cow<'static, str>, id: String },
     /// A part inside a parent resource (a route, a rule, an association).
-    Part { parent_kind: String, parent_id: String, part: String },
+    Part { parent_kind: Cow<'static, str>, parent_id: String, part: String },
     /// A resource leftover only knows through the tagging API, joined by ARN.
-    Arn { kind: String, id: String, arn: String },
+    Arn { kind: Cow<'static, str>, id: String, arn: String },
     /// An AWS type leftover cannot map (no known identity, no ARN).
     Unmapped,
     /// A type of another provider (`random_id`, `kubernetes_*`).
@@ -37,8 +39,9 @@ pub enum Identity {
 pub struct Reference {
     /// The attribute path, `vpc_id` or `route.0.vpc_peering_connection_id`.
     pub path: String,
-    /// The live kind the id names.
-    pub kind: String,
+    /// The live kind the id names: the kind table's own name when it knows the kind (as it
+    /// nearly always does), so that a million references do not each hold a copy.
+    pub kind: Cow<'static, str>,
     /// The native id (or, for ARNs of unknown kinds, the ARN).
     pub target: String,
     /// Where the target is, when the resource says it is elsewhere than itself (a peering's
@@ -51,33 +54,37 @@ pub struct Reference {
 
 impl Reference {
     /// A reference to `target` of `kind`, placed where the resource that holds it is.
-    pub fn new(path: &str, kind: &str, target: &str) -> Self {
-        Self { path: path.to_owned(), kind: kind.to_owned(), target: target.to_owned(), account: None, region: None }
+    pub fn new(path: &str, kind: impl Into<Cow<'static, str>>, target: &str) -> Self {
+        Self { path: path.to_owned(), kind: kind.into(), target: target.to_owned(), account: None, region: None }
     }
 }
 
 /// An attribute drift compares.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Checked {
-    pub path: String,
-    pub live: String,
+    /// Both names come from the identity tables; a state index read back owns its copies.
+    pub path: Cow<'static, str>,
+    pub live: Cow<'static, str>,
     pub value: serde_json::Value,
 }
 
 /// One declared resource instance.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct StateResource {
-    /// `s3://bucket/key` or a path.
-    pub source: String,
+    /// `s3://bucket/key` or a path: one string shared by every resource of the state.
+    pub source: std::sync::Arc<str>,
     pub address: String,
     pub tf_type: String,
     pub mode: Mode,
-    pub provider: String,
+    /// The provider configuration: one string shared by the resources around it that name
+    /// the same one (nearly all of a state's).
+    pub provider: std::sync::Arc<str>,
     pub identity: Identity,
+    /// Region and account: strings shared by the resources around it in the same place.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub region: Option<String>,
+    pub region: Option<std::sync::Arc<str>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub account: Option<String>,
+    pub account: Option<std::sync::Arc<str>>,
     #[serde(default, skip_serializing_if = "crate::model::Tags::is_empty")]
     pub tags: crate::model::Tags,
     /// Whether the type has tags at all (a `tags` or `tags_all` attribute), so that an

@@ -1,26 +1,35 @@
 //! val: a JSON tree that borrows its strings from the text it was parsed from (a string
 //! is copied only when it holds escapes), with objects as lists of members and numbers as
 //! their raw text, and the strict hand-written parser that builds it from one resource
-//! block. It reads what `serde_json` reads and refuses the rest: whatever it refuses, the
+//! block. Its lists, its members and its copied strings live in an arena (`Bump`) the
+//! caller resets between blocks: a block's tree costs no allocation of its own, and nothing
+//! in it needs dropping. It reads what `serde_json` reads and refuses the rest: whatever it refuses, the
 //! caller hands to `serde_json` for its verdict and its words, so being stricter is never
 //! wrong and being laxer would be. Pure; no I/O.
 
-use std::borrow::Cow;
-
+use bumpalo::Bump;
+use bumpalo::collections::{String as ArenaString, Vec as ArenaVec};
 use serde_json::Value;
 
 /// One JSON value.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Debug, PartialEq)]
 pub enum Val<'a> {
     Null,
     Bool(bool),
     /// The number's text, checked to be a number `serde_json` reads.
-    Num(Cow<'a, str>),
-    Str(Cow<'a, str>),
-    Arr(Vec<Val<'a>>),
+    Num(&'a str),
+    Str(&'a str),
+    Arr(&'a mut [Val<'a>]),
     /// Members in the document's order until `normalize`, then sorted by key with each key
     /// once (the last one written wins), as a `serde_json::Map` holds them.
-    Obj(Vec<(Cow<'a, str>, Val<'a>)>),
+    Obj(&'a mut [(&'a str, Val<'a>)]),
+}
+
+/// `Null`: what is left where a value was taken out of a tree.
+impl Default for Val<'_> {
+    fn default() -> Self {
+        Val::Null
+    }
 }
 
 /// The parser refused the text: `serde_json` is to read it instead.
@@ -32,15 +41,17 @@ pub struct Refused;
 const MAX_DEPTH: usize = 127;
 
 impl<'a> Val<'a> {
-    /// Parses a whole text holding one JSON value (whitespace around it allowed).
-    pub fn parse(text: &'a [u8]) -> Result<Val<'a>, Refused> {
+    /// Parses a whole text holding one JSON value (whitespace around it allowed), its
+    /// lists and copied strings in `arena`.
+    pub fn parse(text: &'a [u8], arena: &'a Bump) -> Result<Val<'a>, Refused> {
         let text = std::str::from_utf8(text).map_err(|_| Refused)?;
         let mut parser = Parser {
             text,
             bytes: text.as_bytes(),
             pos: 0,
-            items: Vec::with_capacity(16),
-            members: Vec::with_capacity(64),
+            arena,
+            items: ArenaVec::with_capacity_in(16, arena),
+            members: ArenaVec::with_capacity_in(64, arena),
         };
         let value = parser.value(0)?;
         parser.skip_ws();
@@ -57,11 +68,9 @@ impl<'a> Val<'a> {
             Val::Null => Value::Null,
             Val::Bool(b) => Value::Bool(*b),
             Val::Num(text) => serde_json::from_str::<serde_json::Number>(text).map_or(Value::Null, Value::Number),
-            Val::Str(s) => Value::String(s.as_ref().to_owned()),
+            Val::Str(s) => Value::String((*s).to_owned()),
             Val::Arr(items) => Value::Array(items.iter().map(Val::to_value).collect()),
-            Val::Obj(members) => {
-                Value::Object(members.iter().map(|(k, v)| (k.as_ref().to_owned(), v.to_value())).collect())
-            }
+            Val::Obj(members) => Value::Object(members.iter().map(|(k, v)| ((*k).to_owned(), v.to_value())).collect()),
         }
     }
 
@@ -71,17 +80,21 @@ impl<'a> Val<'a> {
         match self {
             Val::Arr(items) => items.iter_mut().for_each(Val::normalize),
             Val::Obj(members) => {
-                if !members.windows(2).all(|pair| key_before(&pair[0].0, &pair[1].0)) {
+                if !members.windows(2).all(|pair| key_before(pair[0].0, pair[1].0)) {
                     // Stable: of equal keys, the later stays after, and wins.
-                    members.sort_by(|a, b| a.0.cmp(&b.0));
-                    members.dedup_by(|later, earlier| {
-                        if later.0 == earlier.0 {
-                            std::mem::swap(later, earlier);
-                            true
+                    members.sort_by(|a, b| a.0.cmp(b.0));
+                    let mut kept = 0;
+                    for next in 0..members.len() {
+                        if kept > 0 && members[kept - 1].0 == members[next].0 {
+                            members.swap(kept - 1, next);
                         } else {
-                            false
+                            members.swap(kept, next);
+                            kept += 1;
                         }
-                    });
+                    }
+                    // What is left over stays in the arena; nothing in it needs dropping.
+                    let all = std::mem::take(members);
+                    *members = &mut all[..kept];
                 }
                 for (_, value) in members.iter_mut() {
                     value.normalize();
@@ -121,7 +134,7 @@ impl<'a> Val<'a> {
         }
     }
 
-    pub fn as_object(&self) -> Option<&[(Cow<'a, str>, Val<'a>)]> {
+    pub fn as_object(&self) -> Option<&[(&'a str, Val<'a>)]> {
         match self {
             Val::Obj(members) => Some(members),
             _ => None,
@@ -155,11 +168,11 @@ impl<'a> Val<'a> {
 
 /// Where `name` is among sorted members: a small object is searched in order, its keys
 /// told apart by length before their bytes are compared; a large one by halves.
-fn find(members: &[(Cow<'_, str>, Val<'_>)], name: &str) -> Option<usize> {
+fn find(members: &[(&str, Val<'_>)], name: &str) -> Option<usize> {
     if members.len() <= 16 {
-        members.iter().position(|(k, _)| k.len() == name.len() && k.as_ref() == name)
+        members.iter().position(|(k, _)| k.len() == name.len() && *k == name)
     } else {
-        members.binary_search_by(|(k, _)| k.as_ref().cmp(name)).ok()
+        members.binary_search_by(|(k, _)| (*k).cmp(name)).ok()
     }
 }
 
@@ -172,16 +185,19 @@ fn key_before(a: &str, b: &str) -> bool {
     }
 }
 
-impl From<Value> for Val<'_> {
-    /// Takes the strings of a `serde_json::Value` over without copying them.
-    fn from(value: Value) -> Self {
+impl<'a> Val<'a> {
+    /// A `serde_json::Value` as a tree borrowing its strings; lists and numbers' texts go
+    /// in `arena`.
+    pub fn of(value: &'a Value, arena: &'a Bump) -> Self {
         match value {
             Value::Null => Val::Null,
-            Value::Bool(b) => Val::Bool(b),
-            Value::Number(n) => Val::Num(Cow::Owned(n.to_string())),
-            Value::String(s) => Val::Str(Cow::Owned(s)),
-            Value::Array(items) => Val::Arr(items.into_iter().map(Val::from).collect()),
-            Value::Object(map) => Val::Obj(map.into_iter().map(|(k, v)| (Cow::Owned(k), Val::from(v))).collect()),
+            Value::Bool(b) => Val::Bool(*b),
+            Value::Number(n) => Val::Num(arena.alloc_str(&n.to_string())),
+            Value::String(s) => Val::Str(s),
+            Value::Array(items) => Val::Arr(arena.alloc_slice_fill_iter(items.iter().map(|v| Val::of(v, arena)))),
+            Value::Object(map) => {
+                Val::Obj(arena.alloc_slice_fill_iter(map.iter().map(|(k, v)| (k.as_str(), Val::of(v, arena)))))
+            }
         }
     }
 }
@@ -190,10 +206,11 @@ struct Parser<'a> {
     text: &'a str,
     bytes: &'a [u8],
     pos: usize,
+    arena: &'a Bump,
     /// The items and members of the lists and objects being parsed, innermost last: each
-    /// container takes its own off the end when it closes, in one allocation of its size.
-    items: Vec<Val<'a>>,
-    members: Vec<(Cow<'a, str>, Val<'a>)>,
+    /// container moves its own into a slice of the arena when it closes.
+    items: ArenaVec<'a, Val<'a>>,
+    members: ArenaVec<'a, (&'a str, Val<'a>)>,
 }
 
 /// Whether a byte ends the plain run of a string: a quote, a backslash or a control
@@ -327,30 +344,37 @@ impl<'a> Parser<'a> {
         if !plain && serde_json::from_str::<serde_json::Number>(text).is_err() {
             return Err(Refused);
         }
-        Ok(Val::Num(Cow::Borrowed(text)))
+        Ok(Val::Num(text))
     }
 
     /// A string whose opening quote was walked over.
-    fn string(&mut self) -> Result<Cow<'a, str>, Refused> {
+    fn string(&mut self) -> Result<&'a str, Refused> {
         let start = self.pos;
-        let mut i = plain_run_end(self.bytes, start);
+        let i = plain_run_end(self.bytes, start);
         match self.bytes.get(i) {
             Some(b'"') => {
                 self.pos = i + 1;
-                return Ok(Cow::Borrowed(&self.text[start..i]));
+                return Ok(&self.text[start..i]);
             }
             Some(b'\\') => {}
             _ => return Err(Refused),
         }
-        // Escapes: copy.
-        let mut out = String::with_capacity(i - start + 16);
+        // Escapes: decoded into the arena.
+        let mut out = ArenaString::with_capacity_in(i - start + 16, self.arena);
         out.push_str(&self.text[start..i]);
+        self.unescape(&mut out, i)?;
+        Ok(out.into_bump_str())
+    }
+
+    /// Decodes the rest of a string with escapes into `out`, from `i` (at a backslash) to
+    /// its closing quote.
+    fn unescape(&mut self, out: &mut ArenaString<'a>, mut i: usize) -> Result<(), Refused> {
         loop {
             let b = *self.bytes.get(i).ok_or(Refused)?;
             match b {
                 b'"' => {
                     self.pos = i + 1;
-                    return Ok(Cow::Owned(out));
+                    return Ok(());
                 }
                 b'\\' => {
                     let escaped = *self.bytes.get(i + 1).ok_or(Refused)?;
@@ -416,7 +440,7 @@ impl<'a> Parser<'a> {
         self.skip_ws();
         if self.bytes.get(self.pos) == Some(&b']') {
             self.pos += 1;
-            return Ok(Val::Arr(Vec::new()));
+            return Ok(Val::Arr(&mut []));
         }
         let base = self.items.len();
         loop {
@@ -427,7 +451,7 @@ impl<'a> Parser<'a> {
                 Some(b',') => self.pos += 1,
                 Some(b']') => {
                     self.pos += 1;
-                    return Ok(Val::Arr(self.items.drain(base..).collect()));
+                    return Ok(Val::Arr(self.arena.alloc_slice_fill_iter(self.items.drain(base..))));
                 }
                 _ => return Err(Refused),
             }
@@ -438,7 +462,7 @@ impl<'a> Parser<'a> {
         self.skip_ws();
         if self.bytes.get(self.pos) == Some(&b'}') {
             self.pos += 1;
-            return Ok(Val::Obj(Vec::new()));
+            return Ok(Val::Obj(&mut []));
         }
         let base = self.members.len();
         loop {
@@ -460,7 +484,7 @@ impl<'a> Parser<'a> {
                 Some(b',') => self.pos += 1,
                 Some(b'}') => {
                     self.pos += 1;
-                    return Ok(Val::Obj(self.members.drain(base..).collect()));
+                    return Ok(Val::Obj(self.arena.alloc_slice_fill_iter(self.members.drain(base..))));
                 }
                 _ => return Err(Refused),
             }
@@ -472,9 +496,14 @@ impl<'a> Parser<'a> {
 mod tests {
     use super::*;
 
+    /// An arena for one test's trees, kept to the end of the test run.
+    fn arena() -> &'static Bump {
+        Box::leak(Box::new(Bump::new()))
+    }
+
     /// Parses with both parsers: where ours reads a text, `serde_json` reads the same tree.
     fn same_as_serde(text: &str) -> Val<'_> {
-        let mut ours = Val::parse(text.as_bytes()).unwrap_or_else(|_| panic!("refused {text}"));
+        let mut ours = Val::parse(text.as_bytes(), arena()).unwrap_or_else(|_| panic!("refused {text}"));
         ours.normalize();
         let theirs: Value = serde_json::from_str(text).expect("serde_json reads it");
         assert_eq!(ours.to_value(), theirs, "{text}");
@@ -482,7 +511,7 @@ mod tests {
     }
 
     fn refused(text: &str) {
-        assert_eq!(Val::parse(text.as_bytes()), Err(Refused), "{text}");
+        assert_eq!(Val::parse(text.as_bytes(), arena()), Err(Refused), "{text}");
     }
 
     #[test]
@@ -490,10 +519,13 @@ mod tests {
         let v = same_as_serde(r#"{"a\"b": "x\\y\/z\b\f\n\r\t", "u": "\u00e9\u20ac\ud83d\ude00 end", "z": "\u0000"}"#);
         assert_eq!(v.get("a\"b").and_then(Val::as_str), Some("x\\y/z\u{8}\u{c}\n\r\t"));
         assert_eq!(v.get("u").and_then(Val::as_str), Some("é€😀 end"));
-        assert!(matches!(v.get("z"), Some(Val::Str(Cow::Owned(s))) if s == "\0"));
+        assert_eq!(v.get("z").and_then(Val::as_str), Some("\0"));
         // Plain strings are borrowed from the text, not copied.
-        let v = same_as_serde(r#"{"plain": "vpc-0a1b2c3d"}"#);
-        assert!(matches!(v.get("plain"), Some(Val::Str(Cow::Borrowed("vpc-0a1b2c3d")))));
+        let text = r#"{"plain": "vpc-0a1b2c3d"}"#;
+        let tree = same_as_serde(text);
+        let plain = tree.get("plain").and_then(Val::as_str).expect("a string");
+        assert_eq!(plain, "vpc-0a1b2c3d");
+        assert!(text.as_bytes().as_ptr_range().contains(&plain.as_ptr()), "borrowed from the text");
         for bad in [
             r#""\ud83d""#,
             r#""\ud83d\u0041""#,
@@ -512,11 +544,16 @@ mod tests {
     #[test]
     fn issue_14_non_ascii_keys_sort_and_duplicates_keep_the_last_as_serde_json_does() {
         let v = same_as_serde(r#"{"zéro": 1, "Ärger": 2, "a": 3, "a": 4, "b": {"y": 1, "x": 2, "y": 3}}"#);
-        let keys: Vec<&str> = v.as_object().expect("object").iter().map(|(k, _)| k.as_ref()).collect();
+        let keys: Vec<&str> = v.as_object().expect("object").iter().map(|(k, _)| *k).collect();
         assert_eq!(keys, ["a", "b", "zéro", "Ärger"]);
         assert_eq!(v.get("a").and_then(Val::as_i64), Some(4));
         assert_eq!(v.get("b").and_then(|b| b.get("y")).and_then(Val::as_i64), Some(3));
-        assert_eq!(Val::parse(b"\"\xc3\x28\""), Err(Refused), "invalid UTF-8");
+        // Runs of one key among others, at either end: each key once, its last value.
+        let v = same_as_serde(r#"{"b": 1, "a": 1, "b": 2, "a": 2, "c": 0, "b": 3, "a": [], "a": {}}"#);
+        let keys: Vec<&str> = v.as_object().expect("object").iter().map(|(k, _)| *k).collect();
+        assert_eq!(keys, ["a", "b", "c"]);
+        assert_eq!(v.get("a"), Some(&Val::Obj(&mut [])));
+        assert_eq!(Val::parse(b"\"\xc3\x28\"", arena()), Err(Refused), "invalid UTF-8");
     }
 
     #[test]
