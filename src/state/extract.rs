@@ -56,9 +56,10 @@ fn each_at<'v, 'a>(value: &'v Val<'a>, path: &str, each: &mut impl FnMut(&'v Val
 }
 
 thread_local! {
-    /// The provider configuration, region and account the last instance converted on this
-    /// thread named: the next one nearly always names the same, and then shares the string.
-    static LAST: std::cell::RefCell<[Option<Arc<str>>; 3]> = const { std::cell::RefCell::new([None, None, None]) };
+    /// The provider configurations, regions and accounts the last instances converted on
+    /// this thread named, the latest last: the next one nearly always names one of them, and
+    /// then shares its string.
+    static RECENT: std::cell::RefCell<[Vec<Arc<str>>; 3]> = const { std::cell::RefCell::new([Vec::new(), Vec::new(), Vec::new()]) };
     /// The attribute path `collect_references` walks, kept between instances: every
     /// instance walks one, and a new string each time would cost an allocation each.
     static PATH: std::cell::RefCell<String> = const { std::cell::RefCell::new(String::new()) };
@@ -72,11 +73,23 @@ enum Named {
     Account = 2,
 }
 
-/// `name` as a shared string: the one the instance before on this thread had, when the same.
+/// How many names of each sort `shared` remembers: a state names a few providers, regions
+/// and accounts, often in turn.
+const RECENT_NAMES: usize = 8;
+
+/// `name` as a shared string: the one a recent instance on this thread had, when the same.
 fn shared(what: Named, name: &str) -> Arc<str> {
-    LAST.with_borrow_mut(|last| match &mut last[what as usize] {
-        Some(shared) if **shared == *name => Arc::clone(shared),
-        slot => Arc::clone(slot.insert(Arc::from(name))),
+    RECENT.with_borrow_mut(|recent| {
+        let names = &mut recent[what as usize];
+        if let Some(known) = names.iter().rev().find(|known| ***known == *name) {
+            return Arc::clone(known);
+        }
+        if names.len() == RECENT_NAMES {
+            names.remove(0);
+        }
+        let new: Arc<str> = Arc::from(name);
+        names.push(Arc::clone(&new));
+        new
     })
 }
 

@@ -836,8 +836,12 @@ fn infer_placement(resources: &mut [StateResource]) {
     let mut accounts: HashMap<&str, HashMap<&str, usize>, FastHash> = HashMap::default();
     count_votes(&mut regions, resources.iter().filter_map(|r| Some((&*r.provider, r.region.as_deref()?))));
     count_votes(&mut accounts, resources.iter().filter_map(|r| Some((&*r.provider, r.account.as_deref()?))));
+    // A placement given is the string the resources that voted for it hold, shared.
+    let held = |name: &str| {
+        resources.iter().find_map(|r| [&r.region, &r.account].into_iter().flatten().find(|n| ***n == *name)).cloned()
+    };
     let majority = |votes: &HashMap<&str, usize>| {
-        votes.iter().max_by(|a, b| a.1.cmp(b.1).then(b.0.cmp(a.0))).map(|(k, _)| Arc::from(*k))
+        votes.iter().max_by(|a, b| a.1.cmp(b.1).then(b.0.cmp(a.0))).and_then(|(k, _)| held(k))
     };
     // One state is almost always one account: what no provider block says, the file does.
     let mut file_accounts: HashMap<&str, usize> = HashMap::new();
@@ -846,7 +850,7 @@ fn infer_placement(resources: &mut [StateResource]) {
             *file_accounts.entry(account).or_default() += n;
         }
     }
-    let file_account = if file_accounts.len() == 1 { file_accounts.keys().next().map(|a| Arc::from(*a)) } else { None };
+    let file_account = if file_accounts.len() == 1 { file_accounts.keys().next().and_then(|a| held(a)) } else { None };
     let regions: HashMap<String, Option<Arc<str>>, FastHash> =
         regions.iter().map(|(provider, votes)| ((*provider).to_owned(), majority(votes))).collect();
     let accounts: HashMap<String, Option<Arc<str>>, FastHash> =
@@ -1128,6 +1132,46 @@ mod tests {
 
     fn parse_on_str(text: &str, workers: usize) -> Result<Parsed, StateError> {
         parse_on("big.tfstate", text.as_bytes(), &ParseOptions::default(), Some(workers))
+    }
+
+    #[test]
+    fn issue_14_a_block_arena_keeps_no_more_than_a_small_block_needs() {
+        // A block whose tree needs 4 MiB, then a small one: the arena the large block grew
+        // is let go, so what the thread keeps is bounded by the blocks it converts now.
+        with_arena(|arena| {
+            arena.alloc_slice_fill_copy(4 << 20, 0u8);
+        });
+        let kept = with_arena(|arena| {
+            arena.alloc_str("vpc-0a1b2c3d");
+            arena.allocated_bytes()
+        });
+        assert!(kept <= ARENA_KEPT, "{kept} bytes kept");
+        // A small arena is emptied, not let go: blocks after it reuse its memory.
+        let again = with_arena(Bump::allocated_bytes);
+        assert_eq!(again, kept);
+    }
+
+    #[test]
+    fn issue_14_instances_share_their_source_provider_region_and_account() {
+        let text = large_state(50, |_, block| block);
+        let Ok(Parsed::State(state)) = parse_on_str(&text, 1) else { panic!("a state") };
+        let all = &state.resources;
+        assert!(all.iter().all(|r| Arc::ptr_eq(&r.source, &all[0].source)), "one source string per state");
+        // One string per name, not one per instance: the state is small enough to be converted
+        // on one thread, and a placement given shares the string of the resources it came from.
+        let strings = |name: fn(&StateResource) -> Option<&Arc<str>>| {
+            let names: HashSet<&str> = all.iter().filter_map(|r| name(r).map(|n| &**n)).collect();
+            let held: HashSet<*const u8> = all.iter().filter_map(|r| name(r).map(|n| n.as_ptr())).collect();
+            (names.len(), held.len())
+        };
+        for (what, (names, held)) in [
+            ("provider", strings(|r| Some(&r.provider))),
+            ("region", strings(|r| r.region.as_ref())),
+            ("account", strings(|r| r.account.as_ref())),
+        ] {
+            assert!(names > 0, "the test state names a {what}");
+            assert_eq!(held, names, "{what} strings for as many names over {} instances", all.len());
+        }
     }
 
     #[test]
