@@ -717,10 +717,10 @@ fn read_resources<R: Read>(stream: &mut JsonStream<R>, ctx: &mut Ctx<'_>) -> Res
         return Ok(());
     }
     let mut read = 0;
+    let (source, options) = (Arc::clone(&ctx.source), ctx.options);
     loop {
         let (raw, start) = stream.value()?;
         read += raw.len();
-        let (source, options) = (Arc::clone(&ctx.source), ctx.options);
         convert_raw(&source, options, raw, &mut |item| ctx.take(item)).map_err(|err| stream.json_error(start, &err))?;
         if !stream.next_member(b']', "a list")? {
             return Ok(());

@@ -3,9 +3,9 @@
 //! their raw text, and the strict hand-written parser that builds it from one resource
 //! block. Its lists, its members and its copied strings live in an arena (`Bump`) the
 //! caller resets between blocks: a block's tree costs no allocation of its own, and nothing
-//! in it needs dropping. It reads what `serde_json` reads and refuses the rest: whatever it refuses, the
-//! caller hands to `serde_json` for its verdict and its words, so being stricter is never
-//! wrong and being laxer would be. Pure; no I/O.
+//! in it needs dropping. It reads what `serde_json` reads and refuses the rest: whatever it
+//! refuses, the caller hands to `serde_json` for its verdict and its words, so being
+//! stricter is never wrong and being laxer would be. Pure; no I/O.
 
 use bumpalo::Bump;
 use bumpalo::collections::{String as ArenaString, Vec as ArenaVec};
