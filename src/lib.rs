@@ -6,6 +6,8 @@
 //! the knowledge and the user's rules, and [`cli`] wires it together. Only `inventory` and
 //! `state` talk to AWS or the disk; everything from `graph` on is pure and synchronous.
 
+#![forbid(unsafe_code)]
+
 pub(crate) mod atomic;
 pub mod aws;
 pub(crate) mod bounded;

@@ -27,14 +27,17 @@ pub async fn run<C: Connect>(cli: &Cli, connect: &C) -> anyhow::Result<Exit> {
         _ => {}
     }
     let settings = Settings::resolve(&cli.global)?;
+    // Each command's future is boxed: a future is built on the stack of the one that awaits
+    // it before it moves into place, so unboxed, every level of a scan's nesting would hold
+    // a copy of all the levels below it (tens of kilobytes each) on a worker's stack.
     match &cli.command {
-        Command::Scan(args) => commands::scan::run(&settings, args, connect).await,
-        Command::Inventory(args) => commands::inventory::run(&settings, args, connect).await,
-        Command::States(args) => commands::states::run(&settings, args, connect).await,
-        Command::CheckDestroy(args) => commands::check_destroy::run(&settings, args, connect).await,
-        Command::Explain(args) => commands::explain::run(&settings, args, connect).await,
+        Command::Scan(args) => Box::pin(commands::scan::run(&settings, args, connect)).await,
+        Command::Inventory(args) => Box::pin(commands::inventory::run(&settings, args, connect)).await,
+        Command::States(args) => Box::pin(commands::states::run(&settings, args, connect)).await,
+        Command::CheckDestroy(args) => Box::pin(commands::check_destroy::run(&settings, args, connect)).await,
+        Command::Explain(args) => Box::pin(commands::explain::run(&settings, args, connect)).await,
         Command::Merge(args) => commands::merge::run(&settings, args),
-        Command::Plan(plan) => commands::plan::run(&settings, plan, connect).await,
+        Command::Plan(plan) => Box::pin(commands::plan::run(&settings, plan, connect)).await,
         Command::Completions(args) => commands::completions::run(args),
         Command::Man(args) => commands::man::run(args),
     }
@@ -60,8 +63,35 @@ fn init_logging(verbose: u8, quiet: bool, color: args::ColorChoice) {
         .try_init();
 }
 
-/// The binary's whole life: parse, run, map to an exit code.
-pub fn main() -> ExitCode {
+/// What a command spends its memory on, told to the binary before any thread starts (it
+/// tunes the allocator for it).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Workload {
+    /// Listing AWS: many answers, a megabyte and more each, arriving on both workers.
+    ListsAws,
+    /// Reading files (states, saved inventories, reports) or printing help.
+    ReadsFiles,
+}
+
+impl Workload {
+    pub fn of(command: &Command) -> Self {
+        use args::PlanCommand;
+        let lists = match command {
+            Command::Scan(args) => args.input.inventory.is_empty(),
+            Command::Inventory(_) => true,
+            Command::CheckDestroy(args) => args.inventory.is_none(),
+            Command::Explain(args) => args.inventory.is_none(),
+            Command::Plan(PlanCommand::Cleanup(args)) => args.input.scan.inventory.is_empty(),
+            Command::Plan(PlanCommand::Adopt(args)) => args.input.scan.inventory.is_empty(),
+            Command::States(_) | Command::Merge(_) | Command::Completions(_) | Command::Man(_) => false,
+        };
+        if lists { Self::ListsAws } else { Self::ReadsFiles }
+    }
+}
+
+/// The binary's whole life: parse, let `before_threads` see the workload, run, map to an
+/// exit code.
+pub fn main(before_threads: impl FnOnce(Workload)) -> ExitCode {
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(err) => {
@@ -70,6 +100,7 @@ pub fn main() -> ExitCode {
             return code.into();
         }
     };
+    before_threads(Workload::of(&cli.command));
     init_logging(cli.global.verbose, cli.global.quiet, cli.global.color);
     // The command runs on the workers (below), whose stacks are as deep as the main
     // thread's: a scan's futures nest deep. Only the pages touched are resident.
@@ -94,5 +125,32 @@ pub fn main() -> ExitCode {
             eprintln!("leftover: error: {err}");
             Exit::Usage.into()
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn workload(args: &[&str]) -> Workload {
+        let cli = Cli::try_parse_from(std::iter::once("leftover").chain(args.iter().copied())).expect("parses");
+        Workload::of(&cli.command)
+    }
+
+    #[test]
+    fn only_commands_that_list_aws_are_told_they_do() {
+        assert_eq!(workload(&["scan", "--state", "s3://b"]), Workload::ListsAws);
+        assert_eq!(workload(&["inventory", "--output", "inv.json"]), Workload::ListsAws);
+        assert_eq!(workload(&["check-destroy", "--target", "s3://b/env.tfstate"]), Workload::ListsAws);
+        assert_eq!(workload(&["plan", "cleanup", "--output", "plan.sh"]), Workload::ListsAws);
+        // A saved inventory, states alone, reports: files only.
+        assert_eq!(workload(&["scan", "--inventory", "inv.json", "--state", "states/"]), Workload::ReadsFiles);
+        assert_eq!(
+            workload(&["check-destroy", "--target", "s3://b/env.tfstate", "--inventory", "inv.json"]),
+            Workload::ReadsFiles
+        );
+        assert_eq!(workload(&["plan", "adopt", "--inventory", "inv.json", "--output", "dir"]), Workload::ReadsFiles);
+        assert_eq!(workload(&["states", "--state", "s3://b"]), Workload::ReadsFiles);
+        assert_eq!(workload(&["merge", "a.json", "b.json"]), Workload::ReadsFiles);
     }
 }

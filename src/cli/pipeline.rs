@@ -92,8 +92,9 @@ impl<'s> Run<'s> {
         saved: &[std::path::PathBuf],
         states: S,
     ) -> Result<(Inventory, S::Output)> {
-        let inventory = self.inventory(connect, saved);
-        let states = async { Ok(states.await) };
+        // Boxed, like the commands (`cli::run`): a worker's stack holds neither.
+        let inventory = Box::pin(self.inventory(connect, saved));
+        let states = Box::pin(async { Ok(states.await) });
         tokio::try_join!(inventory, states)
     }
 
@@ -156,7 +157,7 @@ impl<'s> Run<'s> {
             );
             return Ok(inventory);
         }
-        let listed = crate::bounded::round_trips::branch(self.list(connect)).await;
+        let listed = crate::bounded::round_trips::branch(Box::pin(self.list(connect))).await;
         if listed.is_err() {
             self.finish();
         }
