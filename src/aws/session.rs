@@ -144,13 +144,15 @@ impl AwsSession {
     }
 
     pub fn ec2(&self, region: &str) -> aws_sdk_ec2::Client {
-        let conf = aws_sdk_ec2::config::Builder::from(&self.config)
+        let mut conf = aws_sdk_ec2::config::Builder::from(&self.config)
             .region(Region::new(region.to_owned()))
             .interceptor(self.guard.clone())
             .interceptor(self.whole.clone())
-            .retry_classifier(MalformedIsTransient)
-            .build();
-        aws_sdk_ec2::Client::from_conf(conf)
+            .retry_classifier(MalformedIsTransient);
+        if super::slim::enabled() {
+            conf = conf.interceptor(super::slim::Slim::new(super::slim::EC2));
+        }
+        aws_sdk_ec2::Client::from_conf(conf.build())
     }
 
     pub fn eks(&self, region: &str) -> aws_sdk_eks::Client {

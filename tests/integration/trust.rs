@@ -336,3 +336,75 @@ async fn issue_12_a_generated_account_reports_every_stray_once_and_nothing_decla
         }
     }
 }
+
+/// The largest EC2 answers are slimmed to what the inventory reads before the SDK
+/// deserializes them (`aws::slim`): every field of every resource must read the same as
+/// from the whole answers, for instances, network interfaces (attached and not, with a
+/// description), volumes (attached and loose, from a snapshot) and snapshots.
+#[tokio::test]
+async fn issue_16_slim_answers_list_what_whole_answers_list() {
+    let moto = Moto::start();
+    let region = "us-east-1";
+    let net = Network::seed(&moto.seeder(), region, "10.1", "dev").await;
+    let ec2 = moto.seeder().ec2(region).await;
+    let volume = ec2
+        .create_volume()
+        .availability_zone("us-east-1a")
+        .size(8)
+        .tag_specifications(tag_spec(ResourceType::Volume, &[("Name", "data"), ("env", "dev")]))
+        .send()
+        .await
+        .unwrap()
+        .volume_id
+        .unwrap();
+    let snapshot = ec2
+        .create_snapshot()
+        .volume_id(&volume)
+        .description("nightly")
+        .tag_specifications(tag_spec(ResourceType::Snapshot, &[("env", "dev")]))
+        .send()
+        .await
+        .unwrap()
+        .snapshot_id
+        .unwrap();
+    ec2.create_volume().availability_zone("us-east-1a").snapshot_id(&snapshot).send().await.unwrap();
+    ec2.create_network_interface()
+        .subnet_id(&net.subnet)
+        .description("loose interface")
+        .groups(&net.default_sg)
+        .send()
+        .await
+        .unwrap();
+
+    let dir = tempfile::tempdir().unwrap();
+    let list = |name: &str, whole: bool| {
+        let path = dir.path().join(name);
+        let mut leftover = moto.leftover().env("LEFTOVER_LOG", "leftover=trace");
+        if whole {
+            leftover = leftover.env("LEFTOVER_WHOLE_ANSWERS", "1");
+        }
+        let out = leftover.args(["inventory", "--region", region, "--output", path.to_str().unwrap()]).run();
+        out.assert_code(0);
+        let saved: Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+        (saved["resources"].clone(), out.stderr)
+    };
+    let (slim, slim_log) = list("slim.json", false);
+    let (whole, whole_log) = list("whole.json", true);
+    for operation in ["DescribeInstances", "DescribeNetworkInterfaces", "DescribeVolumes", "DescribeSnapshots"] {
+        assert!(
+            slim_log.lines().any(|l| l.contains("answer slimmed") && l.contains(operation)),
+            "{operation} was not slimmed:\n{slim_log}"
+        );
+    }
+    assert!(!whole_log.contains("answer slimmed"), "{whole_log}");
+    let kinds = |resources: &Value| {
+        let mut kinds: Vec<String> =
+            resources.as_array().unwrap().iter().map(|r| r["kind"].as_str().unwrap().to_owned()).collect();
+        kinds.dedup();
+        kinds
+    };
+    for kind in ["ec2:instance", "ec2:network-interface", "ec2:volume", "ec2:snapshot"] {
+        assert!(kinds(&whole).iter().any(|k| k == kind), "no {kind} listed: {whole:#}");
+    }
+    assert_eq!(slim, whole);
+}
