@@ -69,7 +69,7 @@ fn init_logging(verbose: u8, quiet: bool, color: args::ColorChoice) {
 pub enum Workload {
     /// Listing AWS: many answers, a megabyte and more each, arriving on both workers.
     ListsAws,
-    /// Reading files (states, saved inventories, reports) or printing help.
+    /// Reading states (from disk or S3), saved inventories or reports, or printing help.
     ReadsFiles,
 }
 
