@@ -344,6 +344,23 @@ mod tests {
     }
 
     #[test]
+    fn text_in_any_script_and_escapes_pass_untouched_through_many_items() {
+        // 20,000 items whose kept tags hold non-ASCII text and escapes, each with a dropped
+        // child: every item stays, in order, byte for byte but for the dropped child.
+        let item = |n: usize| {
+            format!(
+                "<item><id>i-{n}</id><big><x>{n}</x></big><tagSet><item><key>Name</key>\
+                 <value>チーム-{n} &lt;prod&gt; &amp; ünïcödé</value></item></tagSet></item>"
+            )
+        };
+        let items: String = (0..20_000).map(item).collect();
+        let body = format!("<ListResponse><itemSet>{items}</itemSet></ListResponse>");
+        let expected: String = (0..20_000).map(|n| item(n).replace(&format!("<big><x>{n}</x></big>"), "")).collect();
+        let expected = format!("<ListResponse><itemSet>{expected}</itemSet></ListResponse>");
+        assert_eq!(slimmed(&body), Some(expected));
+    }
+
+    #[test]
     fn attributes_may_hold_angle_brackets_and_slashes() {
         let body = r#"<ListResponse a="x>y/" b='/'><itemSet><item c="1>2"><id>1</id><big d="/>">z</big></item></itemSet></ListResponse>"#;
         let expected =
