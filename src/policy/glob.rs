@@ -16,6 +16,8 @@ enum Token {
 pub struct Glob {
     text: String,
     tokens: Vec<Token>,
+    /// No wildcard, class or escape: matching is comparing.
+    plain: bool,
 }
 
 impl fmt::Debug for Glob {
@@ -95,7 +97,8 @@ impl Glob {
                 c => tokens.push(Token::Literal(c)),
             }
         }
-        Ok(Self { text: pattern.to_owned(), tokens })
+        let plain = !pattern.contains('\\') && tokens.iter().all(|t| matches!(t, Token::Literal(_)));
+        Ok(Self { text: pattern.to_owned(), tokens, plain })
     }
 
     pub fn as_str(&self) -> &str {
@@ -104,29 +107,35 @@ impl Glob {
 
     /// Whether the whole of `text` matches.
     pub fn matches(&self, text: &str) -> bool {
-        let chars: Vec<char> = text.chars().collect();
-        // Iterative matching with backtracking to the last star.
+        if self.plain {
+            return self.text == text;
+        }
+        // Iterative matching with backtracking to the last star; `c` is a byte offset in
+        // `text`, always at a character's start. Every resource is matched against every
+        // rule of a policy, so nothing is allocated here.
         let (mut t, mut c) = (0usize, 0usize);
         let mut star: Option<(usize, usize)> = None;
-        while c < chars.len() {
+        while let Some(ch) = text[c..].chars().next() {
             match self.tokens.get(t) {
                 Some(Token::Star) => {
                     star = Some((t, c));
                     t += 1;
                     continue;
                 }
-                Some(token) if token_matches(token, chars[c]) => {
+                Some(token) if token_matches(token, ch) => {
                     t += 1;
-                    c += 1;
+                    c += ch.len_utf8();
                     continue;
                 }
                 _ => {}
             }
             match star {
                 Some((st, sc)) => {
+                    // A star was set where a character stands: it takes that one more.
+                    let next = sc + text[sc..].chars().next().map_or(1, char::len_utf8);
                     t = st + 1;
-                    c = sc + 1;
-                    star = Some((st, sc + 1));
+                    c = next;
+                    star = Some((st, next));
                 }
                 None => return false,
             }
@@ -165,6 +174,22 @@ mod tests {
         assert!(m("*", ""));
         assert!(m("**x", "abx"));
         assert!(!m("abc", "abcd"));
+        assert!(m("abc", "abc"));
+        assert!(!m("abc", "ab"));
+    }
+
+    #[test]
+    fn matches_text_in_any_script_character_by_character() {
+        assert!(m("チーム-?", "チーム-é"));
+        assert!(!m("チーム-?", "チーム-éé"));
+        assert!(m("*ü*", "grün-prod"));
+        assert!(m("[à-ÿ]*-*", "équipe-données"));
+        assert!(!m("[!à-ÿ]*", "équipe"));
+        assert!(m("*-prod", "日本語-staging-prod"));
+        assert!(!m("*-prod", "日本語-production"));
+        assert!(m("a*b*c", "a日b本c"));
+        assert!(m("\\*", "*"));
+        assert!(!m("\\*", "x"));
     }
 
     #[test]
