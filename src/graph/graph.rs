@@ -3,6 +3,10 @@
 
 use std::collections::{HashMap, HashSet};
 
+/// The join's indexes: keyed by ids from AWS and from states, asked once or more for every
+/// live and declared resource. A fast hash (seeded per process) instead of the standard library's.
+type Index<K, V> = HashMap<K, V, foldhash::fast::RandomState>;
+
 use super::lists::{Few, Lists};
 use super::ownership::{self, Class, Owner};
 use crate::graph::environment::Environments;
@@ -10,6 +14,13 @@ use crate::inventory::{Inventory, LiveResource, RelationKind};
 use crate::model::kinds;
 use crate::policy::{OwnershipClass, Policy};
 use crate::state::{Identity, StateResource, StateSet};
+
+/// What `Graph::edges` finds.
+struct Edges {
+    out: Lists<Edge>,
+    dangling: Vec<(usize, usize)>,
+    ref_targets: Vec<Lists<RefTarget>>,
+}
 
 /// A declared resource: (state file index, resource index).
 pub type DeclRef = (usize, usize);
@@ -40,10 +51,10 @@ pub struct Graph<'a> {
     pub inventory: &'a Inventory,
     pub states: &'a StateSet,
     pub policy: &'a Policy,
-    by_key: HashMap<&'a str, HashMap<&'a str, Few<usize>>>,
-    by_arn: HashMap<&'a str, usize>,
+    by_key: Index<&'a str, Index<&'a str, Few<usize>>>,
+    by_arn: Index<&'a str, usize>,
     /// Declared kind/id pairs across every managed state resource (whole resources).
-    declared_keys: HashMap<&'a str, HashMap<&'a str, Few<DeclRef>>>,
+    declared_keys: Index<&'a str, Index<&'a str, Few<DeclRef>>>,
     /// For each live resource, the managed state resources that declare it.
     pub(super) declared_by: Lists<DeclRef>,
     /// For each live resource, the managed resource that declares it inline, if any.
@@ -121,8 +132,8 @@ impl<'a> Graph<'a> {
 
     pub fn build(inventory: &'a Inventory, states: &'a StateSet, policy: &'a Policy) -> Self {
         let n = inventory.resources.len();
-        let mut by_key: HashMap<&str, HashMap<&str, Few<usize>>> = HashMap::new();
-        let mut by_arn: HashMap<&str, usize> = HashMap::with_capacity(n);
+        let mut by_key: Index<&str, Index<&str, Few<usize>>> = Index::default();
+        let mut by_arn: Index<&str, usize> = Index::with_capacity_and_hasher(n, foldhash::fast::RandomState::default());
         for (i, r) in inventory.resources.iter().enumerate() {
             push_at(by_key.entry(r.kind.as_str()).or_default(), r.id.as_str(), i);
             by_arn.insert(r.arn.as_str(), i);
@@ -133,18 +144,18 @@ impl<'a> Graph<'a> {
             policy,
             by_key,
             by_arn,
-            declared_keys: HashMap::new(),
+            declared_keys: Index::default(),
             declared_by: Lists::empty(n),
             inline_by: vec![None; n],
             matches: Vec::with_capacity(states.files.len()),
             classes: Vec::new(),
-            ignored: vec![None; n],
+            ignored: Vec::new(),
             children: Lists::empty(n),
             envs: Environments::default(),
             out_edges: Lists::empty(n),
             in_edges: Lists::empty(n),
             dangling: Vec::new(),
-            ref_targets: Vec::with_capacity(states.files.len()),
+            ref_targets: Vec::new(),
         };
         let mut declared_by = Vec::new();
         for (f, file) in states.files.iter().enumerate() {
@@ -177,7 +188,27 @@ impl<'a> Graph<'a> {
             _ => None,
         });
         graph.envs = envs;
-        graph.classes = (0..n).map(|i| graph.classify(i)).collect();
+        // What is left reads the join made so far and nothing else: the classes on this
+        // thread, the policy's ignore rules and the edges on another.
+        let (classes, (ignored, edges)) = std::thread::scope(|scope| {
+            let graph = &graph;
+            let rest = scope.spawn(move || {
+                let ignored: Vec<Option<String>> = inventory
+                    .resources
+                    .iter()
+                    .map(|r| policy.ignored_by(&r.kind, &r.id, &r.arn, &r.tags).map(|ig| ig.reason.clone()))
+                    .collect();
+                (ignored, graph.edges())
+            });
+            let classes: Vec<Class> = (0..n).map(|i| graph.classify(i)).collect();
+            (classes, rest.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)))
+        });
+        graph.classes = classes;
+        graph.ignored = ignored;
+        graph.in_edges = edges.out.regrouped(n, |edge| edge.to);
+        graph.out_edges = edges.out;
+        graph.dangling = edges.dangling;
+        graph.ref_targets = edges.ref_targets;
         let children: Vec<_> = graph
             .classes
             .iter()
@@ -188,14 +219,11 @@ impl<'a> Graph<'a> {
             })
             .collect();
         graph.children = Lists::from_pairs(n, &children);
-        for (i, r) in inventory.resources.iter().enumerate() {
-            graph.ignored[i] = policy.ignored_by(&r.kind, &r.id, &r.arn, &r.tags).map(|ig| ig.reason.clone());
-        }
-        graph.link_edges();
         graph
     }
 
-    fn link_edges(&mut self) {
+    /// The edges between live resources, and where each state reference leads.
+    fn edges(&self) -> Edges {
         let live = &self.inventory.resources;
         let mut dangling = Vec::new();
         let out_edges = Lists::from_lists(live.iter().enumerate().map(|(from, r)| {
@@ -215,9 +243,7 @@ impl<'a> Graph<'a> {
             }
             edges
         }));
-        self.in_edges = out_edges.regrouped(live.len(), |edge| edge.to);
-        self.out_edges = out_edges;
-        self.dangling = dangling;
+        let mut ref_targets = Vec::with_capacity(self.states.files.len());
         for file in &self.states.files {
             let per_file = Lists::from_lists(file.resources.iter().map(|decl| {
                 decl.references.iter().map(|reference| {
@@ -232,8 +258,9 @@ impl<'a> Graph<'a> {
                     }
                 })
             }));
-            self.ref_targets.push(per_file);
+            ref_targets.push(per_file);
         }
+        Edges { out: out_edges, dangling, ref_targets }
     }
 
     /// Whether a live resource is accounted for by a state: declared, or declared inline.
@@ -490,7 +517,7 @@ impl<'a> Graph<'a> {
 }
 
 /// Adds `item` to the list of `key`.
-fn push_at<'a, T: Copy>(map: &mut HashMap<&'a str, Few<T>>, key: &'a str, item: T) {
+fn push_at<'a, T: Copy>(map: &mut Index<&'a str, Few<T>>, key: &'a str, item: T) {
     match map.entry(key) {
         std::collections::hash_map::Entry::Occupied(mut list) => list.get_mut().push(item),
         std::collections::hash_map::Entry::Vacant(slot) => {
