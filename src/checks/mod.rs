@@ -39,20 +39,39 @@ pub struct Outcome {
     pub blocked: Vec<crate::model::Blocked>,
 }
 
-/// Runs every check.
+/// Runs every check. The leftover checks and the others share nothing but the graph, so
+/// they run on two threads: a scan's analysis starts only once its last answer is read,
+/// and there it is all that is left to wait for.
 pub fn run(graph: &Graph<'_>) -> Outcome {
-    let mut outcome = Outcome::default();
-    unmanaged::check(graph, &mut outcome);
-    missing::check(graph, &mut outcome);
-    deleted_env::check(graph, &mut outcome);
-    blocking::check(graph, &mut outcome);
-    // Every leftover finding is drawn by now: folding them here keeps the ones folded away
-    // out of memory while the other checks run.
-    fold_leftovers(graph, &outcome.blocked, &mut outcome.findings);
-    cross_state::check(graph, &mut outcome);
-    broken_reference::check(graph, &mut outcome);
-    drift::check(graph, &mut outcome);
-    reachability::check(graph, &mut outcome);
+    let (mut outcome, others) = std::thread::scope(|scope| {
+        let others = scope.spawn(|| {
+            let mut outcome = Outcome::default();
+            cross_state::check(graph, &mut outcome);
+            broken_reference::check(graph, &mut outcome);
+            drift::check(graph, &mut outcome);
+            reachability::check(graph, &mut outcome);
+            outcome
+        });
+        let mut outcome = Outcome::default();
+        unmanaged::check(graph, &mut outcome);
+        missing::check(graph, &mut outcome);
+        deleted_env::check(graph, &mut outcome);
+        blocking::check(graph, &mut outcome);
+        // Every leftover finding is drawn by now: folding them here keeps the ones folded
+        // away out of memory while the other checks run.
+        fold_leftovers(graph, &outcome.blocked, &mut outcome.findings);
+        let others = others.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        (outcome, others)
+    });
+    // Every field named: one added to `Outcome` is merged here or fails to compile.
+    let Outcome { findings, ignored, withheld, links, errors, traces, blocked } = others;
+    outcome.findings.extend(findings);
+    outcome.ignored += ignored;
+    outcome.withheld += withheld;
+    outcome.links.extend(links);
+    outcome.errors.extend(errors);
+    outcome.traces.extend(traces);
+    outcome.blocked.extend(blocked);
     crate::model::finding::sort(&mut outcome.findings);
     crate::model::finding::sort(&mut outcome.links);
     outcome
