@@ -11,9 +11,13 @@
 //! attributes and text, stay as they came. The body is slimmed only when it is one whole
 //! document (every element closed by its own name, one root, no comment, CDATA or markup
 //! declaration); otherwise it goes to the SDK as it came, and the whole-answer check
-//! (`whole_answer`) judges it as before. `LEFTOVER_WHOLE_ANSWERS=1` turns slimming off.
+//! (`whole_answer`) judges it as before. A body slimmed was proved whole on the way, and the
+//! whole-answer check takes that proof (`ProvenWhole`) instead of parsing it again.
+//! `LEFTOVER_WHOLE_ANSWERS=1` turns slimming off.
 
 use std::pin::Pin;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::task::{Context, Poll};
 
 use aws_smithy_runtime_api::box_error::BoxError;
@@ -22,7 +26,7 @@ use aws_smithy_runtime_api::client::interceptors::context::BeforeDeserialization
 use aws_smithy_runtime_api::client::orchestrator::Metadata;
 use aws_smithy_runtime_api::client::runtime_components::RuntimeComponents;
 use aws_smithy_types::body::SdkBody;
-use aws_smithy_types::config_bag::ConfigBag;
+use aws_smithy_types::config_bag::{ConfigBag, Storable, StoreReplace};
 use bytes::Bytes;
 use http_body::{Body, Frame};
 
@@ -132,22 +136,19 @@ fn tag_at(body: &[u8], start: usize) -> Option<(Tag<'_>, usize)> {
         b'!' => return None,
         _ => {}
     }
-    // The closing `>`, outside quoted attribute values.
-    let mut quote = None;
-    let mut close = None;
-    for (i, &b) in rest.iter().enumerate() {
-        match (quote, b) {
-            (None, b'"' | b'\'') => quote = Some(b),
-            (Some(q), _) if b == q => quote = None,
-            (None, b'>') => {
-                close = Some(i);
-                break;
-            }
-            (None, b'<') => return None,
-            _ => {}
+    // The closing `>`, outside quoted attribute values: found by jumping from quote to
+    // quote (every tag of a megabyte answer passes here).
+    let mut from = 0;
+    let close = loop {
+        let found = from + memchr::memchr3(b'>', b'"', b'\'', &rest[from..])?;
+        if memchr::memchr(b'<', &rest[from..found]).is_some() {
+            return None;
         }
-    }
-    let close = close?;
+        match rest[found] {
+            b'>' => break found,
+            quote => from = found + 1 + memchr::memchr(quote, &rest[found + 1..])? + 1,
+        }
+    };
     let inner = &rest[..close];
     let tag = if let Some(name) = inner.strip_prefix(b"/") {
         Tag::End(name_of(name)?)
@@ -169,9 +170,11 @@ pub fn slim(body: &[u8], rule: &Rule) -> Option<Vec<u8>> {
     // being dropped, while one is.
     let mut copy_from = 0;
     let mut dropping: Option<usize> = None;
+    // How many of the open elements, from the root, follow the rule's path: an item's
+    // children are those opened when all of the path is open and nothing else.
+    let mut on_path = 0;
     let mut pos = 0;
-    let in_item =
-        |open: &[&[u8]]| open.len() == rule.path.len() && open.iter().zip(rule.path).all(|(a, b)| *a == b.as_bytes());
+    let in_item = |open: &[&[u8]], on_path: usize| on_path == rule.path.len() && open.len() == on_path;
     let kept = |name: &[u8]| rule.keep.iter().any(|k| k.as_bytes() == name);
     while let Some(found) = memchr::memchr(b'<', &body[pos..]) {
         let start = pos + found;
@@ -183,16 +186,19 @@ pub fn slim(body: &[u8], rule: &Rule) -> Option<Vec<u8>> {
             Tag::Instruction => {}
             Tag::Start(_) | Tag::Empty(_) if root_closed => return None,
             Tag::Start(name) => {
-                if dropping.is_none() && in_item(&open) && !kept(name) {
+                if dropping.is_none() && in_item(&open, on_path) && !kept(name) {
                     out.extend_from_slice(&body[copy_from..start]);
                     dropping = Some(open.len());
+                }
+                if on_path == open.len() && rule.path.get(on_path).is_some_and(|p| p.as_bytes() == name) {
+                    on_path += 1;
                 }
                 open.push(name);
             }
             Tag::Empty(name) => {
                 if open.is_empty() {
                     root_closed = true;
-                } else if dropping.is_none() && in_item(&open) && !kept(name) {
+                } else if dropping.is_none() && in_item(&open, on_path) && !kept(name) {
                     out.extend_from_slice(&body[copy_from..start]);
                     copy_from = end + 1;
                 }
@@ -201,6 +207,7 @@ pub fn slim(body: &[u8], rule: &Rule) -> Option<Vec<u8>> {
                 if open.pop()? != name {
                     return None;
                 }
+                on_path = on_path.min(open.len());
                 if open.is_empty() {
                     root_closed = true;
                 }
@@ -219,6 +226,22 @@ pub fn slim(body: &[u8], rule: &Rule) -> Option<Vec<u8>> {
     Some(out)
 }
 
+/// Told, per attempt, to the whole-answer check (`whole_answer`): the body the SDK read was
+/// proved one whole document while it was slimmed, so it is not parsed a second time for
+/// that. A body slimming left as it came is not proved, and is checked as before.
+#[derive(Debug, Clone, Default)]
+pub struct ProvenWhole(Arc<AtomicBool>);
+
+impl ProvenWhole {
+    pub fn is_proven(&self) -> bool {
+        self.0.load(Ordering::Acquire)
+    }
+}
+
+impl Storable for ProvenWhole {
+    type Storer = StoreReplace<Self>;
+}
+
 /// The most a body's declared length reserves at once.
 const MAX_RESERVED: usize = 64 << 20;
 
@@ -226,6 +249,7 @@ const MAX_RESERVED: usize = 64 << 20;
 struct SlimBody {
     inner: SdkBody,
     rule: &'static Rule,
+    proven: ProvenWhole,
     read: Vec<u8>,
     trailers: Option<Frame<Bytes>>,
     done: bool,
@@ -265,6 +289,7 @@ impl Body for SlimBody {
                                 kept = slim.len(),
                                 "answer slimmed"
                             );
+                            this.proven.0.store(true, Ordering::Release);
                             Bytes::from(slim)
                         }
                         None => Bytes::from(read),
@@ -301,12 +326,15 @@ impl Intercept for Slim {
     ) -> Result<(), BoxError> {
         let Some(operation) = cfg.load::<Metadata>().map(Metadata::name) else { return Ok(()) };
         let Some(rule) = self.rules.iter().find(|r| r.operation == operation) else { return Ok(()) };
+        // Every attempt starts unproven.
+        let proven = ProvenWhole::default();
+        cfg.interceptor_state().store_put(proven.clone());
         let response = context.response_mut();
         if !response.status().is_success() {
             return Ok(());
         }
         let inner = std::mem::replace(response.body_mut(), SdkBody::taken());
-        let body = SlimBody { inner, rule, read: Vec::new(), trailers: None, done: false };
+        let body = SlimBody { inner, rule, proven, read: Vec::new(), trailers: None, done: false };
         *response.body_mut() = SdkBody::from_body_1_x(body);
         Ok(())
     }
@@ -385,6 +413,55 @@ mod tests {
         ] {
             assert_eq!(slimmed(body), None, "{body}");
         }
+    }
+
+    /// Reads `body` through `SlimBody`: what the SDK would be given, and whether the
+    /// whole-answer check is told it was proved whole.
+    fn read_through(body: &'static str) -> (String, bool) {
+        let proven = ProvenWhole::default();
+        let mut slim_body = SlimBody {
+            inner: SdkBody::from(body),
+            rule: &RULE,
+            proven: proven.clone(),
+            read: Vec::new(),
+            trailers: None,
+            done: false,
+        };
+        let mut out = Vec::new();
+        let waker = std::task::Waker::noop();
+        let mut cx = Context::from_waker(waker);
+        loop {
+            match Pin::new(&mut slim_body).poll_frame(&mut cx) {
+                Poll::Ready(Some(Ok(frame))) => out.extend_from_slice(&frame.into_data().expect("data")),
+                Poll::Ready(None) => break,
+                Poll::Ready(Some(Err(err))) => panic!("{err}"),
+                Poll::Pending => panic!("an in-memory body is never pending"),
+            }
+        }
+        (String::from_utf8(out).expect("utf-8"), proven.is_proven())
+    }
+
+    #[test]
+    fn only_a_body_slimmed_whole_is_told_proven() {
+        let whole = "<ListResponse><itemSet><item><id>1</id><big>2</big></item></itemSet></ListResponse>";
+        assert_eq!(
+            read_through(whole),
+            ("<ListResponse><itemSet><item><id>1</id></item></itemSet></ListResponse>".to_owned(), true)
+        );
+        // Cut short: passed on as it came, and left to the whole-answer check.
+        let cut = "<ListResponse><itemSet><item><id>1</id><big>2</big></item>";
+        assert_eq!(read_through(cut), (cut.to_owned(), false));
+    }
+
+    #[test]
+    fn quotes_count_only_inside_tags() {
+        // A quote in text is text; in a tag, the other kind of quote is part of the value.
+        let body = r#"<ListResponse><itemSet><item q="it's"><id>"1" isn't '2'</id><big a='say "hi"'>x</big></item></itemSet></ListResponse>"#;
+        let expected =
+            r#"<ListResponse><itemSet><item q="it's"><id>"1" isn't '2'</id></item></itemSet></ListResponse>"#;
+        assert_eq!(slimmed(body).as_deref(), Some(expected));
+        // A quote never closed leaves the tag unclosed.
+        assert_eq!(slimmed(r#"<ListResponse><itemSet><item q="x></item></itemSet></ListResponse>"#), None);
     }
 
     #[test]
