@@ -3,10 +3,6 @@
 
 use std::collections::{HashMap, HashSet};
 
-/// The join's indexes: keyed by ids from AWS and from states, asked once or more for every
-/// live and declared resource. A fast hash (seeded per process) instead of the standard library's.
-type Index<K, V> = HashMap<K, V, foldhash::fast::RandomState>;
-
 use super::lists::{Few, Lists};
 use super::ownership::{self, Class, Owner};
 use crate::graph::environment::Environments;
@@ -14,6 +10,11 @@ use crate::inventory::{Inventory, LiveResource, RelationKind};
 use crate::model::kinds;
 use crate::policy::{OwnershipClass, Policy};
 use crate::state::{Identity, StateResource, StateSet};
+
+/// The join's indexes: keyed by ids from AWS and from states, and asked once or more for
+/// every live and declared resource. A fast hash, seeded per process, rather than the
+/// standard library's default.
+type Index<K, V> = HashMap<K, V, foldhash::fast::RandomState>;
 
 /// What `Graph::edges` finds.
 struct Edges {
