@@ -11,6 +11,7 @@ pub const NO_COLOR: &str = "NO_COLOR";
 pub const LEFTOVER_LOG: &str = "LEFTOVER_LOG";
 /// Where to write `--stats-json` when the flag is not given (a cron's environment).
 pub const LEFTOVER_STATS_JSON: &str = "LEFTOVER_STATS_JSON";
-/// Set (to anything but `0`), the largest EC2 answers reach the SDK whole rather than slimmed
-/// to what the inventory reads (`aws::slim`): a diagnostic, and the tests' comparison.
+/// Set (to anything but `0`), the largest EC2 answers are deserialized whole by the SDK
+/// rather than read lean, to what the inventory reads (`aws::lean`): a diagnostic, and the
+/// tests' comparison.
 pub const LEFTOVER_WHOLE_ANSWERS: &str = "LEFTOVER_WHOLE_ANSWERS";

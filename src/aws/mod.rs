@@ -1,6 +1,6 @@
 //! aws: the one way to AWS. Sessions (credentials, regions, endpoints, retries), the
 //! read-only guard every client carries and the call statistics it keeps, the largest EC2
-//! answers slimmed to what the inventory reads, failures turned into coverage gaps, and the
+//! answers read lean, to what the inventory reads, failures turned into coverage gaps, and the
 //! accounts a scan reaches through roles. Used by `inventory` (listings) and `state` (S3);
 //! knows nothing of either.
 
@@ -9,8 +9,8 @@ pub mod call_depth;
 pub(crate) mod failure;
 pub mod guard;
 pub(crate) mod iam;
+pub(crate) mod lean;
 pub(crate) mod session;
-pub(crate) mod slim;
 pub mod stats_file;
 pub(crate) mod whole_answer;
 

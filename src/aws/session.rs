@@ -149,8 +149,8 @@ impl AwsSession {
             .interceptor(self.guard.clone())
             .interceptor(self.whole.clone())
             .retry_classifier(MalformedIsTransient);
-        if super::slim::enabled() {
-            conf = conf.interceptor(super::slim::Slim::new(super::slim::EC2));
+        if super::lean::enabled() {
+            conf = conf.interceptor(super::lean::LeanEc2);
         }
         aws_sdk_ec2::Client::from_conf(conf.build())
     }

@@ -212,8 +212,8 @@ impl Intercept for WholeAnswer {
             }
             return Ok(());
         }
-        // Slimming proved it whole as it read it (`slim::ProvenWhole`).
-        if cfg.load::<super::slim::ProvenWhole>().is_some_and(super::slim::ProvenWhole::is_proven) {
+        // The lean reader proved it whole as it read it (`lean::ProvenWhole`).
+        if cfg.load::<super::lean::ProvenWhole>().is_some_and(super::lean::ProvenWhole::is_proven) {
             return Ok(());
         }
         match check_body(response.headers().get("content-type"), body) {

@@ -337,12 +337,12 @@ async fn issue_12_a_generated_account_reports_every_stray_once_and_nothing_decla
     }
 }
 
-/// The largest EC2 answers are slimmed to what the inventory reads before the SDK
-/// deserializes them (`aws::slim`): every field of every resource must read the same as
-/// from the whole answers, for instances, network interfaces (attached and not, with a
+/// The largest EC2 answers are read lean, to what the inventory reads, instead of by the
+/// SDK's deserializer (`aws::lean`): every field of every resource must read the same as
+/// from the SDK's, for instances, network interfaces (attached and not, with a
 /// description), volumes (attached and loose, from a snapshot) and snapshots.
 #[tokio::test]
-async fn issue_16_slim_answers_list_what_whole_answers_list() {
+async fn issue_16_lean_answers_list_what_whole_answers_list() {
     let moto = Moto::start();
     let region = "us-east-1";
     let net = Network::seed(&moto.seeder(), region, "10.1", "dev").await;
@@ -388,15 +388,15 @@ async fn issue_16_slim_answers_list_what_whole_answers_list() {
         let saved: Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
         (saved["resources"].clone(), out.stderr)
     };
-    let (slim, slim_log) = list("slim.json", false);
+    let (lean, lean_log) = list("lean.json", false);
     let (whole, whole_log) = list("whole.json", true);
     for operation in ["DescribeInstances", "DescribeNetworkInterfaces", "DescribeVolumes", "DescribeSnapshots"] {
         assert!(
-            slim_log.lines().any(|l| l.contains("answer slimmed") && l.contains(operation)),
-            "{operation} was not slimmed:\n{slim_log}"
+            lean_log.lines().any(|l| l.contains("answer read lean") && l.contains(operation)),
+            "{operation} was not read lean:\n{lean_log}"
         );
     }
-    assert!(!whole_log.contains("answer slimmed"), "{whole_log}");
+    assert!(!whole_log.contains("answer read lean"), "{whole_log}");
     let kinds = |resources: &Value| {
         let mut kinds: Vec<String> =
             resources.as_array().unwrap().iter().map(|r| r["kind"].as_str().unwrap().to_owned()).collect();
@@ -406,5 +406,5 @@ async fn issue_16_slim_answers_list_what_whole_answers_list() {
     for kind in ["ec2:instance", "ec2:network-interface", "ec2:volume", "ec2:snapshot"] {
         assert!(kinds(&whole).iter().any(|k| k == kind), "no {kind} listed: {whole:#}");
     }
-    assert_eq!(slim, whole);
+    assert_eq!(lean, whole);
 }

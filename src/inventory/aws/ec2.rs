@@ -1,7 +1,7 @@
 //! ec2: lists EC2 and VPC resources of one region, one paginated listing per kind. The
 //! answers of `DescribeInstances`, `DescribeNetworkInterfaces`, `DescribeVolumes` and
-//! `DescribeSnapshots` arrive slimmed to the fields read here (`aws::slim::EC2`): a field
-//! read from them must be named there too.
+//! `DescribeSnapshots` are read lean, to the fields read here (`aws::lean`): a field read
+//! from them must be read there too.
 
 use aws_sdk_ec2::Client;
 use aws_sdk_ec2::types::Tag;
