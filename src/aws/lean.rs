@@ -210,7 +210,24 @@ fn tag_at(text: &str, start: usize) -> Option<(Markup<'_>, usize)> {
         b'!' => return None,
         _ => {}
     }
-    // The closing `>`, outside quoted attribute values: found by jumping from quote to
+    // Most tags are a bare name (`<name>`, `</name>`, `<name/>`): read in one pass.
+    let closing = bytes[0] == b'/';
+    let from = usize::from(closing);
+    let end = from
+        + bytes[from..]
+            .iter()
+            .position(|&b| matches!(b, b'>' | b'/' | b'<' | b':' | b'"' | b'\'') || b.is_ascii_whitespace())
+            .unwrap_or(bytes.len() - from);
+    if end > from {
+        let name = &rest[from..end];
+        match (bytes.get(end), bytes.get(end + 1), closing) {
+            (Some(b'>'), _, true) => return Some((Markup::End(name), start + 1 + end)),
+            (Some(b'>'), _, false) => return Some((Markup::Start(name), start + 1 + end)),
+            (Some(b'/'), Some(b'>'), false) => return Some((Markup::Empty(name), start + 2 + end)),
+            _ => {}
+        }
+    }
+    // Attributes, or something amiss. The closing `>`, outside quoted attribute values: found by jumping from quote to
     // quote (every tag of a megabyte answer passes here).
     let mut from = 0;
     let close = loop {
