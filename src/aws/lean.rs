@@ -60,6 +60,12 @@ struct Lean {
     sdk: fn() -> Option<FrozenLayer>,
 }
 
+impl std::fmt::Debug for Lean {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.operation)
+    }
+}
+
 /// The operations the EC2 client reads here. A field the conversion starts reading must be
 /// read here too; the test `trust::issue_16_lean_answers_list_what_whole_answers_list` lists
 /// an account both ways and requires the same resources, field for field.
@@ -113,13 +119,9 @@ struct LeanDeserializer {
 
 impl LeanDeserializer {
     fn sdk(&self) -> Result<&SharedResponseDeserializer, OrchestratorError<Error>> {
-        self.sdk.load::<SharedResponseDeserializer>().ok_or_else(|| OrchestratorError::other("no deserializer"))
-    }
-}
-
-impl std::fmt::Debug for Lean {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.operation)
+        self.sdk
+            .load::<SharedResponseDeserializer>()
+            .ok_or_else(|| OrchestratorError::other("the operation's configuration holds no deserializer"))
     }
 }
 
