@@ -135,3 +135,35 @@ async fn issue_16_stats_show_the_round_trips_paid_against_the_longest_chain() {
     );
     assert!(out.stderr.contains(&line), "{line:?} not in:\n{}", out.stderr);
 }
+
+#[tokio::test]
+async fn issue_16_every_tagging_page_is_read_and_its_pages_are_the_chain() {
+    // 250 queues, known only through the tagging API: three pages of at most 100, each
+    // asked with the last one's token, the account's longest chain.
+    let moto = Moto::start();
+    let seeder = moto.seeder();
+    let names: Vec<String> = (0..250).map(|n| format!("jobs-{n:03}")).collect();
+    for name in &names {
+        seeder.create_queue("us-east-1", name, &[("Environment", "batch")]).await;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let calls = dir.path().join("calls.json");
+    let out = moto.leftover().args(["scan", "--format", "json", "--stats-json", calls.to_str().unwrap()]).run();
+    out.assert_code(1);
+    let report = out.json();
+    assert_eq!(report["coverage"]["complete"], true, "{}", out.stderr);
+    let mut queues: Vec<String> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["resource"]["kind"] == "sqs:queue")
+        .map(|f| f["resource"]["id"].as_str().unwrap().to_owned())
+        .collect();
+    queues.sort();
+    assert_eq!(queues, names, "every queue of every page, once");
+    let file: StatsFile = serde_json::from_str(&std::fs::read_to_string(&calls).unwrap()).unwrap();
+    let pages = file.operations.iter().find(|o| o.operation == "GetResources").expect("tagging asked");
+    assert_eq!(pages.calls, 3, "{:?}", file.operations);
+    let depth = file.depth.expect("the stats file says how the calls lined up");
+    assert_eq!(depth.longest_chain, 3, "the tagging pages, one after another: {depth:?}");
+}

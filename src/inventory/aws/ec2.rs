@@ -17,30 +17,9 @@ fn tags(tags: &[Tag]) -> impl Iterator<Item = (Option<&str>, Option<&str>)> {
     tags.iter().map(|t| (t.key(), t.value()))
 }
 
-/// Runs a paginated request, handing each page to `$body` with `$ctx` known (the first
-/// request goes before the account is known); a failed page ends the listing and records
-/// a failure naming the operation and the kinds it leaves incomplete.
-macro_rules! pages {
-    ($out:ident, $ctx:ident, $request:expr, $op:literal, $kinds:expr, |$page:ident| $body:block) => {{
-        let mut stream = $request.into_paginator().send();
-        while let Some(result) = stream.next().await {
-            match result {
-                Ok($page) => {
-                    let Some($ctx) = $ctx.known().await else { break };
-                    $body
-                }
-                Err(err) => {
-                    $out.failures.push(failure("ec2", $op, $kinds, &err));
-                    break;
-                }
-            }
-        }
-    }};
-}
-
 pub async fn vpcs(client: Client, ctx: Ctx) -> Listing {
     let mut out = Listing::default();
-    pages!(out, ctx, client.describe_vpcs(), "DescribeVpcs", &["ec2:vpc"], |page| {
+    pages!("ec2", out, ctx, client.describe_vpcs(), "DescribeVpcs", &["ec2:vpc"], |page| {
         for vpc in page.vpcs() {
             let Some(id) = vpc.vpc_id() else { continue };
             let mut r = LiveResource::new("ec2:vpc", id, &ctx.account, &ctx.region);
@@ -61,7 +40,7 @@ pub async fn vpcs(client: Client, ctx: Ctx) -> Listing {
 
 pub async fn subnets(client: Client, ctx: Ctx) -> Listing {
     let mut out = Listing::default();
-    pages!(out, ctx, client.describe_subnets(), "DescribeSubnets", &["ec2:subnet"], |page| {
+    pages!("ec2", out, ctx, client.describe_subnets(), "DescribeSubnets", &["ec2:subnet"], |page| {
         for subnet in page.subnets() {
             let Some(id) = subnet.subnet_id() else { continue };
             let mut r = LiveResource::new("ec2:subnet", id, &ctx.account, &ctx.region);
@@ -87,6 +66,7 @@ pub async fn subnets(client: Client, ctx: Ctx) -> Listing {
 pub async fn route_tables(client: Client, ctx: Ctx) -> Listing {
     let mut out = Listing::default();
     pages!(
+        "ec2",
         out,
         ctx,
         client.describe_route_tables(),
@@ -163,6 +143,7 @@ pub async fn route_tables(client: Client, ctx: Ctx) -> Listing {
 pub async fn internet_gateways(client: Client, ctx: Ctx) -> Listing {
     let mut out = Listing::default();
     pages!(
+        "ec2",
         out,
         ctx,
         client.describe_internet_gateways(),
@@ -186,7 +167,7 @@ pub async fn internet_gateways(client: Client, ctx: Ctx) -> Listing {
 
 pub async fn nat_gateways(client: Client, ctx: Ctx) -> Listing {
     let mut out = Listing::default();
-    pages!(out, ctx, client.describe_nat_gateways(), "DescribeNatGateways", &["ec2:natgateway"], |page| {
+    pages!("ec2", out, ctx, client.describe_nat_gateways(), "DescribeNatGateways", &["ec2:natgateway"], |page| {
         for nat in page.nat_gateways() {
             let Some(id) = nat.nat_gateway_id() else { continue };
             let mut r = LiveResource::new("ec2:natgateway", id, &ctx.account, &ctx.region);
@@ -243,6 +224,7 @@ pub async fn addresses(client: Client, ctx: Ctx) -> Listing {
 pub async fn network_interfaces(client: Client, ctx: Ctx) -> Listing {
     let mut out = Listing::default();
     pages!(
+        "ec2",
         out,
         ctx,
         client.describe_network_interfaces(),
@@ -288,6 +270,7 @@ pub async fn security_groups(client: Client, ctx: Ctx) -> Listing {
     let groups = async {
         let mut out = Listing::default();
         pages!(
+            "ec2",
             out,
             ctx,
             client.describe_security_groups(),
@@ -317,6 +300,7 @@ pub async fn security_groups(client: Client, ctx: Ctx) -> Listing {
         // The account of each group a rule names, when it is another account's.
         let mut peer_accounts: std::collections::HashMap<String, String> = std::collections::HashMap::new();
         pages!(
+            "ec2",
             out,
             ctx,
             client.describe_security_group_rules(),
@@ -366,7 +350,7 @@ pub async fn security_groups(client: Client, ctx: Ctx) -> Listing {
 
 pub async fn network_acls(client: Client, ctx: Ctx) -> Listing {
     let mut out = Listing::default();
-    pages!(out, ctx, client.describe_network_acls(), "DescribeNetworkAcls", &["ec2:network-acl"], |page| {
+    pages!("ec2", out, ctx, client.describe_network_acls(), "DescribeNetworkAcls", &["ec2:network-acl"], |page| {
         for acl in page.network_acls() {
             let Some(id) = acl.network_acl_id() else { continue };
             let mut r = LiveResource::new("ec2:network-acl", id, &ctx.account, &ctx.region);
@@ -398,6 +382,7 @@ pub async fn network_acls(client: Client, ctx: Ctx) -> Listing {
 pub async fn peering_connections(client: Client, ctx: Ctx) -> Listing {
     let mut out = Listing::default();
     pages!(
+        "ec2",
         out,
         ctx,
         client.describe_vpc_peering_connections(),
@@ -428,7 +413,7 @@ pub async fn peering_connections(client: Client, ctx: Ctx) -> Listing {
 
 pub async fn instances(client: Client, ctx: Ctx) -> Listing {
     let mut out = Listing::default();
-    pages!(out, ctx, client.describe_instances(), "DescribeInstances", &["ec2:instance"], |page| {
+    pages!("ec2", out, ctx, client.describe_instances(), "DescribeInstances", &["ec2:instance"], |page| {
         for reservation in page.reservations() {
             for instance in reservation.instances() {
                 let Some(id) = instance.instance_id() else { continue };
@@ -471,7 +456,7 @@ pub async fn instances(client: Client, ctx: Ctx) -> Listing {
 
 pub async fn volumes(client: Client, ctx: Ctx) -> Listing {
     let mut out = Listing::default();
-    pages!(out, ctx, client.describe_volumes(), "DescribeVolumes", &["ec2:volume"], |page| {
+    pages!("ec2", out, ctx, client.describe_volumes(), "DescribeVolumes", &["ec2:volume"], |page| {
         for volume in page.volumes() {
             let Some(id) = volume.volume_id() else { continue };
             let mut r = LiveResource::new("ec2:volume", id, &ctx.account, &ctx.region);
@@ -500,30 +485,38 @@ pub async fn volumes(client: Client, ctx: Ctx) -> Listing {
 
 pub async fn snapshots(client: Client, ctx: Ctx) -> Listing {
     let mut out = Listing::default();
-    pages!(out, ctx, client.describe_snapshots().owner_ids("self"), "DescribeSnapshots", &["ec2:snapshot"], |page| {
-        for snapshot in page.snapshots() {
-            // Keep only what the scanned account owns, whatever the endpoint returned.
-            if snapshot.owner_id() != Some(ctx.account.as_str()) {
-                continue;
+    pages!(
+        "ec2",
+        out,
+        ctx,
+        client.describe_snapshots().owner_ids("self"),
+        "DescribeSnapshots",
+        &["ec2:snapshot"],
+        |page| {
+            for snapshot in page.snapshots() {
+                // Keep only what the scanned account owns, whatever the endpoint returned.
+                if snapshot.owner_id() != Some(ctx.account.as_str()) {
+                    continue;
+                }
+                let Some(id) = snapshot.snapshot_id() else { continue };
+                let mut r = LiveResource::new("ec2:snapshot", id, &ctx.account, &ctx.region);
+                r.set_tags(tags(snapshot.tags()));
+                r.status = snapshot.state().map(|s| s.as_str().to_owned());
+                r.set_created(snapshot.start_time());
+                r.relate(R::CreatedBy, "ec2:volume", snapshot.volume_id().filter(|v| *v != "vol-ffffffff"));
+                r.set_attr_opt("description", snapshot.description().filter(|d| !d.is_empty()));
+                r.set_attr_opt("size", snapshot.volume_size());
+                r.set_attr_opt("start_time", snapshot.start_time().map(ToString::to_string));
+                out.resources.push(r);
             }
-            let Some(id) = snapshot.snapshot_id() else { continue };
-            let mut r = LiveResource::new("ec2:snapshot", id, &ctx.account, &ctx.region);
-            r.set_tags(tags(snapshot.tags()));
-            r.status = snapshot.state().map(|s| s.as_str().to_owned());
-            r.set_created(snapshot.start_time());
-            r.relate(R::CreatedBy, "ec2:volume", snapshot.volume_id().filter(|v| *v != "vol-ffffffff"));
-            r.set_attr_opt("description", snapshot.description().filter(|d| !d.is_empty()));
-            r.set_attr_opt("size", snapshot.volume_size());
-            r.set_attr_opt("start_time", snapshot.start_time().map(ToString::to_string));
-            out.resources.push(r);
         }
-    });
+    );
     out
 }
 
 pub async fn images(client: Client, ctx: Ctx) -> Listing {
     let mut out = Listing::default();
-    pages!(out, ctx, client.describe_images().owners("self"), "DescribeImages", &["ec2:image"], |page| {
+    pages!("ec2", out, ctx, client.describe_images().owners("self"), "DescribeImages", &["ec2:image"], |page| {
         for image in page.images() {
             if image.owner_id() != Some(ctx.account.as_str()) {
                 continue;
@@ -564,42 +557,58 @@ pub async fn key_pairs(client: Client, ctx: Ctx) -> Listing {
 
 pub async fn launch_templates(client: Client, ctx: Ctx) -> Listing {
     let mut out = Listing::default();
-    pages!(out, ctx, client.describe_launch_templates(), "DescribeLaunchTemplates", &["ec2:launch-template"], |page| {
-        for template in page.launch_templates() {
-            let Some(id) = template.launch_template_id() else { continue };
-            let mut r = LiveResource::new("ec2:launch-template", id, &ctx.account, &ctx.region);
-            r.set_tags(tags(template.tags()));
-            r.set_attr_opt("name", template.launch_template_name());
-            r.set_attr_opt("default_version", template.default_version_number());
-            r.set_attr_opt("created_by", template.created_by());
-            out.resources.push(r);
+    pages!(
+        "ec2",
+        out,
+        ctx,
+        client.describe_launch_templates(),
+        "DescribeLaunchTemplates",
+        &["ec2:launch-template"],
+        |page| {
+            for template in page.launch_templates() {
+                let Some(id) = template.launch_template_id() else { continue };
+                let mut r = LiveResource::new("ec2:launch-template", id, &ctx.account, &ctx.region);
+                r.set_tags(tags(template.tags()));
+                r.set_attr_opt("name", template.launch_template_name());
+                r.set_attr_opt("default_version", template.default_version_number());
+                r.set_attr_opt("created_by", template.created_by());
+                out.resources.push(r);
+            }
         }
-    });
+    );
     out
 }
 
 pub async fn transit_gateways(client: Client, ctx: Ctx) -> Listing {
     let mut out = Listing::default();
-    pages!(out, ctx, client.describe_transit_gateways(), "DescribeTransitGateways", &["ec2:transit-gateway"], |page| {
-        for tgw in page.transit_gateways() {
-            let Some(id) = tgw.transit_gateway_id() else { continue };
-            let mut r = LiveResource::new("ec2:transit-gateway", id, &ctx.account, &ctx.region);
-            if let Some(arn) = tgw.transit_gateway_arn() {
-                arn.clone_into(&mut r.arn);
+    pages!(
+        "ec2",
+        out,
+        ctx,
+        client.describe_transit_gateways(),
+        "DescribeTransitGateways",
+        &["ec2:transit-gateway"],
+        |page| {
+            for tgw in page.transit_gateways() {
+                let Some(id) = tgw.transit_gateway_id() else { continue };
+                let mut r = LiveResource::new("ec2:transit-gateway", id, &ctx.account, &ctx.region);
+                if let Some(arn) = tgw.transit_gateway_arn() {
+                    arn.clone_into(&mut r.arn);
+                }
+                r.set_tags(tags(tgw.tags()));
+                r.status = tgw.state().map(|s| s.as_str().to_owned());
+                r.set_attr_opt("owner_id", tgw.owner_id());
+                r.set_attr_opt("description", tgw.description());
+                out.resources.push(r);
             }
-            r.set_tags(tags(tgw.tags()));
-            r.status = tgw.state().map(|s| s.as_str().to_owned());
-            r.set_attr_opt("owner_id", tgw.owner_id());
-            r.set_attr_opt("description", tgw.description());
-            out.resources.push(r);
         }
-    });
+    );
     out
 }
 
 pub async fn vpc_endpoints(client: Client, ctx: Ctx) -> Listing {
     let mut out = Listing::default();
-    pages!(out, ctx, client.describe_vpc_endpoints(), "DescribeVpcEndpoints", &["ec2:vpc-endpoint"], |page| {
+    pages!("ec2", out, ctx, client.describe_vpc_endpoints(), "DescribeVpcEndpoints", &["ec2:vpc-endpoint"], |page| {
         for endpoint in page.vpc_endpoints() {
             let Some(id) = endpoint.vpc_endpoint_id() else { continue };
             let mut r = LiveResource::new("ec2:vpc-endpoint", id, &ctx.account, &ctx.region);

@@ -19,10 +19,10 @@ const CLUSTERS_AT_ONCE: usize = 4;
 pub async fn clusters(client: Client, ctx: Ctx) -> Listing {
     let mut out = Listing::default();
     let mut names = Vec::new();
-    let mut stream = client.list_clusters().into_paginator().items().send();
-    while let Some(item) = stream.next().await {
-        match item {
-            Ok(name) => names.push(name),
+    let mut stream = client.list_clusters().into_paginator().send();
+    while let Some(page) = stream.next().await {
+        match page {
+            Ok(page) => names.extend(page.clusters.unwrap_or_default()),
             Err(err) => {
                 out.failures.push(failure("eks", "ListClusters", CLUSTER_KINDS, &err));
                 return out;
@@ -104,10 +104,10 @@ const NODEGROUPS_AT_ONCE: usize = 4;
 
 async fn nodegroups(client: &Client, ctx: &Ctx, cluster: &str, out: &mut Listing) {
     let mut names = Vec::new();
-    let mut stream = client.list_nodegroups().cluster_name(cluster).into_paginator().items().send();
-    while let Some(item) = stream.next().await {
-        match item {
-            Ok(name) => names.push(name),
+    let mut stream = client.list_nodegroups().cluster_name(cluster).into_paginator().send();
+    while let Some(page) = stream.next().await {
+        match page {
+            Ok(page) => names.extend(page.nodegroups.unwrap_or_default()),
             Err(err) => {
                 out.failures.push(failure("eks", "ListNodegroups", &["eks:nodegroup"], &err));
                 return;

@@ -2,6 +2,33 @@
 //! concurrently, bounded per service, each under the scan's deadline; a listing that fails
 //! becomes a coverage gap and the rest go on.
 
+/// Runs a paginated request of `$service`, handing each page to `$body` with `$ctx`
+/// known (the first request goes before the account is known); a failed page ends the
+/// listing and records a failure naming the operation and the kinds it leaves incomplete.
+///
+/// Page by page, never item by item: a page's items are read in one go, with one wait on
+/// the paginator and on the account. Item by item, a page of a hundred spends the task's
+/// share of the runtime on a hundred waits, and the task is put behind the answers being
+/// read on every worker before it asks for the next page: tens of milliseconds, each page
+/// of a chain (the tagging API's, a region's longest).
+macro_rules! pages {
+    ($service:literal, $out:ident, $ctx:ident, $request:expr, $op:literal, $kinds:expr, |$page:ident| $body:block) => {{
+        let mut stream = $request.into_paginator().send();
+        while let Some(result) = stream.next().await {
+            match result {
+                Ok($page) => {
+                    let Some($ctx) = $ctx.known().await else { break };
+                    $body
+                }
+                Err(err) => {
+                    $out.failures.push($crate::aws::failure::failure($service, $op, $kinds, &err));
+                    break;
+                }
+            }
+        }
+    }};
+}
+
 pub(crate) mod ec2;
 pub(crate) mod eks;
 pub(crate) mod elasticache;

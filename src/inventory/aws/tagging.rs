@@ -5,7 +5,6 @@
 use aws_sdk_resourcegroupstagging::Client;
 
 use super::{Ctx, Listing};
-use crate::aws::failure::failure;
 use crate::inventory::{LiveResource, Origin};
 use crate::model::arn::Arn;
 
@@ -14,37 +13,34 @@ pub const TAGGED_KIND: &str = "*tagged";
 
 pub async fn resources(client: Client, ctx: Ctx) -> Listing {
     let mut out = Listing::default();
-    let mut stream = client.get_resources().resources_per_page(100).into_paginator().items().send();
-    while let Some(item) = stream.next().await {
-        let mapping = match item {
-            Ok(mapping) => mapping,
-            Err(err) => {
-                out.failures.push(failure(
-                    "tagging",
-                    "GetResources",
-                    &[
-                        TAGGED_KIND,
-                        "elasticache:replication-group",
-                        "elasticache:cluster",
-                        "elasticache:subnet-group",
-                        "elasticache:snapshot",
-                    ],
-                    &err,
-                ));
-                break;
+    // Each page needs the one before it: a region's longest chain of calls.
+    pages!(
+        "tagging",
+        out,
+        ctx,
+        client.get_resources().resources_per_page(100),
+        "GetResources",
+        &[
+            TAGGED_KIND,
+            "elasticache:replication-group",
+            "elasticache:cluster",
+            "elasticache:subnet-group",
+            "elasticache:snapshot",
+        ],
+        |page| {
+            for mapping in page.resource_tag_mapping_list() {
+                let Some(arn_text) = mapping.resource_arn() else { continue };
+                let Some(arn) = Arn::parse(arn_text) else { continue };
+                let (kind, id) = arn.kind_and_id();
+                let account = if arn.account.is_empty() { ctx.account.as_str() } else { arn.account };
+                let region = if arn.region.is_empty() { ctx.region.as_str() } else { arn.region };
+                let mut r = LiveResource::new(&kind, id, account, region);
+                arn_text.clone_into(&mut r.arn);
+                r.origin = Origin::Tagging;
+                r.set_tags(mapping.tags().iter().map(|t| (Some(t.key()), Some(t.value()))));
+                out.resources.push(r);
             }
-        };
-        let Some(ctx) = ctx.known().await else { break };
-        let Some(arn_text) = mapping.resource_arn() else { continue };
-        let Some(arn) = Arn::parse(arn_text) else { continue };
-        let (kind, id) = arn.kind_and_id();
-        let account = if arn.account.is_empty() { ctx.account.as_str() } else { arn.account };
-        let region = if arn.region.is_empty() { ctx.region.as_str() } else { arn.region };
-        let mut r = LiveResource::new(&kind, id, account, region);
-        arn_text.clone_into(&mut r.arn);
-        r.origin = Origin::Tagging;
-        r.set_tags(mapping.tags().iter().map(|t| (Some(t.key()), Some(t.value()))));
-        out.resources.push(r);
-    }
+        }
+    );
     out
 }
