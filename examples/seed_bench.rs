@@ -4,7 +4,12 @@
 //! of it. `scripts/bench` runs it against a local moto server; it writes, so it is never
 //! part of the `leftover` binary.
 //!
-//! Usage: `cargo run --release --example seed_bench -- http://127.0.0.1:PORT [INSTANCES_PER_REGION]`
+//! With `--tag-instances`, every instance also carries its environment's tag, as a provider's
+//! `default_tags` would put there, so the Resource Groups Tagging API lists each region's 600
+//! instances in pages of 100: the account `scripts/latency-bench --tagged` measures, whose
+//! longest chain of dependent calls is those pages.
+//!
+//! Usage: `cargo run --release --example seed_bench -- http://127.0.0.1:PORT [INSTANCES_PER_REGION] [--tag-instances]`
 #![allow(clippy::print_stdout, clippy::unwrap_used, clippy::expect_used)]
 
 #[path = "../tests/support/seed.rs"]
@@ -36,7 +41,13 @@ fn arn(region: &str, kind: &str, id: &str) -> String {
     format!("arn:aws:ec2:{region}:{ACCOUNT}:{kind}/{id}")
 }
 
-async fn seed_region(seeder: &Seeder, region: &str, instances: usize, mut states: Vec<TfState>) -> Seeded {
+async fn seed_region(
+    seeder: &Seeder,
+    region: &str,
+    instances: usize,
+    tag_instances: bool,
+    mut states: Vec<TfState>,
+) -> Seeded {
     let ec2 = seeder.ec2(region).await;
     let mut resources = 0;
     let mut subnets = Vec::new();
@@ -115,8 +126,12 @@ async fn seed_region(seeder: &Seeder, region: &str, instances: usize, mut states
     while launched < instances {
         let count = BATCH.min(i32::try_from(instances - launched).unwrap());
         let (subnet, state) = &subnets[batch_no % subnets.len()];
+        let env = format!("env{state:02}");
         let run = ec2
             .run_instances()
+            .set_tag_specifications(
+                tag_instances.then(|| vec![tag_spec(ResourceType::Instance, &[("Environment", &env)])]),
+            )
             .image_id(AMI)
             .min_count(count)
             .max_count(count)
@@ -141,12 +156,14 @@ async fn seed_region(seeder: &Seeder, region: &str, instances: usize, mut states
                 .and_then(|m| m.ebs())
                 .and_then(|e| e.volume_id())
                 .unwrap_or_default();
-            take = take.managed(
-                "aws_instance",
-                &format!("app_{region}_{batch_no}_{n}"),
-                json!({"id": id, "arn": arn(region, "instance", id), "ami": AMI, "instance_type": "t3.micro",
-                       "subnet_id": subnet, "root_block_device": [{"volume_id": root}]}),
-            );
+            let mut attributes = json!({"id": id, "arn": arn(region, "instance", id), "ami": AMI,
+                                        "instance_type": "t3.micro", "subnet_id": subnet,
+                                        "root_block_device": [{"volume_id": root}]});
+            if tag_instances {
+                attributes["tags"] = json!({"Environment": env});
+                attributes["tags_all"] = json!({"Environment": env});
+            }
+            take = take.managed("aws_instance", &format!("app_{region}_{batch_no}_{n}"), attributes);
         }
         states[*state] = take;
         launched += usize::try_from(count).unwrap();
@@ -161,9 +178,16 @@ async fn seed_region(seeder: &Seeder, region: &str, instances: usize, mut states
 
 #[tokio::main]
 async fn main() {
-    let endpoint = std::env::args().nth(1).expect("usage: seed_bench ENDPOINT_URL [INSTANCES_PER_REGION]");
-    let instances: usize = std::env::args().nth(2).map_or(600, |n| n.parse().expect("a number"));
-    let seeder = Seeder::new(&endpoint);
+    let usage = "usage: seed_bench ENDPOINT_URL [INSTANCES_PER_REGION] [--tag-instances]";
+    let (flags, args): (Vec<String>, Vec<String>) = std::env::args().skip(1).partition(|a| a.starts_with("--"));
+    let tag_instances = match flags.as_slice() {
+        [] => false,
+        [flag] if flag == "--tag-instances" => true,
+        _ => panic!("{usage}"),
+    };
+    let endpoint = args.first().expect(usage);
+    let instances: usize = args.get(1).map_or(600, |n| n.parse().expect("a number"));
+    let seeder = Seeder::new(endpoint);
     seeder.bucket(BUCKET).await;
     let mut states: Vec<TfState> = (0..STATES).map(|_| TfState::new()).collect();
     let mut resources = 0;
@@ -171,7 +195,7 @@ async fn main() {
         // Every region also has a default VPC with three subnets, its default group, main
         // route table and default NACL.
         resources += 7;
-        let region_seeded = seed_region(&seeder, region, instances, states).await;
+        let region_seeded = seed_region(&seeder, region, instances, tag_instances, states).await;
         states = region_seeded.states;
         resources += region_seeded.resources;
     }
