@@ -29,6 +29,7 @@ macro_rules! pages {
     }};
 }
 
+mod chain;
 pub(crate) mod ec2;
 pub(crate) mod eks;
 pub(crate) mod elasticache;
@@ -108,13 +109,37 @@ struct Task {
     operation: &'static str,
     kinds: Vec<String>,
     future: ListingFuture,
+    /// Runs on the chain runtime (`chain`): each of its calls needs the answer before.
+    chained: bool,
 }
 
 fn task<F>(service: &'static str, operation: &'static str, kinds: &[&str], future: F) -> Task
 where
     F: Future<Output = Listing> + Send + 'static,
 {
-    Task { service, operation, kinds: kinds.iter().map(|k| (*k).to_owned()).collect(), future: Box::pin(future) }
+    Task {
+        service,
+        operation,
+        kinds: kinds.iter().map(|k| (*k).to_owned()).collect(),
+        future: Box::pin(future),
+        chained: false,
+    }
+}
+
+impl Task {
+    /// The task's calls form a chain, each needing the answer before: it runs on a thread of
+    /// its own, so that no answer of the chain waits behind the reading of others.
+    fn chained(self) -> Self {
+        Self { chained: true, ..self }
+    }
+
+    /// The listing, or the gap it leaves when it was lost.
+    async fn run(self) -> Result<Listing, (GapCause, String)> {
+        if !self.chained {
+            return Ok(self.future.await);
+        }
+        chain::run(self.future).await.map_err(|lost| (GapCause::Failed, format!("the listing was lost: {lost}")))
+    }
 }
 
 /// Lists accounts through their sessions.
@@ -162,9 +187,9 @@ impl AwsCollector {
         let c = || ctx.clone();
         // The tagging API's pages come one after another (each needs the last one's token):
         // the longest chain of a region, so it starts first, before any listing that could
-        // keep a permit or a worker busy.
+        // keep a permit busy, and runs on the chain's thread, beside the workers.
         vec![
-            task("tagging", "GetResources", &[tagging::TAGGED_KIND], tagging::resources(tagging, c())),
+            task("tagging", "GetResources", &[tagging::TAGGED_KIND], tagging::resources(tagging, c())).chained(),
             task("ec2", "DescribeVpcs", &["ec2:vpc"], ec2::vpcs(ec2.clone(), c())),
             task("ec2", "DescribeSubnets", &["ec2:subnet"], ec2::subnets(ec2.clone(), c())),
             task("ec2", "DescribeRouteTables", &["ec2:route-table"], ec2::route_tables(ec2.clone(), c())),
@@ -260,32 +285,27 @@ impl Collector for AwsCollector {
             let label = (task.service, task.operation, task.kinds.clone());
             running.spawn(label, &limit, async move {
                 let started = std::time::Instant::now();
-                let listing = match deadline {
-                    Some(deadline) => match tokio::time::timeout_at(deadline, task.future).await {
-                        Ok(listing) => listing,
-                        Err(_) => Listing {
-                            resources: Vec::new(),
-                            failures: vec![Failure {
-                                service: task.service,
-                                operation: task.operation,
-                                cause: GapCause::Timeout,
-                                message: "abandoned at the scan's --timeout".to_owned(),
-                                kinds: task.kinds.clone(),
-                            }],
-                        },
-                    },
-                    None => task.future.await,
+                let (service, operation, kinds) = (task.service, task.operation, task.kinds.clone());
+                let ended = match deadline {
+                    Some(deadline) => tokio::time::timeout_at(deadline, task.run())
+                        .await
+                        .unwrap_or_else(|_| Err((GapCause::Timeout, "abandoned at the scan's --timeout".to_owned()))),
+                    None => task.run().await,
                 };
+                let listing = ended.unwrap_or_else(|(cause, message)| Listing {
+                    resources: Vec::new(),
+                    failures: vec![Failure { service, operation, cause, message, kinds }],
+                });
                 tracing::debug!(
-                    service = task.service,
-                    operation = task.operation,
+                    service,
+                    operation,
                     region = %region,
                     resources = listing.resources.len(),
                     failures = listing.failures.len(),
                     elapsed_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX),
                     "listing done"
                 );
-                progress.listing_done(&region, task.service, task.operation);
+                progress.listing_done(&region, service, operation);
                 listing
             });
         }
