@@ -9,9 +9,8 @@
 //! A connection is driven on the runtime that opened it. The tagging API has an endpoint of
 //! its own, so the connections the shared pool keeps for it were opened by the chain and are
 //! driven on its thread too; a second pool (one more TLS configuration, more connections)
-//! measured no faster. The depth of the chain
-//! (`--stats`) is carried across; a listing abandoned at the scan's deadline is stopped
-//! there as well.
+//! measured no faster. The depth of the chain (`--stats`) is carried across; a listing
+//! abandoned at the scan's deadline is stopped there as well.
 
 use std::future::Future;
 use std::pin::Pin;
