@@ -1,9 +1,10 @@
 //! drift: declared and live, but different. Tags (`tags_all` and the tags `aws_ec2_tag`
 //! resources set, against live tags, `aws:` keys aside), the attributes the identity table
 //! lists as checked, and the routes and security group rules of managed tables and groups
-//! (what AWS made by itself aside).
+//! (what AWS made by itself aside, and the routes AWS writes for a declared gateway
+//! endpoint or route propagation: those are declared through the endpoint or propagation).
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use serde_json::Value;
 
@@ -35,6 +36,7 @@ pub fn check(graph: &Graph<'_>, outcome: &mut Outcome) {
             }
         }
     }
+    let gateways = DeclaredGateways::of(graph);
     for (i, live) in graph.live().iter().enumerate() {
         if !live.exists() || graph.ignored()[i].is_some() || graph.declared_by()[i].is_empty() {
             continue;
@@ -53,7 +55,7 @@ pub fn check(graph: &Graph<'_>, outcome: &mut Outcome) {
             attributes(graph, outcome, i, d);
         }
         match live.kind.as_str() {
-            "ec2:route-table" => routes(graph, outcome, i, &decls),
+            "ec2:route-table" => routes(graph, outcome, i, &decls, &gateways),
             "ec2:security-group" => rules(graph, outcome, i, &decls),
             _ => {}
         }
@@ -142,7 +144,31 @@ fn parts_complete(graph: &Graph<'_>, live: &LiveResource, sub_kind: &str) -> boo
     !graph.inventory.gaps.iter().any(|g| g.covers(sub_kind, &live.account, &live.region))
 }
 
-fn routes(graph: &Graph<'_>, outcome: &mut Outcome, i: usize, decls: &[DeclRef]) {
+/// What every managed state declares about the routes AWS writes by itself: which gateway
+/// routes into which table (a gateway endpoint's tables, a route table's propagating
+/// virtual private gateways), and which endpoints are declared at all. Made once per scan.
+struct DeclaredGateways<'a> {
+    /// (route table, gateway) pairs.
+    routes: HashSet<(&'a str, &'a str)>,
+    /// Endpoints a state declares.
+    endpoints: HashSet<&'a str>,
+}
+
+impl<'a> DeclaredGateways<'a> {
+    fn of(graph: &Graph<'a>) -> Self {
+        let mut routes = HashSet::new();
+        let mut endpoints = HashSet::new();
+        for decl in graph.states.files.iter().flat_map(|file| &file.resources).filter(|d| d.is_managed()) {
+            routes.extend(decl.gateway_routes.iter().map(|g| (g.route_table.as_str(), g.gateway.as_str())));
+            if let Some(("ec2:vpc-endpoint", id)) = decl.live_key() {
+                endpoints.insert(id);
+            }
+        }
+        Self { routes, endpoints }
+    }
+}
+
+fn routes(graph: &Graph<'_>, outcome: &mut Outcome, i: usize, decls: &[DeclRef], gateways: &DeclaredGateways<'_>) {
     let table = &graph.live()[i];
     if !parts_complete(graph, table, "ec2:route") {
         return;
@@ -150,11 +176,27 @@ fn routes(graph: &Graph<'_>, outcome: &mut Outcome, i: usize, decls: &[DeclRef])
     let declared: Vec<(&Route, DeclRef)> =
         decls.iter().flat_map(|&d| graph.decl(d).parts.routes.iter().map(move |r| (r, d))).collect();
     let owner = decls[0];
+    // Propagated routes, by the gateway that propagates them: one finding per gateway whose
+    // propagation no state declares, however many routes it brings.
+    let mut propagated: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
     for route in &table.parts.routes {
+        let target = route.target.clone().unwrap_or_default();
+        if route.propagated() {
+            if !gateways.routes.contains(&(table.id.as_str(), target.as_str())) {
+                propagated.entry(route.target.as_deref().unwrap_or_default()).or_default().push(&route.destination);
+            }
+            continue;
+        }
         if route.made_by_aws() {
             continue;
         }
-        let target = route.target.clone().unwrap_or_default();
+        let by_endpoint = target.starts_with("vpce-");
+        if by_endpoint
+            && !declared.iter().any(|(r, _)| r.destination == route.destination)
+            && gateways.routes.contains(&(table.id.as_str(), target.as_str()))
+        {
+            continue;
+        }
         if let Some((r, d)) = declared.iter().find(|(r, _)| r.destination == route.destination) {
             let want = r.target.clone().unwrap_or_default();
             if !want.is_empty() && !target.is_empty() && want != target {
@@ -175,10 +217,24 @@ fn routes(graph: &Graph<'_>, outcome: &mut Outcome, i: usize, decls: &[DeclRef])
                 );
             }
         } else {
-            let reason = format!(
-                "route {} → {target} is in route table {} but no state declares it (added outside Terraform)",
-                route.destination, table.id
-            );
+            let reason = if !by_endpoint {
+                format!(
+                    "route {} → {target} is in route table {} but no state declares it (added outside Terraform)",
+                    route.destination, table.id
+                )
+            } else if gateways.endpoints.contains(target.as_str()) {
+                format!(
+                    "route {} → {target} is in route table {} but no state declares VPC endpoint {target} on this \
+                     table (added outside Terraform)",
+                    route.destination, table.id
+                )
+            } else {
+                format!(
+                    "route {} → {target} is in route table {} but no state declares it, nor VPC endpoint {target} \
+                     (added outside Terraform)",
+                    route.destination, table.id
+                )
+            };
             push(
                 graph,
                 outcome,
@@ -190,6 +246,25 @@ fn routes(graph: &Graph<'_>, outcome: &mut Outcome, i: usize, decls: &[DeclRef])
                 reason,
             );
         }
+    }
+    for (gateway, destinations) in propagated {
+        let shown: BTreeSet<&str> = destinations.iter().copied().collect();
+        let reason = format!(
+            "route table {} receives routes propagated from {gateway} ({}) but no state declares that \
+             propagation (enabled outside Terraform)",
+            table.id,
+            shown.into_iter().collect::<Vec<_>>().join(", ")
+        );
+        push(
+            graph,
+            outcome,
+            i,
+            owner,
+            format!("propagation {gateway}"),
+            Value::Null,
+            Value::String(gateway.to_owned()),
+            reason,
+        );
     }
 }
 

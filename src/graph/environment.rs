@@ -320,6 +320,7 @@ mod tests {
                 inline: vec![],
                 parts: crate::inventory::subresource::SubResources::default(),
                 references: vec![],
+                gateway_routes: vec![],
                 checked: vec![],
                 attributes: None,
                 tainted: false,

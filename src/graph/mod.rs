@@ -18,4 +18,6 @@ mod issue_12_tests;
 #[cfg(test)]
 mod issue_14_tests;
 #[cfg(test)]
+mod issue_34_tests;
+#[cfg(test)]
 mod tests;

@@ -21,10 +21,17 @@ pub struct Route {
 }
 
 impl Route {
-    /// Whether AWS made this route by itself (the local route, propagated routes).
+    /// Whether AWS made this route by itself, for the table alone: the local route of each
+    /// of the VPC's CIDR blocks (IPv4, secondary and IPv6 alike). Propagated routes are
+    /// AWS's too, but only because a propagation was enabled: see `propagated`.
     pub fn made_by_aws(&self) -> bool {
-        self.target.as_deref() == Some("local")
-            || matches!(self.origin.as_deref(), Some("CreateRouteTable" | "EnableVgwRoutePropagation"))
+        self.target.as_deref() == Some("local") || self.origin.as_deref() == Some("CreateRouteTable")
+    }
+
+    /// Whether a virtual private gateway propagated this route into the table (the only
+    /// gateway whose routes a VPC route table takes by propagation).
+    pub fn propagated(&self) -> bool {
+        self.origin.as_deref() == Some("EnableVgwRoutePropagation")
     }
 }
 
@@ -165,6 +172,13 @@ mod tests {
         let local =
             Route { destination: "10.0.0.0/16".into(), target: Some("local".into()), state: None, origin: None };
         assert!(local.made_by_aws());
+        let propagated = Route {
+            destination: "172.16.0.0/12".into(),
+            target: Some("vgw-1".into()),
+            state: None,
+            origin: Some("EnableVgwRoutePropagation".into()),
+        };
+        assert!(propagated.propagated() && !propagated.made_by_aws());
         let made = Route {
             destination: "0.0.0.0/0".into(),
             target: Some("igw-1".into()),

@@ -12,7 +12,7 @@ use serde_json::Value;
 
 use super::identity::{self, Key, PartKind};
 use super::secrets;
-use super::state_resource::{Checked, Identity, Mode, Reference, StateResource};
+use super::state_resource::{Checked, GatewayRoutes, Identity, Mode, Reference, StateResource};
 use super::val::Val;
 use crate::inventory::subresource::{NetworkAclEntry, Route, SecurityGroupRule, SubResources};
 use crate::model::arn::Arn;
@@ -151,6 +151,7 @@ pub fn extract(raw: RawInstance<'_, Val<'_>>) -> StateResource {
         });
     }
     let parts = parts_of(raw.tf_type, &attrs);
+    let gateway_routes = gateway_routes_of(raw.tf_type, &attrs);
     let checked = identity::checked_of(raw.tf_type)
         .filter_map(|(path, live)| {
             let mut first = None;
@@ -199,6 +200,7 @@ pub fn extract(raw: RawInstance<'_, Val<'_>>) -> StateResource {
         inline,
         parts,
         references,
+        gateway_routes,
         checked,
         attributes: raw.keep_attributes.then(|| attrs.to_value()),
         tainted: raw.tainted,
@@ -432,6 +434,32 @@ fn parts_of(tf_type: &str, attrs: &Val<'_>) -> SubResources {
     parts
 }
 
+/// The route tables a resource has AWS write routes into, and the gateway they go to: a
+/// gateway endpoint's prefix-list route in each of its tables, a virtual private gateway's
+/// propagated routes. The AWS provider leaves these routes out of `aws_route_table.route`.
+fn gateway_routes_of(tf_type: &str, attrs: &Val<'_>) -> Vec<GatewayRoutes> {
+    let pair =
+        |table: &str, gateway: &str| GatewayRoutes { route_table: table.to_owned(), gateway: gateway.to_owned() };
+    let own_id = str_at(attrs, "id");
+    match tf_type {
+        "aws_vpc_endpoint" => own_id
+            .map(|endpoint| strings_at(attrs, "route_table_ids").into_iter().map(|t| pair(t, endpoint)).collect())
+            .unwrap_or_default(),
+        "aws_vpc_endpoint_route_table_association" => str_at(attrs, "route_table_id")
+            .zip(str_at(attrs, "vpc_endpoint_id"))
+            .map(|(t, e)| vec![pair(t, e)])
+            .unwrap_or_default(),
+        "aws_route_table" | "aws_default_route_table" => own_id
+            .map(|table| strings_at(attrs, "propagating_vgws").into_iter().map(|g| pair(table, g)).collect())
+            .unwrap_or_default(),
+        "aws_vpn_gateway_route_propagation" => str_at(attrs, "route_table_id")
+            .zip(str_at(attrs, "vpn_gateway_id"))
+            .map(|(t, g)| vec![pair(t, g)])
+            .unwrap_or_default(),
+        _ => Vec::new(),
+    }
+}
+
 /// Attributes whose values are never references: the resource's own identity, tags, and
 /// free text.
 fn skip_key(key: &str) -> bool {
@@ -545,6 +573,29 @@ mod tests {
 
     fn run(tf_type: &str, attributes: Value) -> StateResource {
         testing::declared("s3://b/k", &format!("{tf_type}.x"), tf_type, attributes)
+    }
+
+    #[test]
+    fn gateway_endpoints_and_propagations_name_the_tables_aws_writes_routes_into() {
+        let pairs = |r: StateResource| -> Vec<(String, String)> {
+            r.gateway_routes.into_iter().map(|g| (g.route_table, g.gateway)).collect()
+        };
+        let endpoint = run("aws_vpc_endpoint", json!({"id": "vpce-1", "route_table_ids": ["rtb-1", "rtb-2"]}));
+        assert_eq!(pairs(endpoint), [("rtb-1".into(), "vpce-1".into()), ("rtb-2".into(), "vpce-1".into())]);
+        let association = run(
+            "aws_vpc_endpoint_route_table_association",
+            json!({"id": "a-vpce-11234", "vpc_endpoint_id": "vpce-1", "route_table_id": "rtb-3"}),
+        );
+        assert!(matches!(&association.identity, Identity::Part { parent_id, .. } if parent_id == "rtb-3"));
+        assert_eq!(pairs(association), [("rtb-3".into(), "vpce-1".into())]);
+        let table = run("aws_route_table", json!({"id": "rtb-4", "route": [], "propagating_vgws": ["vgw-1"]}));
+        assert_eq!(pairs(table), [("rtb-4".into(), "vgw-1".into())]);
+        let propagation = run(
+            "aws_vpn_gateway_route_propagation",
+            json!({"id": "vgw-2_rtb-5", "vpn_gateway_id": "vgw-2", "route_table_id": "rtb-5"}),
+        );
+        assert_eq!(pairs(propagation), [("rtb-5".into(), "vgw-2".into())]);
+        assert!(pairs(run("aws_vpc", json!({"id": "vpc-1", "route_table_ids": ["rtb-6"]}))).is_empty());
     }
 
     #[test]

@@ -126,6 +126,12 @@ pub const TYPES: &[TypeMapping] = &[
     part("aws_volume_attachment", "ec2:volume", "volume_id", PartKind::Other("attachment")),
     id("aws_vpc", "ec2:vpc"),
     id("aws_vpc_endpoint", "ec2:vpc-endpoint"),
+    part(
+        "aws_vpc_endpoint_route_table_association",
+        "ec2:route-table",
+        "route_table_id",
+        PartKind::Other("endpoint association"),
+    ),
     part("aws_vpc_ipv4_cidr_block_association", "ec2:vpc", "vpc_id", PartKind::Other("CIDR association")),
     id("aws_vpc_peering_connection", "ec2:vpc-peering-connection"),
     adopt("aws_vpc_peering_connection_accepter", "ec2:vpc-peering-connection"),
@@ -137,6 +143,7 @@ pub const TYPES: &[TypeMapping] = &[
     ),
     part("aws_vpc_security_group_egress_rule", "ec2:security-group", "security_group_id", PartKind::RuleEgress),
     part("aws_vpc_security_group_ingress_rule", "ec2:security-group", "security_group_id", PartKind::RuleIngress),
+    part("aws_vpn_gateway_route_propagation", "ec2:route-table", "route_table_id", PartKind::Other("propagation")),
 ];
 
 /// The mapping of a Terraform type, if leftover knows it.

@@ -59,6 +59,19 @@ impl Reference {
     }
 }
 
+/// A route table into which AWS writes routes to a gateway because this resource asked it
+/// to: a gateway VPC endpoint's route to its service's prefix list (`route_table_ids`, an
+/// `aws_vpc_endpoint_route_table_association`), or the routes a virtual private gateway
+/// propagates (`propagating_vgws`, an `aws_vpn_gateway_route_propagation`). Those routes
+/// never appear among the table's declared routes, yet they are declared.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GatewayRoutes {
+    /// The route table's id (`rtb-…`).
+    pub route_table: String,
+    /// The gateway the routes go to (`vpce-…`, `vgw-…`).
+    pub gateway: String,
+}
+
 /// An attribute drift compares.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Checked {
@@ -99,6 +112,9 @@ pub struct StateResource {
     pub parts: SubResources,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub references: Vec<Reference>,
+    /// Route tables this resource has AWS write routes into.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub gateway_routes: Vec<GatewayRoutes>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub checked: Vec<Checked>,
     /// The redacted attributes, kept only when asked (`explain`).

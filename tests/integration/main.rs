@@ -11,6 +11,7 @@ mod age;
 mod bad_input;
 mod command_line;
 mod dependencies;
+mod endpoint_routes;
 mod environments;
 mod false_positives;
 mod faults;
