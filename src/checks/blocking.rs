@@ -151,17 +151,7 @@ fn finding(
     reason.push_str(&owned_note);
     own.append(&mut related);
     let related = own;
-    Finding {
-        kind: FindingKind::BlockingDependency,
-        severity,
-        resource: ResourceRef::from_live(r),
-        reason,
-        state: None,
-        subject: None,
-        related,
-        drift: None,
-        environment: graph.env_of_live(root),
-        order: Vec::new(),
-        remains: None,
-    }
+    Finding::new(FindingKind::BlockingDependency, severity, ResourceRef::from_live(r), reason)
+        .with_related(related)
+        .in_environment(graph.env_of_live(root))
 }

@@ -45,19 +45,18 @@ fn push(
     related: Vec<Related>,
 ) {
     let r = &graph.live()[i];
-    outcome.findings.push(Finding {
-        kind: FindingKind::BrokenReference,
-        severity: graph.policy.severity(FindingKind::BrokenReference),
-        resource: ResourceRef::from_live(r),
-        reason,
-        state: graph.accounting(i).first().map(|&d| StateRef::of(graph.decl(d))),
-        subject,
-        related,
-        drift: None,
-        environment: graph.env_of_live(i),
-        order: Vec::new(),
-        remains: None,
-    });
+    outcome.findings.push(
+        Finding::new(
+            FindingKind::BrokenReference,
+            graph.policy.severity(FindingKind::BrokenReference),
+            ResourceRef::from_live(r),
+            reason,
+        )
+        .with_state(graph.accounting(i).first().map(|&d| StateRef::of(graph.decl(d))))
+        .with_subject(subject)
+        .with_related(related)
+        .in_environment(graph.env_of_live(i)),
+    );
 }
 
 fn listed(graph: &Graph<'_>, kind: &str, r: &LiveResource) -> bool {
@@ -245,26 +244,25 @@ fn stale_state_references(graph: &Graph<'_>, outcome: &mut Outcome) {
                 let mut resource =
                     ResourceRef::from_declared(&reference.kind, &reference.target, decl, Some(account), Some(region));
                 resource.tags.clear();
-                outcome.findings.push(Finding {
-                    kind: FindingKind::BrokenReference,
-                    severity: graph.policy.severity(FindingKind::BrokenReference),
-                    resource,
-                    reason,
-                    state: Some(StateRef::of(decl)),
-                    subject: Some(reference.path.clone()),
-                    related: decl.live_key().map_or_else(Vec::new, |(kind, id)| {
+                outcome.findings.push(
+                    Finding::new(
+                        FindingKind::BrokenReference,
+                        graph.policy.severity(FindingKind::BrokenReference),
+                        resource,
+                        reason,
+                    )
+                    .with_state(Some(StateRef::of(decl)))
+                    .with_subject(Some(reference.path.clone()))
+                    .with_related(decl.live_key().map_or_else(Vec::new, |(kind, id)| {
                         vec![Related {
                             relation: "referenced-by".to_owned(),
                             id: id.to_owned(),
                             kind: Some(kind.to_owned()),
                             state: Some(StateRef::of(decl)),
                         }]
-                    }),
-                    drift: None,
-                    environment: graph.env_of_decl((f, r)),
-                    order: Vec::new(),
-                    remains: None,
-                });
+                    }))
+                    .in_environment(graph.env_of_decl((f, r))),
+                );
             }
         }
     }

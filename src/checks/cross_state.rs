@@ -157,19 +157,12 @@ fn references(graph: &Graph<'_>, outcome: &mut Outcome) {
                 }
             })
             .collect();
-        let finding = Finding {
-            kind: FindingKind::CrossState,
-            severity,
-            resource,
-            reason,
-            state: Some(StateRef::of(target)),
-            subject: Some(format!("referenced from {}", referencing.source)),
-            related,
-            drift: None,
-            environment: graph.env_of_decl(d),
-            order: vec![referencing.source.clone(), target.source.to_string()],
-            remains: None,
-        };
+        let finding = Finding::new(FindingKind::CrossState, severity, resource, reason)
+            .with_state(Some(StateRef::of(target)))
+            .with_subject(Some(format!("referenced from {}", referencing.source)))
+            .with_related(related)
+            .in_environment(graph.env_of_decl(d))
+            .with_order(vec![referencing.source.clone(), target.source.to_string()]);
         if raised.is_some() {
             outcome.findings.push(finding);
         } else {
@@ -205,27 +198,26 @@ fn double_ownership(graph: &Graph<'_>, outcome: &mut Outcome) {
                 state: Some(StateRef::of(graph.decl(d))),
             })
             .collect();
-        outcome.findings.push(Finding {
-            kind: FindingKind::CrossState,
-            severity: Severity::Error.max(graph.policy.severity(FindingKind::CrossState)),
-            resource: ResourceRef::from_live(r),
-            reason: {
-                let sources: std::collections::BTreeSet<&str> =
-                    owners.iter().map(|&d| &*graph.decl(d).source).collect();
-                let who = if sources.len() == 1 {
-                    format!("declared {} times in one state", owners.len())
-                } else {
-                    format!("declared by {} states at once", sources.len())
-                };
-                format!("{who} ({}): destroying either destroys the other's resource", places.join("; "))
-            },
-            state: Some(StateRef::of(first)),
-            subject: Some("declared twice".to_owned()),
-            related,
-            drift: None,
-            environment: graph.env_of_live(i),
-            order: Vec::new(),
-            remains: None,
-        });
+        outcome.findings.push(
+            Finding::new(
+                FindingKind::CrossState,
+                Severity::Error.max(graph.policy.severity(FindingKind::CrossState)),
+                ResourceRef::from_live(r),
+                {
+                    let sources: std::collections::BTreeSet<&str> =
+                        owners.iter().map(|&d| &*graph.decl(d).source).collect();
+                    let who = if sources.len() == 1 {
+                        format!("declared {} times in one state", owners.len())
+                    } else {
+                        format!("declared by {} states at once", sources.len())
+                    };
+                    format!("{who} ({}): destroying either destroys the other's resource", places.join("; "))
+                },
+            )
+            .with_state(Some(StateRef::of(first)))
+            .with_subject(Some("declared twice".to_owned()))
+            .with_related(related)
+            .in_environment(graph.env_of_live(i)),
+        );
     }
 }

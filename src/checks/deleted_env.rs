@@ -76,17 +76,8 @@ fn finding(graph: &Graph<'_>, i: usize, env: &str, deletion: &crate::graph::envi
     let related = related_with_owned(graph, i, &mut reason);
     // A guess never fails a run under the default `--fail-on`: only evidence does.
     let severity = if deletion.inferred() { Severity::Info } else { graph.policy.severity(FindingKind::DeletedEnv) };
-    Finding {
-        kind: FindingKind::DeletedEnv,
-        severity,
-        resource: ResourceRef::from_live(r),
-        reason,
-        state: graph.accounting(i).first().map(|&d| StateRef::of(graph.decl(d))),
-        subject: None,
-        related,
-        drift: None,
-        environment: Some(env.to_owned()),
-        order: Vec::new(),
-        remains: None,
-    }
+    Finding::new(FindingKind::DeletedEnv, severity, ResourceRef::from_live(r), reason)
+        .with_state(graph.accounting(i).first().map(|&d| StateRef::of(graph.decl(d))))
+        .with_related(related)
+        .in_environment(Some(env.to_owned()))
 }

@@ -72,23 +72,11 @@ pub fn apply(graph: &Graph<'_>, targets: &BTreeSet<String>, findings: &mut Vec<F
                     let (account, region) = graph.placement((f, r));
                     ResourceRef::from_declared(&kind, &id, decl, account, region)
                 };
-                mismatches.push(Finding {
-                        kind: FindingKind::EnvMismatch,
-                        severity: graph.policy.severity(FindingKind::EnvMismatch),
-                        resource,
-                        reason: format!(
+                mismatches.push(Finding::new(FindingKind::EnvMismatch, graph.policy.severity(FindingKind::EnvMismatch), resource, format!(
                             "destroying {} (environment {target}) would delete {} {id}, which is tagged for {env}: is this the right state?",
                             file.source,
                             crate::model::kinds::label(&kind)
-                        ),
-                        state: Some(StateRef::of(decl)),
-                        subject: None,
-                        related: Vec::new(),
-                        drift: None,
-                        environment: Some(env.clone()),
-                        order: Vec::new(),
-                        remains: None,
-                    });
+                        )).with_state(Some(StateRef::of(decl))).in_environment(Some(env.clone())));
             }
             check.resources.push(DestroyItem {
                 source: file.source.clone(),

@@ -74,19 +74,17 @@ fn push(
     live: Value,
     reason: String,
 ) {
-    outcome.findings.push(Finding {
-        kind: FindingKind::Drift,
-        severity: graph.policy.severity(FindingKind::Drift),
-        resource: ResourceRef::from_live(&graph.live()[i]),
-        reason,
-        state: Some(StateRef::of(graph.decl(d))),
-        subject: None,
-        related: Vec::new(),
-        drift: Some(DriftDetail { attribute, declared, live }),
-        environment: graph.env_of_live(i),
-        order: Vec::new(),
-        remains: None,
-    });
+    outcome.findings.push(
+        Finding::new(
+            FindingKind::Drift,
+            graph.policy.severity(FindingKind::Drift),
+            ResourceRef::from_live(&graph.live()[i]),
+            reason,
+        )
+        .with_state(Some(StateRef::of(graph.decl(d))))
+        .with_drift(Some(DriftDetail { attribute, declared, live }))
+        .in_environment(graph.env_of_live(i)),
+    );
 }
 
 fn tags(graph: &Graph<'_>, outcome: &mut Outcome, i: usize, d: DeclRef, tag_decls: &BTreeMap<String, String>) {

@@ -187,19 +187,16 @@ fn push(
     reason: String,
 ) {
     let decl = graph.decl(at);
-    outcome.findings.push(Finding {
-        kind: FindingKind::Missing,
-        severity: graph.policy.severity(FindingKind::Missing),
-        resource: ResourceRef::from_declared(kind, id, decl, account, region),
-        reason,
-        state: Some(StateRef::of(decl)),
-        subject: None,
-        related: Vec::new(),
-        drift: None,
-        environment: graph.env_of_decl(at),
-        order: Vec::new(),
-        remains: None,
-    });
+    outcome.findings.push(
+        Finding::new(
+            FindingKind::Missing,
+            graph.policy.severity(FindingKind::Missing),
+            ResourceRef::from_declared(kind, id, decl, account, region),
+            reason,
+        )
+        .with_state(Some(StateRef::of(decl)))
+        .in_environment(graph.env_of_decl(at)),
+    );
 }
 
 #[cfg(test)]

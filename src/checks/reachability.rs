@@ -756,22 +756,19 @@ fn finding(
             state: None,
         });
     }
-    Finding {
-        kind: FindingKind::Unreachable,
+    Finding::new(
+        FindingKind::Unreachable,
         severity,
-        resource: ResourceRef::from_live(from),
-        reason: format!(
+        ResourceRef::from_live(from),
+        format!(
             "{} (port {}/{}): from {} to {}: {problem}",
             exp.name, exp.port, exp.protocol, trace.from_subnet, trace.to_subnet
         ),
-        state: graph.accounting(trace.from_index).first().map(|&d| crate::model::finding::StateRef::of(graph.decl(d))),
-        subject: Some(exp.name.clone()),
-        related,
-        drift: None,
-        environment: graph.env_of_live(trace.from_index),
-        order: Vec::new(),
-        remains: None,
-    }
+    )
+    .with_state(graph.accounting(trace.from_index).first().map(|&d| crate::model::finding::StateRef::of(graph.decl(d))))
+    .with_subject(Some(exp.name.clone()))
+    .with_related(related)
+    .in_environment(graph.env_of_live(trace.from_index))
 }
 
 /// One finding per expectation: the first broken path at the policy's severity for

@@ -34,18 +34,10 @@ pub fn check(graph: &Graph<'_>, outcome: &mut Outcome) {
             reason.push_str(&place);
         }
         let related = related_with_owned(graph, i, &mut reason);
-        outcome.findings.push(Finding {
-            kind: FindingKind::Unmanaged,
-            severity,
-            resource: ResourceRef::from_live(r),
-            reason,
-            state: None,
-            subject: None,
-            related,
-            drift: None,
-            environment: graph.env_of_live(i),
-            order: Vec::new(),
-            remains: None,
-        });
+        outcome.findings.push(
+            Finding::new(FindingKind::Unmanaged, severity, ResourceRef::from_live(r), reason)
+                .with_related(related)
+                .in_environment(graph.env_of_live(i)),
+        );
     }
 }

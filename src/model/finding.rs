@@ -202,6 +202,73 @@ pub struct Finding {
 }
 
 impl Finding {
+    /// A finding of `kind` about `resource`, for `reason`, and nothing more: the `with_*`
+    /// methods add what a check knows besides.
+    pub fn new(kind: FindingKind, severity: Severity, resource: ResourceRef, reason: impl Into<String>) -> Self {
+        Self {
+            kind,
+            severity,
+            resource,
+            reason: reason.into(),
+            state: None,
+            subject: None,
+            related: Vec::new(),
+            drift: None,
+            environment: None,
+            order: Vec::new(),
+            remains: None,
+        }
+    }
+
+    /// The place in a state the finding is about.
+    #[must_use]
+    pub fn with_state(mut self, state: Option<StateRef>) -> Self {
+        self.state = state;
+        self
+    }
+
+    /// The part of the resource the finding is about (a route, a rule, an attribute path).
+    #[must_use]
+    pub fn with_subject(mut self, subject: Option<String>) -> Self {
+        self.subject = subject;
+        self
+    }
+
+    /// The other resources involved, each with its relation.
+    #[must_use]
+    pub fn with_related(mut self, related: Vec<Related>) -> Self {
+        self.related = related;
+        self
+    }
+
+    /// For drift: what differs.
+    #[must_use]
+    pub fn with_drift(mut self, drift: Option<DriftDetail>) -> Self {
+        self.drift = drift;
+        self
+    }
+
+    /// The environment the resource belongs to, when known.
+    #[must_use]
+    pub fn in_environment(mut self, environment: Option<String>) -> Self {
+        self.environment = environment;
+        self
+    }
+
+    /// Steps to clear it, in order.
+    #[must_use]
+    pub fn with_order(mut self, order: Vec<String>) -> Self {
+        self.order = order;
+        self
+    }
+
+    /// Why it remains, in `scan --env`.
+    #[must_use]
+    pub fn with_remains(mut self, remains: Option<String>) -> Self {
+        self.remains = remains;
+        self
+    }
+
     /// A stable identity across runs: kind, resource (ARN or id) and state address.
     pub fn fingerprint(&self) -> String {
         let resource = self.resource.arn.as_deref().unwrap_or(&self.resource.id);
@@ -261,10 +328,10 @@ mod tests {
 
     #[test]
     fn fingerprint_is_stable_and_distinct() {
-        let f = Finding {
-            kind: FindingKind::Unmanaged,
-            severity: Severity::Warning,
-            resource: ResourceRef {
+        let f = Finding::new(
+            FindingKind::Unmanaged,
+            Severity::Warning,
+            ResourceRef {
                 kind: "ec2:volume".into(),
                 id: "vol-1".into(),
                 arn: Some("arn:aws:ec2:us-east-1:1:volume/vol-1".into()),
@@ -273,15 +340,8 @@ mod tests {
                 tags: crate::model::Tags::new(),
                 created: None,
             },
-            reason: "x".into(),
-            state: None,
-            subject: None,
-            related: vec![],
-            drift: None,
-            environment: None,
-            order: vec![],
-            remains: None,
-        };
+            "x",
+        );
         // Pinned: fingerprints must not change between releases.
         assert_eq!(f.fingerprint(), f.clone().fingerprint());
         let mut g = f.clone();

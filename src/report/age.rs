@@ -198,10 +198,10 @@ mod tests {
     const NOW: &str = "2026-03-16T02:00:00Z";
 
     fn finding(kind: FindingKind, id: &str, first_seen: Option<&str>, created: Option<&str>) -> ReportFinding {
-        let finding = Finding {
+        let finding = Finding::new(
             kind,
-            severity: Severity::Warning,
-            resource: ResourceRef {
+            Severity::Warning,
+            ResourceRef {
                 kind: "ec2:volume".into(),
                 id: id.into(),
                 arn: None,
@@ -210,15 +210,8 @@ mod tests {
                 tags: crate::model::Tags::new(),
                 created: created.map(str::to_owned),
             },
-            reason: "x".into(),
-            state: None,
-            subject: None,
-            related: vec![],
-            drift: None,
-            environment: None,
-            order: vec![],
-            remains: None,
-        };
+            "x",
+        );
         ReportFinding {
             fingerprint: finding.fingerprint(),
             finding,

@@ -175,10 +175,10 @@ mod tests {
     use crate::report::{Scope, StateScope};
 
     fn finding(kind: FindingKind, id: &str, severity: Severity) -> Finding {
-        Finding {
+        Finding::new(
             kind,
             severity,
-            resource: ResourceRef {
+            ResourceRef {
                 kind: "ec2:volume".into(),
                 id: id.into(),
                 arn: None,
@@ -187,16 +187,12 @@ mod tests {
                 tags: crate::model::Tags::new(),
                 created: None,
             },
-            reason: "x".into(),
-            state: (kind == FindingKind::Missing)
+            "x",
+        )
+        .with_state(
+            (kind == FindingKind::Missing)
                 .then(|| StateRef { source: "s3://b/dev.tfstate".into(), address: format!("aws_ebs_volume.{id}") }),
-            subject: None,
-            related: vec![],
-            drift: None,
-            environment: None,
-            order: vec![],
-            remains: None,
-        }
+        )
     }
 
     /// A scan of us-east-1 of 123456789012 and of the state `s3://b/dev.tfstate`.

@@ -223,10 +223,10 @@ mod tests {
     use crate::shard::Shard;
 
     fn finding(kind: FindingKind, id: &str, account: &str) -> Finding {
-        Finding {
+        Finding::new(
             kind,
-            severity: kind.default_severity(),
-            resource: ResourceRef {
+            kind.default_severity(),
+            ResourceRef {
                 kind: "ec2:volume".into(),
                 id: id.into(),
                 arn: Some(format!("arn:aws:ec2:us-east-1:{account}:volume/{id}")),
@@ -235,15 +235,8 @@ mod tests {
                 tags: crate::model::Tags::new(),
                 created: None,
             },
-            reason: "no state declares it".into(),
-            state: None,
-            related: Vec::new(),
-            drift: None,
-            subject: None,
-            environment: None,
-            order: Vec::new(),
-            remains: None,
-        }
+            "no state declares it",
+        )
     }
 
     fn report(account: &str, shard: Option<Shard>, findings: Vec<Finding>, gaps: Vec<CoverageGap>) -> Report {
