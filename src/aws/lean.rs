@@ -681,6 +681,7 @@ fn snapshot<'a>(r: &mut Reader<'a>, elem: &Elem<'a>) -> Option<Snapshot> {
 }
 
 #[cfg(test)]
+// Reaches up to inventory: the lean reader is proved by what the inventory reads from it.
 // The generated answers read best built item by item, one `format!` each.
 #[allow(clippy::format_collect)]
 mod tests {

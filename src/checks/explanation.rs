@@ -392,6 +392,7 @@ pub fn explain(graph: &Graph<'_>, outcome: &super::Outcome, query: &str, i: usiz
 }
 
 #[cfg(test)]
+// Reaches up to report: an explanation is checked as a person reads it, rendered.
 mod tests {
     use serde_json::json;
 

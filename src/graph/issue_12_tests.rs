@@ -1,5 +1,6 @@
 //! Regression tests of issue 12's known false-positive shapes and quiet nightly report, on
 //! hand-built inventories and states.
+// Reaches up to checks, report: a false positive is judged by the findings and the rendered explanation it leads to.
 
 use serde_json::json;
 

@@ -1,6 +1,7 @@
 //! Regression tests of issue 14: the deletion order of what blocks a resource is stated
 //! once, not repeated in every finding of a blocker, so findings stay short however many
 //! leftovers share a VPC.
+// Reaches up to checks: the join is judged by the findings it leads to.
 
 use serde_json::json;
 

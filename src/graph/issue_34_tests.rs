@@ -3,6 +3,7 @@
 //! route of every CIDR block) are that resource's, not drift; the routes no resource makes
 //! AWS write (a transit, NAT or internet gateway's) stay findings. On hand-built
 //! inventories and states.
+// Reaches up to checks: routes are judged by the findings they lead to.
 
 use serde_json::{Value, json};
 

@@ -1,4 +1,5 @@
 //! Unit tests of the join and of ownership, on hand-built inventories and states.
+// Reaches up to checks: the join is judged by the findings it leads to.
 
 use serde_json::json;
 

@@ -74,6 +74,7 @@ fn gap_errors(gaps: &Value) -> Vec<(String, String)> {
         .collect()
 }
 
+#[track_caller]
 fn check_gaps(gaps: &Value, name_of: impl Fn(&str) -> String) {
     let errors = gap_errors(gaps);
     let bad: Vec<&(&str, Option<&str>)> = CORPUS.iter().filter(|(_, m)| m.is_some()).collect();

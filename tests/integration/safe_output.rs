@@ -130,6 +130,7 @@ async fn seed(moto: &Moto) -> (Network, String) {
     (net, gone)
 }
 
+#[track_caller]
 fn assert_clean(what: &str, out: &Output) {
     for secret in SECRETS {
         assert!(!out.stdout.contains(secret), "{what}: {secret} on stdout:\n{}", out.stdout);

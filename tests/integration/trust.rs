@@ -17,6 +17,7 @@ const LEFTOVER_KINDS: [&str; 3] = ["unmanaged", "deleted-env", "blocking-depende
 /// The README's rule: a resource is reported once by its most specific leftover kind, and
 /// never twice with the same kind unless the findings are about different parts of it
 /// (`subject`: a route, a rule) or different declarations (`state`) or attributes (`drift`).
+#[track_caller]
 pub fn assert_each_resource_reported_once(out: &Output) {
     let report = out.json();
     let mut leftovers: BTreeMap<String, Vec<String>> = BTreeMap::new();
