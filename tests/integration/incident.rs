@@ -11,29 +11,32 @@ async fn the_incident_scan_finds_the_staging_leftovers_and_the_stale_peering() {
     eprintln!("{}", out.stdout);
     // Issue 12: each leftover once, by its most specific kind.
     crate::trust::assert_each_resource_reported_once(&out);
-    let report = out.json();
-    let unmanaged: Vec<String> = report["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|f| matches!(f["kind"].as_str(), Some("unmanaged" | "deleted-env" | "blocking-dependency")))
-        .map(|f| f["resource"]["id"].as_str().unwrap().to_owned())
+    // Every leftover of staging, each by its exact kind: the policy-free scan infers from
+    // staging's empty state that the environment was destroyed, so each is `deleted-env`.
+    let leftovers: Vec<(String, String)> = out
+        .findings()
+        .into_iter()
+        .filter(|(kind, _)| matches!(kind.as_str(), "unmanaged" | "deleted-env" | "blocking-dependency"))
         .collect();
-    for id in [
+    let mut expected: Vec<(String, String)> = [
         &seeded.staging_vpc,
+        &seeded.staging_subnet,
         &seeded.staging_instance,
         &seeded.staging_volume,
         &seeded.staging_sg,
         &seeded.staging_lb_eni,
-    ] {
-        assert!(unmanaged.contains(id), "{id} should be unmanaged: {unmanaged:?}");
-    }
-    assert!(unmanaged.contains(&"staging".to_owned()), "the staging EKS cluster: {unmanaged:?}");
-    assert!(unmanaged.contains(&"staging-sessions".to_owned()), "the staging cache cluster: {unmanaged:?}");
-    assert!(unmanaged.contains(&"staging-jobs".to_owned()), "the SQS queue known only by its tags: {unmanaged:?}");
-    // Nothing of dev or shared is unmanaged; the staging subnet goes with its VPC? No: it is
-    // a separate leftover the VPC's deletion needs gone first.
+        // The EKS cluster, the cache cluster and the SQS queue known only by its tags.
+        &"staging".to_owned(),
+        &"staging-sessions".to_owned(),
+        &"staging-jobs".to_owned(),
+    ]
+    .into_iter()
+    .map(|id| ("deleted-env".to_owned(), id.clone()))
+    .collect();
+    expected.sort();
+    assert_eq!(leftovers, expected, "{}", out.stdout);
+    // Nothing of dev or shared is a leftover.
     for id in [&seeded.dev_vpc, &seeded.shared_vpc, &seeded.redis_sg, &seeded.dev_node_sg] {
-        assert!(!unmanaged.contains(id), "{id} is managed: {unmanaged:?}");
+        assert!(!leftovers.iter().any(|(_, l)| l == id), "{id} is managed: {leftovers:?}");
     }
 }
