@@ -37,37 +37,6 @@ impl Failure {
     }
 }
 
-/// Classifies an error code the way the SDK and IAM spell them.
-pub fn cause_of_code(code: &str) -> GapCause {
-    let lower = code.to_ascii_lowercase();
-    if lower.contains("accessdenied")
-        || lower.contains("unauthorized")
-        || lower.contains("authfailure")
-        || lower.contains("forbidden")
-        || lower == "optinrequired"
-        || lower.contains("invalidclienttokenid")
-        || lower.contains("expiredtoken")
-        || lower.contains("signaturedoesnotmatch")
-    {
-        GapCause::Denied
-    } else if lower.contains("throttl")
-        || lower.contains("requestlimitexceeded")
-        || lower.contains("toomanyrequests")
-        || lower == "slowdown"
-    {
-        GapCause::Throttled
-    } else if lower.contains("notsupported")
-        || lower.contains("unsupported")
-        || lower.contains("invalidaction")
-        || lower.contains("unknownoperation")
-        || lower.contains("notimplemented")
-    {
-        GapCause::Unsupported
-    } else {
-        GapCause::Failed
-    }
-}
-
 /// Cause and a one-line message for any SDK error.
 pub fn describe<E, R>(err: &SdkError<E, R>) -> (GapCause, String)
 where
@@ -95,7 +64,7 @@ where
             if let Some(code) = err.code() {
                 let message = err.message().unwrap_or_default();
                 let text = if message.is_empty() { code.to_owned() } else { format!("{code}: {message}") };
-                (cause_of_code(code), text)
+                (GapCause::of_code(code), text)
             } else {
                 let text = aws_smithy_types::error::display::DisplayErrorContext(err).to_string();
                 let cause = if text.contains("503") || text.to_ascii_lowercase().contains("throttl") {
@@ -143,13 +112,13 @@ mod tests {
 
     #[test]
     fn codes_are_classified() {
-        assert_eq!(cause_of_code("AccessDenied"), GapCause::Denied);
-        assert_eq!(cause_of_code("AccessDeniedException"), GapCause::Denied);
-        assert_eq!(cause_of_code("UnauthorizedOperation"), GapCause::Denied);
-        assert_eq!(cause_of_code("Throttling"), GapCause::Throttled);
-        assert_eq!(cause_of_code("ThrottlingException"), GapCause::Throttled);
-        assert_eq!(cause_of_code("RequestLimitExceeded"), GapCause::Throttled);
-        assert_eq!(cause_of_code("InvalidAction"), GapCause::Unsupported);
-        assert_eq!(cause_of_code("InternalError"), GapCause::Failed);
+        assert_eq!(GapCause::of_code("AccessDenied"), GapCause::Denied);
+        assert_eq!(GapCause::of_code("AccessDeniedException"), GapCause::Denied);
+        assert_eq!(GapCause::of_code("UnauthorizedOperation"), GapCause::Denied);
+        assert_eq!(GapCause::of_code("Throttling"), GapCause::Throttled);
+        assert_eq!(GapCause::of_code("ThrottlingException"), GapCause::Throttled);
+        assert_eq!(GapCause::of_code("RequestLimitExceeded"), GapCause::Throttled);
+        assert_eq!(GapCause::of_code("InvalidAction"), GapCause::Unsupported);
+        assert_eq!(GapCause::of_code("InternalError"), GapCause::Failed);
     }
 }

@@ -21,7 +21,6 @@ use aws_smithy_runtime_api::client::runtime_components::RuntimeComponents;
 use aws_smithy_types::config_bag::ConfigBag;
 use quick_xml::events::Event;
 
-use super::failure;
 use super::guard::ApiStats;
 use crate::model::GapCause;
 
@@ -169,7 +168,7 @@ fn error_code(response: &HttpResponse, body: &[u8]) -> Option<String> {
 /// Whether an answer says the caller was throttled.
 fn is_throttle(response: &HttpResponse, body: &[u8]) -> bool {
     response.status().as_u16() == 429
-        || error_code(response, body).is_some_and(|code| failure::cause_of_code(&code) == GapCause::Throttled)
+        || error_code(response, body).is_some_and(|code| GapCause::of_code(&code) == GapCause::Throttled)
 }
 
 /// The interceptor. Cheap to clone; clones share counters.

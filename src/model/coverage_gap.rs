@@ -21,6 +21,39 @@ pub enum GapCause {
     Failed,
 }
 
+impl GapCause {
+    /// Classifies an error code the way the SDK and IAM spell them.
+    pub fn of_code(code: &str) -> Self {
+        let lower = code.to_ascii_lowercase();
+        if lower.contains("accessdenied")
+            || lower.contains("unauthorized")
+            || lower.contains("authfailure")
+            || lower.contains("forbidden")
+            || lower == "optinrequired"
+            || lower.contains("invalidclienttokenid")
+            || lower.contains("expiredtoken")
+            || lower.contains("signaturedoesnotmatch")
+        {
+            Self::Denied
+        } else if lower.contains("throttl")
+            || lower.contains("requestlimitexceeded")
+            || lower.contains("toomanyrequests")
+            || lower == "slowdown"
+        {
+            Self::Throttled
+        } else if lower.contains("notsupported")
+            || lower.contains("unsupported")
+            || lower.contains("invalidaction")
+            || lower.contains("unknownoperation")
+            || lower.contains("notimplemented")
+        {
+            Self::Unsupported
+        } else {
+            Self::Failed
+        }
+    }
+}
+
 /// One hole in what was scanned: names service, account, region, operation and the error.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CoverageGap {

@@ -5,19 +5,14 @@
 //! the finding is a live leftover (see `age_seconds`). Pure: "now" is the report's
 //! `generated_at`.
 
-use std::fmt;
-use std::str::FromStr;
-
 use aws_smithy_types::DateTime;
 use aws_smithy_types::date_time::Format;
-use serde::{Deserialize, Serialize};
 
-use super::report::{Report, ReportFinding};
+use super::report::{Report, ReportFinding, Younger};
 use crate::checks::FindingKind;
 
-const HOUR: i64 = 60 * 60;
-const DAY: i64 = 24 * HOUR;
-const WEEK: i64 = 7 * DAY;
+pub use super::min_age::MinAge;
+use super::min_age::{DAY, HOUR};
 
 /// The kinds whose finding is the resource itself being left over: its creation date
 /// says how long it has stayed.
@@ -101,72 +96,6 @@ pub fn age_line(f: &ReportFinding, now: &str) -> String {
     [seen_text(f, now), created_text(f)].into_iter().flatten().collect::<Vec<_>>().join(", ")
 }
 
-/// A minimum age (`scan --min-age`): a whole number of hours, days or weeks (`12h`, `7d`,
-/// `2w`).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(try_from = "String", into = "String")]
-pub struct MinAge {
-    text: String,
-    secs: i64,
-}
-
-impl MinAge {
-    pub fn seconds(&self) -> i64 {
-        self.secs
-    }
-}
-
-impl FromStr for MinAge {
-    type Err = String;
-
-    fn from_str(s: &str) -> Result<Self, String> {
-        let bad = || format!("{s:?} is not an age: expected a whole number and a unit, h, d or w (12h, 7d, 2w)");
-        let s = s.trim();
-        let unit = match s.chars().last() {
-            Some('h') => HOUR,
-            Some('d') => DAY,
-            Some('w') => WEEK,
-            _ => return Err(bad()),
-        };
-        let number = &s[..s.len() - 1];
-        if number.is_empty() || !number.bytes().all(|b| b.is_ascii_digit()) {
-            return Err(bad());
-        }
-        let n: i64 = number.parse().map_err(|_| bad())?;
-        let secs = n.checked_mul(unit).ok_or_else(bad)?;
-        Ok(Self { text: s.to_owned(), secs })
-    }
-}
-
-impl TryFrom<String> for MinAge {
-    type Error = String;
-
-    fn try_from(s: String) -> Result<Self, String> {
-        s.parse()
-    }
-}
-
-impl From<MinAge> for String {
-    fn from(age: MinAge) -> String {
-        age.text
-    }
-}
-
-impl fmt::Display for MinAge {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.text)
-    }
-}
-
-/// The findings `--min-age` left out for being younger. A nightly job that feeds each
-/// JSON report to the next run as its baseline keeps them here, so that their `first_seen`
-/// is carried forward and they come out once they have stayed long enough.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct Younger {
-    pub min_age: MinAge,
-    pub findings: Vec<ReportFinding>,
-}
-
 /// Leaves out findings younger than `min` (by `age_seconds` at the report's time) and keeps
 /// them in `report.younger`. A finding whose age cannot be read is kept: nothing is hidden
 /// on a guess.
@@ -174,7 +103,7 @@ pub fn apply_min_age(report: &mut Report, min: &MinAge) {
     let now = report.generated_at.clone();
     let (kept, younger): (Vec<ReportFinding>, Vec<ReportFinding>) = std::mem::take(&mut report.findings)
         .into_iter()
-        .partition(|f| age_seconds(f, &now).is_none_or(|a| a >= min.secs));
+        .partition(|f| age_seconds(f, &now).is_none_or(|a| a >= min.seconds()));
     report.findings = kept;
     report.recount();
     report.younger = Some(Younger { min_age: min.clone(), findings: younger });

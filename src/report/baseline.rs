@@ -9,32 +9,9 @@
 use std::collections::{BTreeSet, HashMap};
 use std::path::Path;
 
-use serde::{Deserialize, Serialize};
-
 use super::age;
-use super::report::{READABLE_SCHEMAS, REPORT_SCHEMA, Report};
+use super::report::{BaselineInfo, READABLE_SCHEMAS, REPORT_SCHEMA, Report};
 use crate::checks::Severity;
-
-/// What a report was compared with.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct BaselineInfo {
-    /// When the baseline report was made.
-    pub generated_at: String,
-    /// Findings it had.
-    pub findings: usize,
-    /// Its findings this scan could not recheck (coverage gaps): neither resolved nor current.
-    #[serde(default, skip_serializing_if = "is_zero")]
-    pub unknown: usize,
-    /// Its findings outside this scan's scope (a region, account, state or environment this
-    /// scan did not look at): neither resolved nor current.
-    #[serde(default, skip_serializing_if = "is_zero")]
-    pub out_of_scope: usize,
-}
-
-#[allow(clippy::trivially_copy_pass_by_ref)] // serde's skip_serializing_if passes a reference
-fn is_zero(n: &usize) -> bool {
-    *n == 0
-}
 
 /// A baseline file that cannot be used.
 #[derive(Debug, thiserror::Error)]
@@ -255,7 +232,7 @@ mod tests {
         // vol-y was kept aside by `--min-age` last night: its first sighting still counts.
         let mut held = report(vec![finding(FindingKind::Unmanaged, "vol-y", Severity::Warning)], vec![]).findings;
         held[0].first_seen = Some("2026-11-20T02:00:00Z".into());
-        before.younger = Some(crate::report::age::Younger { min_age: "7d".parse().expect("age"), findings: held });
+        before.younger = Some(crate::report::report::Younger { min_age: "7d".parse().expect("age"), findings: held });
         let mut now = report(
             vec![
                 finding(FindingKind::Unmanaged, "vol-a", Severity::Warning),

@@ -335,7 +335,7 @@ mod tests {
     #[test]
     fn issue_13_a_report_that_left_young_findings_out_is_refused() {
         let mut aged = report("111111111111", None, vec![], vec![]);
-        aged.younger = Some(crate::report::age::Younger { min_age: "7d".parse().expect("age"), findings: vec![] });
+        aged.younger = Some(crate::report::report::Younger { min_age: "7d".parse().expect("age"), findings: vec![] });
         let err = merge(vec![aged]).expect_err("refused");
         assert_eq!(err, MergeError::MinAge(1));
         assert!(err.to_string().contains("--min-age"), "{err}");

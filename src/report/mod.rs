@@ -9,6 +9,7 @@ pub(crate) mod html;
 pub(crate) mod json;
 pub(crate) mod markdown;
 pub(crate) mod merge;
+pub(crate) mod min_age;
 pub(crate) mod printable;
 #[allow(clippy::module_inception)]
 pub(crate) mod report;

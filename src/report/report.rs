@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use super::baseline::BaselineInfo;
+use super::min_age::MinAge;
 use crate::checks::{Finding, FindingKind, Outcome};
 use crate::cost::{CostSummary, Estimate, PriceSource};
 use crate::inventory::{CoverageGap, Listed};
@@ -125,7 +125,7 @@ pub struct Report {
     /// The findings `--min-age` left out for being younger (only with `--min-age`). An
     /// addition to v1; optional.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub younger: Option<super::age::Younger>,
+    pub younger: Option<Younger>,
 }
 
 impl Report {
@@ -297,4 +297,34 @@ impl Report {
             plural(self.scope.states.len(), "state", "states")
         )
     }
+}
+
+/// What a report was compared with.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BaselineInfo {
+    /// When the baseline report was made.
+    pub generated_at: String,
+    /// Findings it had.
+    pub findings: usize,
+    /// Its findings this scan could not recheck (coverage gaps): neither resolved nor current.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub unknown: usize,
+    /// Its findings outside this scan's scope (a region, account, state or environment this
+    /// scan did not look at): neither resolved nor current.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub out_of_scope: usize,
+}
+
+#[allow(clippy::trivially_copy_pass_by_ref)] // serde's skip_serializing_if passes a reference
+fn is_zero(n: &usize) -> bool {
+    *n == 0
+}
+
+/// The findings `--min-age` left out for being younger. A nightly job that feeds each
+/// JSON report to the next run as its baseline keeps them here, so that their `first_seen`
+/// is carried forward and they come out once they have stayed long enough.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Younger {
+    pub min_age: MinAge,
+    pub findings: Vec<ReportFinding>,
 }
