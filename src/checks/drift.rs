@@ -11,8 +11,8 @@ use serde_json::Value;
 use super::Outcome;
 use crate::graph::{DeclRef, Graph};
 use crate::inventory::LiveResource;
-use crate::inventory::subresource::{Route, SecurityGroupRule};
 use crate::model::finding::{DriftDetail, Finding, FindingKind, ResourceRef, StateRef};
+use crate::model::subresource::{Route, SecurityGroupRule};
 use crate::state::Identity;
 
 fn text(value: &Value) -> String {

@@ -5,9 +5,9 @@
 use super::Outcome;
 use crate::graph::{DeclRef, Graph};
 use crate::inventory::LiveResource;
-use crate::inventory::subresource::{NetworkAclEntry, Route, SecurityGroupRule, SubResources};
 use crate::model::finding::{Finding, FindingKind, ResourceRef, StateRef};
 use crate::model::kinds;
+use crate::model::subresource::{NetworkAclEntry, Route, SecurityGroupRule, SubResources};
 use crate::state::{Identity, StateResource};
 
 pub fn check(graph: &Graph<'_>, outcome: &mut Outcome) {

@@ -15,10 +15,10 @@ use serde::Serialize;
 
 use super::Outcome;
 use crate::graph::Graph;
-use crate::inventory::subresource::{NetworkAclEntry, SecurityGroupRule, normalize_protocol};
 use crate::inventory::{LiveResource, RelationKind as R};
 use crate::model::finding::{Finding, FindingKind, Related, ResourceRef, Severity};
 use crate::model::kinds;
+use crate::model::subresource::{NetworkAclEntry, SecurityGroupRule, normalize_protocol};
 use crate::policy::Expectation;
 use crate::policy::selector::Selector;
 

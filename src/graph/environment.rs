@@ -318,7 +318,7 @@ mod tests {
                 tags: tags.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect(),
                 tagged: true,
                 inline: vec![],
-                parts: crate::inventory::subresource::SubResources::default(),
+                parts: crate::model::subresource::SubResources::default(),
                 references: vec![],
                 gateway_routes: vec![],
                 checked: vec![],

@@ -11,7 +11,7 @@ use super::Graph;
 use super::tests::{declare, inventory, live};
 use crate::checks::{self, FindingKind};
 use crate::inventory::LiveResource;
-use crate::inventory::subresource::Route;
+use crate::model::subresource::Route;
 use crate::policy::Policy;
 use crate::state::{StateFile, StateSet};
 
@@ -248,8 +248,8 @@ fn tables() -> Vec<LiveResource> {
     vec![table("rtb-a", vec![]), table("rtb-b", vec![]), table("rtb-c", vec![])]
 }
 
-fn rule(from_group: &str, port: i32) -> crate::inventory::subresource::SecurityGroupRule {
-    crate::inventory::subresource::SecurityGroupRule {
+fn rule(from_group: &str, port: i32) -> crate::model::subresource::SecurityGroupRule {
+    crate::model::subresource::SecurityGroupRule {
         id: None,
         egress: false,
         protocol: "tcp".to_owned(),
@@ -262,11 +262,7 @@ fn rule(from_group: &str, port: i32) -> crate::inventory::subresource::SecurityG
     }
 }
 
-fn group(
-    id: &str,
-    tags: &[(&str, &str)],
-    rules: Vec<crate::inventory::subresource::SecurityGroupRule>,
-) -> LiveResource {
+fn group(id: &str, tags: &[(&str, &str)], rules: Vec<crate::model::subresource::SecurityGroupRule>) -> LiveResource {
     let mut group = super::tests::live("ec2:security-group", id);
     group.set_attr("group_name", id);
     group.relate(crate::inventory::RelationKind::InVpc, "ec2:vpc", Some(VPC));

@@ -2,8 +2,8 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::subresource::SubResources;
 use crate::model::relation::{Relation, RelationKind};
+use crate::model::subresource::SubResources;
 use crate::model::{arn, kinds};
 
 /// Where a live record came from.

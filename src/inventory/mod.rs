@@ -7,7 +7,6 @@ pub(crate) mod collector;
 pub(crate) mod link;
 pub(crate) mod listed;
 pub(crate) mod live_resource;
-pub(crate) mod subresource;
 
 use std::collections::BTreeMap;
 use std::path::Path;

@@ -12,9 +12,9 @@ use hcl_edit::structure::{Attribute, Block, Body};
 use hcl_edit::{Decor, Decorate, Decorated, Ident};
 
 use crate::graph::Graph;
-use crate::inventory::subresource::{SecurityGroupRule, normalize_protocol};
 use crate::inventory::{LiveResource, RelationKind};
 use crate::model::finding::{Finding, FindingKind};
+use crate::model::subresource::{SecurityGroupRule, normalize_protocol};
 use crate::state::StateSet;
 
 /// The file of the resources leftover could not place in any state.
@@ -606,8 +606,8 @@ mod tests {
     use serde_json::json;
 
     use super::*;
-    use crate::inventory::subresource::Route;
     use crate::inventory::{Inventory, LiveResource};
+    use crate::model::subresource::Route;
     use crate::policy::Policy;
     use crate::state::{StateFile, StateResource};
 

@@ -6,8 +6,8 @@ use serde_json::json;
 use super::cleanup::{CleanupPlan, Context, Leftover, comment_text, plan, quote};
 use crate::checks;
 use crate::graph::Graph;
-use crate::inventory::subresource::SecurityGroupRule;
 use crate::inventory::{Inventory, LiveResource, RelationKind as R};
+use crate::model::subresource::SecurityGroupRule;
 use crate::policy::Policy;
 use crate::state::StateSet;
 

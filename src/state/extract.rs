@@ -14,9 +14,9 @@ use super::identity::{self, Key, PartKind};
 use super::secrets;
 use super::state_resource::{Checked, GatewayRoutes, Identity, Mode, Reference, StateResource};
 use super::val::Val;
-use crate::inventory::subresource::{NetworkAclEntry, Route, SecurityGroupRule, SubResources};
 use crate::model::arn::Arn;
 use crate::model::kinds;
+use crate::model::subresource::{NetworkAclEntry, Route, SecurityGroupRule, SubResources};
 
 /// The parts of a raw instance extraction needs; `A` is the attributes: a `Val` or a
 /// `serde_json::Value`.

@@ -1,6 +1,6 @@
 //! `state_error`: why a state could not be used. Every variant names the object.
 
-use crate::inventory::GapCause;
+use crate::model::GapCause;
 
 /// A state object or file that could not be read or parsed.
 #[derive(Debug, thiserror::Error)]

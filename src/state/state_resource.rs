@@ -6,7 +6,7 @@ use std::borrow::Cow;
 
 use serde::{Deserialize, Serialize};
 
-use crate::inventory::subresource::SubResources;
+use crate::model::subresource::SubResources;
 
 /// `managed` resources are declared; `data` sources only read.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]

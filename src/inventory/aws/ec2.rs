@@ -9,9 +9,9 @@ use aws_sdk_ec2::types::Tag;
 use super::{Ctx, Listing};
 use crate::aws::failure::failure;
 use crate::inventory::LiveResource;
-use crate::inventory::subresource::{NetworkAclEntry, Route, SecurityGroupRule};
 use crate::model::kinds;
 use crate::model::relation::RelationKind as R;
+use crate::model::subresource::{NetworkAclEntry, Route, SecurityGroupRule};
 
 fn tags(tags: &[Tag]) -> impl Iterator<Item = (Option<&str>, Option<&str>)> {
     tags.iter().map(|t| (t.key(), t.value()))
