@@ -132,6 +132,43 @@ impl<'a> Graph<'a> {
     }
 
     pub fn build(inventory: &'a Inventory, states: &'a StateSet, policy: &'a Policy) -> Self {
+        Self::join(inventory, states, policy).finish()
+    }
+
+    /// Builds the graph for the post-decommission check of `env` (`scan --env`, `plan
+    /// cleanup --env`): when nothing already says `env` is gone (the policy, an empty
+    /// state), the run takes it as decommissioned, through the policy
+    /// `Policy::with_decommissioned` makes, kept in `slot` for as long as the graph. The join
+    /// is made once; only the environments are inferred again.
+    pub fn build_decommissioning(
+        inventory: &'a Inventory,
+        states: &'a StateSet,
+        policy: &'a Policy,
+        env: &str,
+        slot: &'a std::cell::OnceCell<Policy>,
+    ) -> Self {
+        let mut graph = Self::join(inventory, states, policy);
+        if graph.envs.deletion(env).is_none() {
+            graph.policy = slot.get_or_init(|| policy.with_decommissioned(env));
+            graph.envs = graph.infer_environments();
+        }
+        graph.finish()
+    }
+
+    /// The environments of states and resources, inferred from the join and the policy.
+    fn infer_environments(&self) -> Environments {
+        let (inventory, states) = (self.inventory, self.states);
+        Environments::infer_joined(self.policy, states, Some(inventory), &|f, r| match (
+            self.matches[f][r],
+            &states.files[f].resources[r].identity,
+        ) {
+            (Some(i), Identity::Live { .. } | Identity::Arn { .. }) => Some(&inventory.resources[i].tags),
+            _ => None,
+        })
+    }
+
+    /// The join of live and declared resources, and the environments it shows.
+    fn join(inventory: &'a Inventory, states: &'a StateSet, policy: &'a Policy) -> Self {
         let n = inventory.resources.len();
         let mut by_key: Index<&str, Index<&str, Few<usize>>> = Index::default();
         let mut by_arn: Index<&str, usize> = Index::with_capacity_and_hasher(n, foldhash::fast::RandomState::default());
@@ -181,16 +218,15 @@ impl<'a> Graph<'a> {
             graph.matches.push(file_matches);
         }
         graph.declared_by = Lists::from_pairs(n, &declared_by);
-        let envs = Environments::infer_joined(policy, states, Some(inventory), &|f, r| match (
-            graph.matches[f][r],
-            &states.files[f].resources[r].identity,
-        ) {
-            (Some(i), Identity::Live { .. } | Identity::Arn { .. }) => Some(&inventory.resources[i].tags),
-            _ => None,
-        });
-        graph.envs = envs;
-        // What is left reads the join made so far and nothing else: the classes on this
-        // thread, the policy's ignore rules and the edges on another.
+        graph.envs = graph.infer_environments();
+        graph
+    }
+
+    /// What is left reads the join made so far and nothing else: the classes on this
+    /// thread, the policy's ignore rules and the edges on another.
+    fn finish(self) -> Self {
+        let (inventory, policy, n) = (self.inventory, self.policy, self.inventory.resources.len());
+        let mut graph = self;
         let (classes, (ignored, edges)) = std::thread::scope(|scope| {
             let graph = &graph;
             let rest = scope.spawn(move || {

@@ -180,3 +180,44 @@ fn names_repeat_across_regions_without_being_joined() {
     assert!(kinds.contains(&(FindingKind::Missing, Some("eu-west-1"))), "{kinds:?}");
     assert!(kinds.contains(&(FindingKind::Unmanaged, Some("us-east-1"))), "{kinds:?}");
 }
+
+#[test]
+fn issue_29_the_decommissioning_graph_is_joined_once_and_judges_as_two_builds_did() {
+    let mut staging = live("ec2:volume", "vol-staging");
+    staging.tags = [("Environment".to_owned(), "staging".to_owned())].into_iter().collect();
+    let mut dev = live("ec2:volume", "vol-dev");
+    dev.tags = [("Environment".to_owned(), "dev".to_owned())].into_iter().collect();
+    let mut kept = live("ec2:volume", "vol-staging-kept");
+    kept.tags = [("Environment".to_owned(), "staging".to_owned())].into_iter().collect();
+    let inv = inventory(vec![staging, dev, kept]);
+    // Staging's state still declares something: nothing says staging is gone.
+    let states = StateSet {
+        files: vec![
+            declare(
+                "s3://b/dev/app.tfstate",
+                &[("aws_ebs_volume", "data", json!({"id": "vol-dev", "tags_all": {"Environment": "dev"}}))],
+            ),
+            declare(
+                "s3://b/staging/app.tfstate",
+                &[(
+                    "aws_ebs_volume",
+                    "kept",
+                    json!({"id": "vol-staging-kept", "tags_all": {"Environment": "staging"}}),
+                )],
+            ),
+        ],
+        ..StateSet::default()
+    };
+    let policy = Policy::builtin();
+    let slot = std::cell::OnceCell::new();
+    let once = Graph::build_decommissioning(&inv, &states, &policy, "staging", &slot);
+    let decommissioned = policy.with_decommissioned("staging");
+    let twice = Graph::build(&inv, &states, &decommissioned);
+    assert!(slot.get().is_some(), "nothing said staging was gone: the run says so");
+    assert_eq!(checks::run(&once).findings, checks::run(&twice).findings);
+    assert!(checks::run(&once).findings.iter().any(|f| f.kind == FindingKind::DeletedEnv));
+    // An environment the policy already names as gone is judged by the policy as it is.
+    let slot = std::cell::OnceCell::new();
+    let _ = Graph::build_decommissioning(&inv, &states, &decommissioned, "staging", &slot);
+    assert!(slot.get().is_none());
+}

@@ -37,15 +37,12 @@ pub fn analyze(
 ) -> Result<Report> {
     // `scan --env NAME` checks NAME as decommissioned; when nothing already says it is
     // gone (the policy, an empty state), the run says so itself.
-    let decommissioning;
+    let decommissioning = std::cell::OnceCell::new();
     let started = std::time::Instant::now();
-    let mut graph = Graph::build(inventory, states, policy);
-    if let View::Env(env) = view
-        && graph.envs().deletion(env).is_none()
-    {
-        decommissioning = policy.with_decommissioned(env);
-        graph = Graph::build(inventory, states, &decommissioning);
-    }
+    let graph = match view {
+        View::Env(env) => Graph::build_decommissioning(inventory, states, policy, env, &decommissioning),
+        View::All | View::Destroy(_) => Graph::build(inventory, states, policy),
+    };
     tracing::debug!(elapsed_ms = elapsed_ms(started), "graph built");
     let started = std::time::Instant::now();
     let mut outcome = checks::run(&graph);

@@ -43,16 +43,11 @@ pub async fn run<C: Connect>(settings: &Settings, args: &PlanCleanupArgs, connec
     let estimates = cost::estimates(report.findings.iter().map(|f| &f.finding), &inventory, &prices);
     report.price(estimates, &prices.currency, prices.source());
     // The same join `analyze` made: an environment checked with --env counts as deleted.
-    let decommissioning;
-    let mut policy = &settings.policy;
-    let mut graph = Graph::build(&inventory, &states, policy);
-    if let Some(env) = &input.env
-        && graph.envs().deletion(env).is_none()
-    {
-        decommissioning = settings.policy.with_decommissioned(env);
-        policy = &decommissioning;
-        graph = Graph::build(&inventory, &states, policy);
-    }
+    let decommissioning = std::cell::OnceCell::new();
+    let graph = match &input.env {
+        Some(env) => Graph::build_decommissioning(&inventory, &states, &settings.policy, env, &decommissioning),
+        None => Graph::build(&inventory, &states, &settings.policy),
+    };
     let leftovers: Vec<Leftover<'_>> =
         report.findings.iter().map(|f| Leftover { finding: &f.finding, cost: f.cost.as_ref() }).collect();
     let context = cleanup::Context {
