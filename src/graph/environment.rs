@@ -409,6 +409,49 @@ mod tests {
     }
 
     #[test]
+    fn issue_33_workspaces_get_environments_from_tags_projects_and_names() {
+        let mut policy = Policy::builtin();
+        policy
+            .layer_text(
+                "p.toml",
+                "[environments.prod]\nprojects = [\"Production*\"]\n[environments.qa]\nworkspace_tags = [\"stage:q*\"]\n",
+            )
+            .expect("valid");
+        let workspace = |name: &str, labels: &[&str], project: Option<&str>| StateFile {
+            labels: labels.iter().map(|l| (*l).to_owned()).collect(),
+            project: project.map(str::to_owned),
+            ..file(&format!("tfc://acme/{name}"), None, &[], 1)
+        };
+        let states = set(vec![
+            // A tag whose key is an environment tag key names it, whatever the name says.
+            workspace("platform-green", &["team:platform", "env:staging"], None),
+            workspace("billing", &[], Some("Production EU")),
+            workspace("scratch", &["stage:qa-1"], None),
+            // The state patterns read `PROJECT/WORKSPACE`: a project named for it.
+            workspace("network", &[], Some("dev")),
+            workspace("cache", &[], None),
+            file("https://state.example.com/shared/redis.tfstate", None, &[], 1),
+            file("gitlab://gitlab.example.com/acme/infra/shared", None, &[], 1),
+        ]);
+        let envs = Environments::infer(&policy, &states, None);
+        assert_eq!(envs.of_state("tfc://acme/platform-green"), Some("staging"));
+        assert_eq!(envs.of_state("tfc://acme/billing"), Some("prod"));
+        assert_eq!(envs.of_state("tfc://acme/scratch"), Some("qa"));
+        assert_eq!(envs.of_state("tfc://acme/network"), None, "dev is not a known name yet");
+        assert_eq!(envs.of_state("tfc://acme/cache"), None);
+        assert_eq!(envs.of_state("https://state.example.com/shared/redis.tfstate"), None);
+        // Once a tag makes `dev` and `shared` known, names and paths place their states.
+        let mut states = states;
+        states.files.push(workspace("tagged", &["env:shared", "Environment=dev"], None));
+        states.files.push(workspace("redis", &["env:shared"], None));
+        let envs = Environments::infer(&policy, &states, None);
+        assert_eq!(envs.of_state("tfc://acme/tagged"), Some("dev"), "the first tag key in order wins");
+        assert_eq!(envs.of_state("tfc://acme/network"), Some("dev"));
+        assert_eq!(envs.of_state("https://state.example.com/shared/redis.tfstate"), Some("shared"));
+        assert_eq!(envs.of_state("gitlab://gitlab.example.com/acme/infra/shared"), Some("shared"));
+    }
+
+    #[test]
     fn deleted_alive_and_inferred() {
         let mut policy = Policy::builtin();
         policy

@@ -439,6 +439,56 @@ fn base64(bytes: &[u8]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+    /// A server answering every request with `answer` and closing, or never answering.
+    async fn serve(answer: Option<&'static [u8]>) -> String {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+        let address = format!("http://{}", listener.local_addr().expect("address"));
+        tokio::spawn(async move {
+            while let Ok((mut stream, _)) = listener.accept().await {
+                tokio::spawn(async move {
+                    let mut request = [0u8; 4096];
+                    let _ = stream.read(&mut request).await;
+                    match answer {
+                        Some(bytes) => drop(stream.write_all(bytes).await),
+                        None => tokio::time::sleep(Duration::from_secs(30)).await,
+                    }
+                });
+            }
+        });
+        address
+    }
+
+    fn client(timeout: Duration) -> HttpClient {
+        HttpClient::new(Timing { timeout, ..Timing::default() }).expect("client")
+    }
+
+    #[tokio::test]
+    async fn issue_33_a_server_that_never_answers_is_a_timeout() {
+        let address = serve(None).await;
+        let err = client(Duration::from_millis(200)).get(&address, &Headers::new()).await.expect_err("no answer");
+        assert_eq!(err.cause, GapCause::Timeout, "{err}");
+    }
+
+    #[tokio::test]
+    async fn issue_33_a_refusal_is_denied_and_says_what_the_server_said() {
+        let address =
+            serve(Some(b"HTTP/1.1 403 Forbidden\r\nContent-Length: 27\r\n\r\n{\"message\":\"403 Forbidden\"}")).await;
+        let err = client(Duration::from_secs(5)).get(&address, &Headers::new()).await.expect_err("refused");
+        assert_eq!(err.cause, GapCause::Denied, "{err}");
+        assert!(err.detail.starts_with("403 Forbidden (403 Forbidden)"), "{err}");
+    }
+
+    #[tokio::test]
+    async fn issue_33_a_state_cut_short_is_never_used() {
+        let address =
+            serve(Some(b"HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n{\"version\": 4, \"resources\": []}")).await;
+        let client = client(Duration::from_secs(5));
+        let response = client.get(&address, &Headers::new()).await.expect("answered");
+        let err = client.parse_state(response, "http://x/s", &ParseOptions::default(), true).await.expect_err("cut");
+        assert!(err.to_string().starts_with("http://x/s: cannot read"), "{err}");
+    }
 
     #[test]
     fn encodes_basic_auth() {
