@@ -1,7 +1,9 @@
 //! reader: finds and reads every state below the given sources, concurrently. S3 buckets
 //! are read through a client in the bucket's own region; every source is read at once, and
 //! each state as soon as a listing page names it; parsing runs on blocking threads fed
-//! chunk by chunk from the object's body, so an object is never held whole.
+//! chunk by chunk from the object's body, so an object is never held whole. States kept
+//! outside AWS (an http backend, GitLab, Terraform Cloud) are read by their own modules
+//! through one HTTP client made for the run, under the same bound on reads at once.
 
 use std::collections::BTreeMap;
 use std::io::Read;
