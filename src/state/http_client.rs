@@ -41,7 +41,7 @@ pub struct Timing {
 
 impl Default for Timing {
     fn default() -> Self {
-        Self { timeout: Duration::from_secs(30), max_wait: Duration::from_secs(60), attempts: 5 }
+        Self { timeout: Duration::from_secs(30), max_wait: Duration::from_secs(60), attempts: 8 }
     }
 }
 

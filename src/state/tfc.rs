@@ -238,6 +238,10 @@ fn state_name(organization: &str, workspace: &str) -> String {
     format!("tfc://{organization}/{workspace}")
 }
 
+/// Workspaces of one organization read at once (two requests each): Terraform Cloud allows
+/// 30 requests a second per token and answers more with 429s, which cost waits.
+const WORKSPACES_AT_ONCE: usize = 8;
+
 /// Reads the current state of every workspace of `organization` matching `pattern`.
 pub async fn read(
     client: &HttpClient,
@@ -259,6 +263,7 @@ pub async fn read(
     };
     let listed = set.listed.entry(String::new()).or_default();
     let mut tasks = Bounded::new();
+    let at_once = Arc::new(Semaphore::new(WORKSPACES_AT_ONCE));
     for workspace in workspaces {
         let name = state_name(organization, &workspace.name);
         if workspace.state_version == StateVersion::Missing {
@@ -269,8 +274,10 @@ pub async fn read(
             listed.insert(name.clone(), Stamp { size: 0, etag: Some(version.clone()), modified: None });
         }
         let (client, api, options, progress) = (client.clone(), api.clone(), options.clone(), progress.clone());
-        let task_name = name.clone();
-        tasks.spawn((name, workspace.clone()), limit, async move {
+        let (task_name, limit) = (name.clone(), limit.clone());
+        // A workspace's turn among this organization's first, then among every state read.
+        tasks.spawn((name, workspace.clone()), &at_once, async move {
+            let _turn = limit.acquire().await;
             let result = read_workspace(&client, &api, &workspace, &task_name, &options).await;
             progress.state_read(&task_name);
             result
