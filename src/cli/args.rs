@@ -164,7 +164,9 @@ pub enum Command {
 /// Where states come from.
 #[derive(Debug, Args, Clone)]
 pub struct StateArgs {
-    /// A state source: <s3://BUCKET>, <s3://BUCKET/PREFIX>, a file or a directory (repeatable).
+    /// A state source: <s3://BUCKET>, <s3://BUCKET/PREFIX>, a file or a directory, an http
+    /// backend's address <https://…>, <gitlab://HOST/PROJECT> or
+    /// <tfc://ORGANIZATION[/WORKSPACE]> (repeatable).
     #[arg(long = "state", value_name = "SRC")]
     pub states: Vec<String>,
 }

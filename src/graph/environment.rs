@@ -107,6 +107,9 @@ impl Environments {
             if let Some(ws) = file.workspace.as_deref().filter(|w| *w != "default") {
                 known.insert(ws.to_ascii_lowercase());
             }
+            if let Some(env) = out.env_of_labels(&file.labels) {
+                known.insert(env);
+            }
             for r in file.managed() {
                 if let Some(env) = out.env_of_tags(&r.tags) {
                     known.insert(env);
@@ -190,10 +193,49 @@ impl Environments {
             .map(|v| self.canonical(v.trim()))
     }
 
-    /// A state's environment: what its name says, else what most of its managed resources
-    /// are tagged (`tagged`: their environments, by declared or live tags).
+    /// The environment a Terraform Cloud workspace's tags name: a tag `KEY:VALUE` (or
+    /// `KEY=VALUE`) whose key is one of the environment tag keys (`env:staging`).
+    fn env_of_labels(&self, labels: &[String]) -> Option<String> {
+        self.tag_keys.iter().find_map(|key| {
+            labels.iter().find_map(|label| {
+                let (k, v) = label.split_once([':', '='])?;
+                (k.trim() == key.as_str() && !v.trim().is_empty()).then(|| self.canonical(v.trim()))
+            })
+        })
+    }
+
+    /// What the backend says of a state beside its name: the policy's project and
+    /// workspace tag rules, then the workspace's environment tag.
+    fn env_of_backend(&self, policy: &Policy, file: &StateFile) -> Option<String> {
+        for (env, spec) in &policy.environments {
+            let project = file.project.as_deref().is_some_and(|p| spec.projects.iter().any(|g| g.matches(p)));
+            let tagged = file.labels.iter().any(|l| spec.workspace_tags.iter().any(|g| g.matches(l)));
+            if project || tagged {
+                return Some(self.canonical(env));
+            }
+        }
+        self.env_of_labels(&file.labels)
+    }
+
+    /// A state's environment: what the policy's globs over its name say, what its backend
+    /// says (a workspace's project and tags), what its name says, else what most of its
+    /// managed resources are tagged (`tagged`: their environments, by declared or live tags).
     fn state_env_of(&self, policy: &Policy, file: &StateFile, tagged: &[String], names: &[String]) -> Option<String> {
-        if let Some(env) = self.env_of_source(policy, &file.source, file.workspace.as_deref(), names) {
+        for (env, spec) in &policy.environments {
+            if spec.states.iter().any(|g| g.matches(&file.source)) {
+                return Some(self.canonical(env));
+            }
+        }
+        if let Some(env) = self.env_of_backend(policy, file) {
+            return Some(env);
+        }
+        let source = match &file.project {
+            // A workspace's key is `PROJECT/WORKSPACE`, so `{env}/*` reads a project named for
+            // its environment.
+            Some(project) => format!("{project}/{}", state_key(&file.source)),
+            None => file.source.clone(),
+        };
+        if let Some(env) = self.env_of_source(policy, &source, file.workspace.as_deref(), names) {
             return Some(env);
         }
         let mut votes: BTreeMap<&str, usize> = BTreeMap::new();
@@ -237,12 +279,12 @@ impl Environments {
     /// and its name tells.
     fn unread_env(&self, policy: &Policy, gap: &CoverageGap, names: &[String]) -> Option<String> {
         let object = gap.object.as_deref()?;
-        let one_state = gap.operation == "GetObject"
+        let one_state = matches!(gap.operation.as_str(), "GetObject" | "GET" | "GetCurrentStateVersion" | "GetState")
             || (gap.service == "file" && object.rsplit(['/', '\\']).next().is_some_and(|n| n.contains(".tfstate")));
         if !one_state {
             return None;
         }
-        self.env_of_source(policy, object, workspace_of(object_key(object)).as_deref(), names)
+        self.env_of_source(policy, object, workspace_of(&object_key(object)).as_deref(), names)
     }
 
     /// Whether a state that could not be read may belong to `env`: then what the states
@@ -280,17 +322,26 @@ impl Environments {
     }
 }
 
-/// An S3 source's key (what follows the bucket), or a file's path.
-fn object_key(source: &str) -> &str {
-    match source.strip_prefix("s3://") {
-        Some(rest) => rest.split_once('/').map_or("", |(_, key)| key),
-        None => source,
+/// An S3 source's key (what follows the bucket), an http address's path (a GitLab
+/// address's state name), a GitLab state's or Terraform Cloud workspace's name, or a
+/// file's path.
+fn object_key(source: &str) -> std::borrow::Cow<'_, str> {
+    if let Some(rest) = source.strip_prefix("s3://") {
+        return rest.split_once('/').map_or("", |(_, key)| key).into();
     }
+    if source.starts_with("http://") || source.starts_with("https://") {
+        return crate::state::source::http_key(source).into();
+    }
+    if source.starts_with("tfc://") || source.starts_with("gitlab://") || source.starts_with("gitlab+http://") {
+        return source.rsplit('/').next().unwrap_or_default().into();
+    }
+    source.into()
 }
 
 /// The part of a source that names it: the S3 key (after a workspace prefix), or the path.
 fn state_key(source: &str) -> String {
     let key = object_key(source);
+    let key = key.as_ref();
     let key = key.strip_prefix("env:/").and_then(|rest| rest.split_once('/')).map_or(key, |(_, inner)| inner);
     key.replace('\\', "/")
 }
@@ -356,6 +407,49 @@ mod tests {
         // qa's state has no resources, so no tag names it: qa is not known and the key alone
         // says nothing.
         assert_eq!(envs.of_state("s3://b/rosey-qa.tfstate"), None);
+    }
+
+    #[test]
+    fn issue_33_workspaces_get_environments_from_tags_projects_and_names() {
+        let mut policy = Policy::builtin();
+        policy
+            .layer_text(
+                "p.toml",
+                "[environments.prod]\nprojects = [\"Production*\"]\n[environments.qa]\nworkspace_tags = [\"stage:q*\"]\n",
+            )
+            .expect("valid");
+        let workspace = |name: &str, labels: &[&str], project: Option<&str>| StateFile {
+            labels: labels.iter().map(|l| (*l).to_owned()).collect(),
+            project: project.map(str::to_owned),
+            ..file(&format!("tfc://acme/{name}"), None, &[], 1)
+        };
+        let states = set(vec![
+            // A tag whose key is an environment tag key names it, whatever the name says.
+            workspace("platform-green", &["team:platform", "env:staging"], None),
+            workspace("billing", &[], Some("Production EU")),
+            workspace("scratch", &["stage:qa-1"], None),
+            // The state patterns read `PROJECT/WORKSPACE`: a project named for it.
+            workspace("network", &[], Some("dev")),
+            workspace("cache", &[], None),
+            file("https://state.example.com/shared/redis.tfstate", None, &[], 1),
+            file("gitlab://gitlab.example.com/acme/infra/shared", None, &[], 1),
+        ]);
+        let envs = Environments::infer(&policy, &states, None);
+        assert_eq!(envs.of_state("tfc://acme/platform-green"), Some("staging"));
+        assert_eq!(envs.of_state("tfc://acme/billing"), Some("prod"));
+        assert_eq!(envs.of_state("tfc://acme/scratch"), Some("qa"));
+        assert_eq!(envs.of_state("tfc://acme/network"), None, "dev is not a known name yet");
+        assert_eq!(envs.of_state("tfc://acme/cache"), None);
+        assert_eq!(envs.of_state("https://state.example.com/shared/redis.tfstate"), None);
+        // Once a tag makes `dev` and `shared` known, names and paths place their states.
+        let mut states = states;
+        states.files.push(workspace("tagged", &["env:shared", "Environment=dev"], None));
+        states.files.push(workspace("redis", &["env:shared"], None));
+        let envs = Environments::infer(&policy, &states, None);
+        assert_eq!(envs.of_state("tfc://acme/tagged"), Some("dev"), "the first tag key in order wins");
+        assert_eq!(envs.of_state("tfc://acme/network"), Some("dev"));
+        assert_eq!(envs.of_state("https://state.example.com/shared/redis.tfstate"), Some("shared"));
+        assert_eq!(envs.of_state("gitlab://gitlab.example.com/acme/infra/shared"), Some("shared"));
     }
 
     #[test]

@@ -56,6 +56,10 @@ struct EnvironmentFile {
     states: Vec<Spanned<String>>,
     #[serde(default)]
     aliases: Vec<String>,
+    #[serde(default)]
+    projects: Vec<Spanned<String>>,
+    #[serde(default)]
+    workspace_tags: Vec<Spanned<String>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -147,6 +151,10 @@ pub struct EnvironmentSpec {
     pub states: Vec<Glob>,
     /// Other names tags use for it (`stg` for `staging`).
     pub aliases: Vec<String>,
+    /// Terraform Cloud projects (globs over their names) whose workspaces belong to it.
+    pub projects: Vec<Glob>,
+    /// Terraform Cloud workspace tags (globs, `team:staging*`) that put a workspace in it.
+    pub workspace_tags: Vec<Glob>,
 }
 
 /// A resource to leave out of every finding (counted in the summary).
@@ -357,6 +365,12 @@ impl Policy {
                 }
                 for state in &spec.states {
                     entry.states.push(glob(state, &format!("environments.{env}.states"))?);
+                }
+                for project in &spec.projects {
+                    entry.projects.push(glob(project, &format!("environments.{env}.projects"))?);
+                }
+                for tag in &spec.workspace_tags {
+                    entry.workspace_tags.push(glob(tag, &format!("environments.{env}.workspace_tags"))?);
                 }
                 entry.aliases.extend(spec.aliases);
             }

@@ -18,7 +18,7 @@ use serde::{Deserialize, Serialize};
 use super::reader::{Skipped, Stamp, StateSet};
 use super::source::StateSource;
 use super::state_file::StateFile;
-use crate::inventory::{CoverageGap, GapCause};
+use crate::model::{CoverageGap, GapCause};
 
 /// The format of the index file.
 pub const SCHEMA: &str = "leftover.state-index/v1";
@@ -175,7 +175,7 @@ impl StateIndex {
         let mut gaps = self.gaps;
         for (object, what) in stale.objects() {
             gaps.push(CoverageGap {
-                service: if object.starts_with("s3://") { "s3" } else { "file" }.to_owned(),
+                service: service_of_object(object).to_owned(),
                 account: None,
                 region: None,
                 operation: "state index".to_owned(),
@@ -186,6 +186,17 @@ impl StateIndex {
             });
         }
         StateSet { files: self.files, gaps, skipped: self.skipped, listed: self.sources }
+    }
+}
+
+/// The service a state's name says it was read from.
+fn service_of_object(object: &str) -> &'static str {
+    match object.split_once("://").map(|(scheme, _)| scheme) {
+        Some("s3") => "s3",
+        Some("http" | "https") => super::http_backend::OPERATION.0,
+        Some("gitlab" | "gitlab+http") => super::gitlab::SERVICE,
+        Some("tfc") => super::tfc::SERVICE,
+        _ => "file",
     }
 }
 

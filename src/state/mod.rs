@@ -1,4 +1,5 @@
-//! state: reads Terraform state from S3 and disk. Listing and fetching are async; parsing
+//! state: reads Terraform state from S3, disk, Terraform's http backend (GitLab among
+//! them) and Terraform Cloud / Enterprise workspaces. Listing and fetching are async; parsing
 //! streams off the async runtime (a state of at most 256 KiB is parsed where its download
 //! is awaited, once whole), and a large state's blocks are converted on the idle cores. A
 //! state that cannot be read becomes a coverage gap naming the object; the others are
@@ -6,6 +7,9 @@
 
 pub(crate) mod address;
 pub(crate) mod extract;
+pub(crate) mod gitlab;
+pub(crate) mod http_backend;
+pub(crate) mod http_client;
 pub(crate) mod identity;
 pub(crate) mod index;
 pub(crate) mod json_stream;
@@ -18,6 +22,7 @@ pub(crate) mod source;
 pub(crate) mod state_error;
 pub(crate) mod state_file;
 pub(crate) mod state_resource;
+pub(crate) mod tfc;
 pub(crate) mod val;
 
 pub use parse::{ParseOptions, Parsed};

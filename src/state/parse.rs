@@ -645,6 +645,8 @@ fn parse_on<R: Read>(
         serial: top.serial,
         lineage: top.lineage,
         workspace: None,
+        labels: Vec::new(),
+        project: None,
         resources,
     }))
 }

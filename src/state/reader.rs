@@ -1,7 +1,9 @@
 //! reader: finds and reads every state below the given sources, concurrently. S3 buckets
 //! are read through a client in the bucket's own region; every source is read at once, and
 //! each state as soon as a listing page names it; parsing runs on blocking threads fed
-//! chunk by chunk from the object's body, so an object is never held whole.
+//! chunk by chunk from the object's body, so an object is never held whole. States kept
+//! outside AWS (an http backend, GitLab, Terraform Cloud) are read by their own modules
+//! through one HTTP client made for the run, under the same bound on reads at once.
 
 use std::collections::BTreeMap;
 use std::io::Read;
@@ -11,14 +13,16 @@ use std::sync::Arc;
 use serde::{Deserialize, Serialize};
 use tokio::sync::Semaphore;
 
+use super::http_client::{HttpClient, HttpError, Timing};
 use super::parse::{self, ParseOptions, Parsed};
 use super::source::{NameClass, StateSource, classify, workspace_of};
 use super::state_error::StateError;
 use super::state_file::StateFile;
+use super::{gitlab, http_backend, tfc};
 use crate::aws::AwsSession;
 use crate::aws::failure;
 use crate::bounded::Bounded;
-use crate::inventory::{CoverageGap, GapCause};
+use crate::model::{CoverageGap, GapCause};
 use crate::progress::Progress;
 
 /// An object looked at and passed over, with why.
@@ -54,7 +58,7 @@ impl StateSet {
     /// Takes in the outcome of reading one object: its state, the reason it is not one, or
     /// a gap naming it and the operation (`(service, operation)`) that failed. `key` names
     /// the object within its source (its workspace is read from it).
-    fn take(
+    pub(crate) fn take(
         &mut self,
         name: String,
         key: &str,
@@ -112,7 +116,7 @@ impl Default for ReadOptions {
     }
 }
 
-fn gap_of(error: &StateError, service: &str, operation: &str) -> CoverageGap {
+pub(crate) fn gap_of(error: &StateError, service: &str, operation: &str) -> CoverageGap {
     let cause = match error {
         StateError::Read { cause, .. } => *cause,
         _ => GapCause::Invalid,
@@ -144,13 +148,16 @@ pub async fn read_states(
 ) -> StateSet {
     let limit = Arc::new(Semaphore::new(options.concurrency.max(1)));
     let every_source = Arc::new(Semaphore::new(sources.len().max(1)));
+    let http = http_client_for(sources);
     let mut reading = Bounded::new();
     for source in sources {
-        let service = if matches!(source, StateSource::S3 { .. }) { "s3" } else { "file" };
-        let (source, session, options) = (source.clone(), session.cloned(), options.clone());
+        let service = service_of(source);
+        let (source, session, options, http) = (source.clone(), session.cloned(), options.clone(), http.clone());
         let (limit, progress) = (limit.clone(), progress.clone());
         reading.spawn((source.to_string(), service), &every_source, async move {
-            read_source(&source, session.as_ref(), &options, &limit, &progress).await.with_source(source.to_string())
+            read_source(&source, session.as_ref(), http.as_ref(), &options, &limit, &progress)
+                .await
+                .with_source(source.to_string())
         });
     }
     let mut set = StateSet::default();
@@ -170,23 +177,83 @@ pub async fn read_states(
     set
 }
 
+/// The service a source's gaps name.
+fn service_of(source: &StateSource) -> &'static str {
+    match source {
+        StateSource::S3 { .. } => "s3",
+        StateSource::Path(_) => "file",
+        StateSource::Http(_) => http_backend::OPERATION.0,
+        StateSource::GitLab { .. } => gitlab::SERVICE,
+        StateSource::Tfc { .. } => tfc::SERVICE,
+    }
+}
+
+/// The HTTP client of a run, made once when a source needs it (or why it cannot be).
+type Http = Option<Result<HttpClient, HttpError>>;
+
+fn http_client_for(sources: &[StateSource]) -> Http {
+    let needed = sources
+        .iter()
+        .any(|s| matches!(s, StateSource::Http(_) | StateSource::GitLab { .. } | StateSource::Tfc { .. }));
+    needed.then(|| HttpClient::new(Timing::default()))
+}
+
+/// The HTTP client, or the gap saying why `source` cannot be read without one.
+fn http_of<'h>(
+    http: Option<&'h Result<HttpClient, HttpError>>,
+    source: &StateSource,
+) -> Result<&'h HttpClient, Box<CoverageGap>> {
+    match http {
+        Some(Ok(client)) => Ok(client),
+        Some(Err(err)) => {
+            Err(Box::new(gap_of(&err.clone().for_state(&source.to_string()), service_of(source), "connect")))
+        }
+        None => Err(Box::new(gap_of(
+            &StateError::failed(source.to_string(), "no HTTP client"),
+            service_of(source),
+            "connect",
+        ))),
+    }
+}
+
 /// Reads one source.
 async fn read_source(
     source: &StateSource,
     session: Option<&AwsSession>,
+    http: Option<&Result<HttpClient, HttpError>>,
     options: &ReadOptions,
     limit: &Arc<Semaphore>,
     progress: &Arc<dyn Progress>,
 ) -> StateSet {
-    match source {
-        StateSource::S3 { bucket, prefix } => {
+    let client = match source {
+        StateSource::Http(_) | StateSource::GitLab { .. } | StateSource::Tfc { .. } => match http_of(http, source) {
+            Ok(client) => Some(client),
+            Err(gap) => return StateSet { gaps: vec![*gap], ..StateSet::default() },
+        },
+        _ => None,
+    };
+    match (source, client) {
+        (StateSource::Http(address), Some(client)) => {
+            let _permit = limit.acquire().await;
+            let set = http_backend::read(client, address, &options.parse).await;
+            progress.state_read(&address.url);
+            set
+        }
+        (StateSource::GitLab { secure, host, project }, Some(client)) => {
+            gitlab::read(client, &gitlab::Project::new(*secure, host, project), &options.parse, limit, progress).await
+        }
+        (StateSource::Tfc { organization, workspace }, Some(client)) => {
+            tfc::read(client, organization, workspace.as_deref(), &options.parse, limit, progress).await
+        }
+        (StateSource::Http(_) | StateSource::GitLab { .. } | StateSource::Tfc { .. }, None) => StateSet::default(),
+        (StateSource::S3 { bucket, prefix }, _) => {
             if let Some(session) = session {
                 read_s3(session, bucket, prefix, options, limit, progress).await
             } else {
                 StateSet { gaps: vec![no_session_gap(source)], ..StateSet::default() }
             }
         }
-        StateSource::Path(path) => read_local(path, options, limit, progress).await,
+        (StateSource::Path(path), _) => read_local(path, options, limit, progress).await,
     }
 }
 
@@ -394,8 +461,40 @@ pub async fn list_candidates(
 ) -> (BTreeMap<String, BTreeMap<String, Stamp>>, Vec<CoverageGap>) {
     let mut listed = BTreeMap::new();
     let mut gaps = Vec::new();
+    let http = http_client_for(sources);
     for source in sources {
         let mut objects = BTreeMap::new();
+        let remote = match source {
+            StateSource::Http(_) | StateSource::GitLab { .. } | StateSource::Tfc { .. } => {
+                match http_of(http.as_ref(), source) {
+                    Ok(client) => Some(match source {
+                        StateSource::Http(address) => {
+                            http_backend::list(client, address, &super::parse::ParseOptions::default()).await
+                        }
+                        StateSource::GitLab { secure, host, project } => {
+                            gitlab::list(client, &gitlab::Project::new(*secure, host, project)).await
+                        }
+                        StateSource::Tfc { organization, workspace } => {
+                            tfc::list(client, organization, workspace.as_deref()).await
+                        }
+                        _ => Ok(BTreeMap::new()),
+                    }),
+                    Err(gap) => Some(Err(gap)),
+                }
+            }
+            _ => None,
+        };
+        match remote {
+            Some(Ok(found)) => {
+                listed.insert(source.to_string(), found);
+                continue;
+            }
+            Some(Err(gap)) => {
+                gaps.push(*gap);
+                continue;
+            }
+            None => {}
+        }
         match source {
             StateSource::S3 { bucket, prefix } => {
                 let Some(session) = session else {
@@ -434,6 +533,8 @@ pub async fn list_candidates(
                     }
                 }
             }
+            // Listed above.
+            StateSource::Http(_) | StateSource::GitLab { .. } | StateSource::Tfc { .. } => {}
         }
         listed.insert(source.to_string(), objects);
     }
@@ -490,9 +591,15 @@ async fn list_s3(
 }
 
 /// A blocking reader over chunks sent from the async side.
-struct ChunkReader {
+pub(crate) struct ChunkReader {
     rx: tokio::sync::mpsc::Receiver<Result<Vec<u8>, String>>,
     current: std::io::Cursor<Vec<u8>>,
+}
+
+impl ChunkReader {
+    pub(crate) fn new(rx: tokio::sync::mpsc::Receiver<Result<Vec<u8>, String>>) -> Self {
+        Self { rx, current: std::io::Cursor::new(Vec::new()) }
+    }
 }
 
 impl Read for ChunkReader {
@@ -623,7 +730,7 @@ fn cut_short(name: &str, received: u64, promised: Option<u64>, broken: Option<St
 /// States this small (most) are parsed where their download is awaited, once whole: the
 /// streaming parser would hold all of it at once anyway, and a parse this short (about a
 /// millisecond) needs no thread of its own, nor the heap glibc gives each new thread.
-const PARSED_IN_PLACE: u64 = 256 * 1024;
+pub(crate) const PARSED_IN_PLACE: u64 = 256 * 1024;
 
 async fn parse_in_place(
     mut body: aws_sdk_s3::primitives::ByteStream,

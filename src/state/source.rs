@@ -1,5 +1,7 @@
-//! source: where states come from (`s3://bucket[/prefix]`, a file, a directory) and what
-//! an object's name says about it: a lock file, a plan, a backup, a workspace's state.
+//! source: where states come from (`s3://bucket[/prefix]`, a file, a directory, an http
+//! backend's address, a GitLab project, Terraform Cloud workspaces) and what an object's
+//! name says about it: a lock file, a plan, a backup, a workspace's state. Credentials
+//! written into an address are kept apart from its name, so no name ever shows them.
 
 use std::fmt;
 use std::path::PathBuf;
@@ -8,13 +10,128 @@ use std::str::FromStr;
 /// One `--state` argument.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum StateSource {
-    S3 { bucket: String, prefix: String },
+    S3 {
+        bucket: String,
+        prefix: String,
+    },
     Path(PathBuf),
+    /// A state served by Terraform's `http` backend: a GET of the address returns it.
+    Http(HttpAddress),
+    /// Every Terraform state GitLab manages for one project (`gitlab://HOST/GROUP/PROJECT`;
+    /// `gitlab+http://` for a server without TLS).
+    GitLab {
+        secure: bool,
+        host: String,
+        project: String,
+    },
+    /// The current state of Terraform Cloud / Enterprise workspaces: every workspace of the
+    /// organization, or those whose name matches `workspace` (a glob).
+    Tfc {
+        organization: String,
+        workspace: Option<String>,
+    },
+}
+
+/// An http backend's address, without the user and password written into it (those are
+/// in `credentials`, never in the name).
+#[derive(Clone, PartialEq, Eq)]
+pub struct HttpAddress {
+    /// `http(s)://host[:port]/path[?query]`.
+    pub url: String,
+    pub credentials: Option<(String, String)>,
+}
+
+impl fmt::Debug for HttpAddress {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("HttpAddress")
+            .field("url", &self.url)
+            .field("credentials", &self.credentials.as_ref().map(|_| "(redacted)"))
+            .finish()
+    }
+}
+
+impl HttpAddress {
+    /// Parses `http(s)://[USER[:PASSWORD]@]HOST/PATH`; `None` when it is not one.
+    fn parse(text: &str) -> Option<Self> {
+        let (scheme, rest) = text.split_once("://")?;
+        if !matches!(scheme, "http" | "https") {
+            return None;
+        }
+        let end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+        let (authority, path) = rest.split_at(end);
+        let (credentials, host) = match authority.rsplit_once('@') {
+            Some((user, host)) => {
+                let (name, password) = user.split_once(':').unwrap_or((user, ""));
+                (Some((percent_decode(name), percent_decode(password))), host)
+            }
+            None => (None, authority),
+        };
+        if host.is_empty() {
+            return None;
+        }
+        let path = path.split('#').next().unwrap_or_default();
+        let path = if path.is_empty() { "/" } else { path };
+        Some(Self { url: format!("{scheme}://{host}{path}"), credentials })
+    }
+
+    /// The path of the address (what names the state on its server), without the leading
+    /// slash and the query; GitLab's form (`/api/v4/projects/ID/terraform/state/NAME`)
+    /// gives the state's name.
+    pub fn key(&self) -> String {
+        http_key(&self.url)
+    }
+}
+
+/// The part of an http address that names its state (see [`HttpAddress::key`]).
+pub fn http_key(url: &str) -> String {
+    let rest = url.split_once("://").map_or(url, |(_, rest)| rest);
+    let path = rest.find('/').map_or("", |at| &rest[at + 1..]);
+    let path = path.split('?').next().unwrap_or_default();
+    let path = match path.split_once("/terraform/state/") {
+        Some((api, name)) if api.starts_with("api/v4/projects/") => name,
+        _ => path,
+    };
+    percent_decode(path)
+}
+
+/// Decodes `%XX` escapes (anything malformed is kept as it is).
+pub fn percent_decode(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%'
+            && let Some(byte) = text.get(i + 1..i + 3).and_then(|hex| u8::from_str_radix(hex, 16).ok())
+        {
+            out.push(byte);
+            i += 3;
+            continue;
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// Escapes what a URL path segment or query value may not hold as it is.
+pub fn percent_encode(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for byte in text.bytes() {
+        if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'_' | b'.' | b'~') {
+            out.push(char::from(byte));
+        } else {
+            out.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    out
 }
 
 /// A `--state` value that is not usable.
 #[derive(Debug, thiserror::Error)]
-#[error("invalid state source {0:?}: expected s3://BUCKET[/PREFIX], a file or a directory")]
+#[error(
+    "invalid state source {0:?}: expected s3://BUCKET[/PREFIX], a file, a directory, http(s)://ADDRESS, \
+     gitlab://HOST/PROJECT or tfc://ORGANIZATION[/WORKSPACE]"
+)]
 pub struct BadSource(pub String);
 
 impl FromStr for StateSource {
@@ -27,6 +144,31 @@ impl FromStr for StateSource {
                 return Err(BadSource(text.to_owned()));
             }
             return Ok(Self::S3 { bucket: bucket.to_owned(), prefix: prefix.to_owned() });
+        }
+        if text.starts_with("http://") || text.starts_with("https://") {
+            return HttpAddress::parse(text).map(Self::Http).ok_or_else(|| BadSource(text.to_owned()));
+        }
+        for (scheme, secure) in [("gitlab://", true), ("gitlab+http://", false)] {
+            if let Some(rest) = text.strip_prefix(scheme) {
+                let rest = rest.trim_end_matches('/');
+                return match rest.split_once('/') {
+                    Some((host, project)) if !host.is_empty() && !project.is_empty() => {
+                        Ok(Self::GitLab { secure, host: host.to_owned(), project: project.to_owned() })
+                    }
+                    _ => Err(BadSource(text.to_owned())),
+                };
+            }
+        }
+        if let Some(rest) = text.strip_prefix("tfc://") {
+            let rest = rest.trim_end_matches('/');
+            let (organization, workspace) = match rest.split_once('/') {
+                Some((org, ws)) => (org, Some(ws)),
+                None => (rest, None),
+            };
+            if organization.is_empty() || workspace.is_some_and(|w| w.is_empty() || w.contains('/')) {
+                return Err(BadSource(text.to_owned()));
+            }
+            return Ok(Self::Tfc { organization: organization.to_owned(), workspace: workspace.map(str::to_owned) });
         }
         if text.is_empty() || text.contains("://") {
             return Err(BadSource(text.to_owned()));
@@ -41,6 +183,11 @@ impl fmt::Display for StateSource {
             Self::S3 { bucket, prefix } if prefix.is_empty() => write!(f, "s3://{bucket}"),
             Self::S3 { bucket, prefix } => write!(f, "s3://{bucket}/{prefix}"),
             Self::Path(path) => write!(f, "{}", path.display()),
+            Self::Http(address) => f.write_str(&address.url),
+            Self::GitLab { secure: true, host, project } => write!(f, "gitlab://{host}/{project}"),
+            Self::GitLab { secure: false, host, project } => write!(f, "gitlab+http://{host}/{project}"),
+            Self::Tfc { organization, workspace: None } => write!(f, "tfc://{organization}"),
+            Self::Tfc { organization, workspace: Some(workspace) } => write!(f, "tfc://{organization}/{workspace}"),
         }
     }
 }
@@ -119,6 +266,35 @@ mod tests {
         assert!("s3://".parse::<StateSource>().is_err());
         assert!("gs://b".parse::<StateSource>().is_err());
         assert_eq!("./states".parse::<StateSource>().expect("ok"), StateSource::Path("./states".into()));
+    }
+
+    #[test]
+    fn issue_33_parses_http_gitlab_and_tfc_sources_and_keeps_credentials_out_of_names() {
+        let source: StateSource =
+            "https://ci:s3cr%40t@gitlab.example.com/api/v4/projects/42/terraform/state/prod".parse().expect("ok");
+        let StateSource::Http(address) = &source else { panic!("{source:?}") };
+        assert_eq!(address.credentials, Some(("ci".to_owned(), "s3cr@t".to_owned())));
+        assert_eq!(source.to_string(), "https://gitlab.example.com/api/v4/projects/42/terraform/state/prod");
+        assert!(!format!("{source:?}").contains("s3cr"), "{source:?}");
+        assert_eq!(address.key(), "prod");
+        assert_eq!(http_key("http://127.0.0.1:8080/states/dev/app.tfstate?x=1"), "states/dev/app.tfstate");
+        assert_eq!(
+            "gitlab://gitlab.com/acme/infra/network".parse::<StateSource>().expect("ok"),
+            StateSource::GitLab { secure: true, host: "gitlab.com".into(), project: "acme/infra/network".into() }
+        );
+        assert_eq!(
+            "gitlab+http://127.0.0.1:9/acme/net".parse::<StateSource>().expect("ok").to_string(),
+            "gitlab+http://127.0.0.1:9/acme/net"
+        );
+        assert!("gitlab://gitlab.com".parse::<StateSource>().is_err());
+        assert_eq!(
+            "tfc://acme/network-*".parse::<StateSource>().expect("ok"),
+            StateSource::Tfc { organization: "acme".into(), workspace: Some("network-*".into()) }
+        );
+        assert_eq!("tfc://acme".parse::<StateSource>().expect("ok").to_string(), "tfc://acme");
+        assert!("tfc://".parse::<StateSource>().is_err());
+        assert!("tfc://acme/a/b".parse::<StateSource>().is_err());
+        assert!("https://".parse::<StateSource>().is_err());
     }
 
     #[test]

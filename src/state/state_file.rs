@@ -9,7 +9,8 @@ use super::state_resource::{Identity, StateResource};
 /// One state file or object.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct StateFile {
-    /// `s3://bucket/key` or a path.
+    /// `s3://bucket/key`, a path, an http address, `gitlab://HOST/PROJECT/NAME` or
+    /// `tfc://ORGANIZATION/WORKSPACE`.
     pub source: String,
     /// The state format version (3 or 4).
     pub version: u64,
@@ -22,6 +23,13 @@ pub struct StateFile {
     /// The workspace, read from the key (`env:/NAME/…`) or the local layout.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub workspace: Option<String>,
+    /// What the backend says of the state beside it: a Terraform Cloud workspace's tags
+    /// (`env:staging`), which environment rules read.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub labels: Vec<String>,
+    /// The Terraform Cloud project its workspace belongs to.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub project: Option<String>,
     pub resources: Vec<StateResource>,
 }
 

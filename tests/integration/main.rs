@@ -8,6 +8,7 @@
 mod support;
 
 mod age;
+mod backends;
 mod bad_input;
 mod command_line;
 mod dependencies;

@@ -3,6 +3,7 @@
 //! `leftover` binary against it the way a user would.
 #![allow(dead_code, clippy::missing_panics_doc, clippy::unwrap_used)]
 
+pub mod backends;
 pub mod incident;
 pub mod proxy;
 pub mod seed;

@@ -16,7 +16,10 @@ use crate::state::{Identity, Mode};
 pub async fn run<C: Connect>(settings: &Settings, args: &StatesArgs, connect: &C) -> Result<Exit> {
     let sources = settings::sources(&args.states.states)?;
     if sources.is_empty() {
-        anyhow::bail!("name at least one --state source (s3://BUCKET[/PREFIX], a file or a directory)");
+        anyhow::bail!(
+            "name at least one --state source (s3://BUCKET[/PREFIX], a file or a directory, http(s)://ADDRESS, \
+             gitlab://HOST/PROJECT or tfc://ORGANIZATION[/WORKSPACE])"
+        );
     }
     let run = Run::new(settings);
     let set = run.states(connect, &sources).await;
