@@ -139,6 +139,16 @@ pub fn render(report: &Report, options: TableOptions) -> String {
         for gap in &report.coverage.gaps {
             put(&mut out, &format!("  ! {}", printable(&gap.describe())), width, str::to_owned);
         }
+        if report.destroy.is_some() || report.environment.is_some() {
+            out.push('\n');
+        }
+    }
+    // A scan for an environment, or before a destroy, answers that question first.
+    for line in super::sections::destroy_lines(report).into_iter().chain(super::sections::environment_lines(report)) {
+        put(&mut out, &printable(&line), width, |l| style.bold(l));
+    }
+    if report.destroy.is_some() || report.environment.is_some() {
+        out.push('\n');
     }
     for line in summary_lines(report, style, width) {
         out.push_str(&line);
@@ -148,12 +158,6 @@ pub fn render(report: &Report, options: TableOptions) -> String {
         put(&mut out, &line, width, str::to_owned);
     }
     out.push('\n');
-    for line in super::sections::destroy_lines(report).into_iter().chain(super::sections::environment_lines(report)) {
-        put(&mut out, &printable(&line), width, |l| style.bold(l));
-    }
-    if report.destroy.is_some() || report.environment.is_some() {
-        out.push('\n');
-    }
     let kinds = report.kinds_present();
     let sections: Vec<(FindingKind, Vec<&ReportFinding>, Vec<String>)> = kinds
         .into_iter()

@@ -66,16 +66,24 @@ impl Line {
 }
 
 /// The lines of one paragraph within `max` columns: the first starts with `first`, the
-/// others with `rest`. Runs of spaces become one; a word wider than a line is cut between
-/// characters. An empty paragraph is one line holding `first`.
+/// others with `rest`. Spaces between words on a line are kept as they are (aligned columns
+/// stay aligned); a line never starts or ends with one. A word wider than a line is cut
+/// after a separator or between characters. An empty paragraph is one line holding `first`.
 pub fn wrap(text: &str, max: usize, first: &str, rest: &str) -> Vec<String> {
     let max = max.max(MIN_WIDTH);
     let mut lines = Vec::new();
     let mut line = Line::new(first);
-    for word in text.split(' ').filter(|w| !w.is_empty()) {
+    // Spaces seen since the last word, beyond the one that separates words.
+    let mut extra = 0;
+    for word in text.split(' ') {
+        if word.is_empty() {
+            extra += usize::from(line.filled);
+            continue;
+        }
+        let gap = 1 + std::mem::take(&mut extra);
         let word_width = width(word);
-        if line.filled && line.width + 1 + word_width <= max {
-            line.push(" ", 1);
+        if line.filled && line.width + gap + word_width <= max {
+            line.push(&" ".repeat(gap), gap);
             line.push(word, word_width);
             continue;
         }
@@ -191,7 +199,8 @@ mod tests {
         let lines = wrap("no state declares it; tagged Environment=qa", 20, "", "  ");
         assert_eq!(lines, ["no state declares", "  it; tagged", "  Environment=qa"]);
         assert_eq!(wrap("", 40, "> ", "  "), ["> "]);
-        assert_eq!(wrap("a  b", 40, "", ""), ["a b"], "runs of spaces become one");
+        assert_eq!(wrap("a  b   c", 40, "", ""), ["a  b   c"], "aligned columns stay aligned");
+        assert_eq!(wrap("  abcdefghij      klmnopqrstuvwxyz", 20, "", ""), ["abcdefghij", "klmnopqrstuvwxyz"]);
     }
 
     #[test]
