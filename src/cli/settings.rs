@@ -168,9 +168,7 @@ impl Settings {
             state_access,
         })
     }
-}
 
-impl Settings {
     /// The width text output fits: `--width`, else the terminal's when writing to it, else
     /// `COLUMNS`, else 100.
     pub fn width_for(&self, to_terminal: bool) -> u16 {

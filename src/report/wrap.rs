@@ -1,7 +1,8 @@
 //! wrap: fits text to a width counted in display columns, as a terminal shows them (a CJK
 //! character takes two, a combining mark none; the same count the table crate uses). Lines
-//! break at spaces; a word wider than a line is cut between two characters, never inside
-//! one. Pure: the text renderers call it before they colour anything.
+//! break at spaces; a word wider than a line is cut after a separator (`/`, `:`, `.`, `-`…)
+//! or else between two characters, never inside one. Pure: the text renderers call it
+//! before they colour anything.
 
 use unicode_width::UnicodeWidthChar;
 
