@@ -5,6 +5,9 @@
 pub const AWS_ENDPOINT_URL: &str = "AWS_ENDPOINT_URL";
 /// The S3-specific endpoint override, honoured the same way.
 pub const AWS_ENDPOINT_URL_S3: &str = "AWS_ENDPOINT_URL_S3";
+/// The width, in columns, that tables and text fit when stdout is not a terminal (a
+/// terminal gives its own) and `--width` is not given.
+pub const COLUMNS: &str = "COLUMNS";
 /// Disables colour in terminal output (<https://no-color.org>).
 pub const NO_COLOR: &str = "NO_COLOR";
 /// Filter for `--verbose` logs, in `tracing-subscriber`'s `EnvFilter` syntax.

@@ -49,6 +49,16 @@ pub struct GlobalArgs {
     /// When to colour terminal output.
     #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto, help_heading = OUTPUT)]
     pub color: ColorChoice,
+    /// Fit tables and text to N columns (default: a terminal's width; elsewhere `COLUMNS`,
+    /// else 100).
+    #[arg(
+        long,
+        global = true,
+        value_name = "N",
+        value_parser = clap::value_parser!(u16).range(20..),
+        help_heading = OUTPUT
+    )]
+    pub width: Option<u16>,
     /// Concurrent listings per service and region.
     #[arg(
         long,

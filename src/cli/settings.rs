@@ -75,6 +75,12 @@ pub struct Settings {
     pub style: Style,
     /// Whether stdout is a terminal (tables then fit its width).
     pub stdout_terminal: bool,
+    /// `--width`.
+    pub width: Option<u16>,
+    /// The terminal's width, when stdout is one and its size can be read.
+    pub terminal_width: Option<u16>,
+    /// `COLUMNS`, when set to a number.
+    pub columns: Option<u16>,
     /// Whether to draw progress on stderr.
     pub progress: bool,
     /// Accounts reached through roles (`--role-arn`, `--org-role`).
@@ -154,11 +160,33 @@ impl Settings {
             quiet: global.quiet,
             style: Style { color },
             stdout_terminal,
+            width: global.width,
+            terminal_width: if stdout_terminal { crate::report::table::terminal_width() } else { None },
+            columns: std::env::var(env::COLUMNS).ok().and_then(|v| columns(&v)),
             progress: !global.quiet && global.verbose == 0 && std::io::stderr().is_terminal(),
             accounts,
             state_access,
         })
     }
+
+    /// The width text output fits: `--width`, else the terminal's when writing to it, else
+    /// `COLUMNS`, else 100.
+    pub fn width_for(&self, to_terminal: bool) -> u16 {
+        output_width(self.width, self.terminal_width.filter(|_| to_terminal), self.columns)
+    }
+}
+
+/// The width to fit: the flag, else the terminal's, else `COLUMNS`, else 100; never below
+/// the narrowest width anything is fitted to.
+pub fn output_width(flag: Option<u16>, terminal: Option<u16>, columns: Option<u16>) -> u16 {
+    let min = u16::try_from(crate::report::wrap::MIN_WIDTH).unwrap_or(u16::MAX);
+    flag.or(terminal).or(columns).unwrap_or(crate::report::table::DEFAULT_WIDTH).max(min)
+}
+
+/// `COLUMNS` as a width: a positive whole number, else nothing (an unset or odd value is
+/// ignored, not an error: it comes from the environment, not from the user's command).
+fn columns(value: &str) -> Option<u16> {
+    value.trim().parse::<u16>().ok().filter(|&n| n > 0)
 }
 
 /// Whether to colour a stream: never with `NO_COLOR` set (<https://no-color.org>: present
@@ -281,6 +309,20 @@ mod tests {
         assert!(mixed.fails(FindingKind::Unmanaged, Severity::Error, false));
         assert!(!mixed.fails(FindingKind::Unmanaged, Severity::Warning, false));
         assert!(!mixed.fails(FindingKind::Missing, Severity::Error, false));
+    }
+
+    #[test]
+    fn issue_32_width_is_the_flag_then_the_terminal_then_columns_then_100() {
+        assert_eq!(output_width(Some(120), Some(80), Some(70)), 120);
+        assert_eq!(output_width(None, Some(80), Some(70)), 80);
+        assert_eq!(output_width(None, None, Some(70)), 70);
+        assert_eq!(output_width(None, None, None), 100);
+        assert_eq!(output_width(None, None, Some(5)), 20, "never narrower than a line can be");
+        assert_eq!(columns("70"), Some(70));
+        assert_eq!(columns(" 132\n"), Some(132));
+        assert_eq!(columns("0"), None);
+        assert_eq!(columns("wide"), None);
+        assert_eq!(columns(""), None);
     }
 
     #[test]

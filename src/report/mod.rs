@@ -17,6 +17,7 @@ pub(crate) mod sections;
 pub(crate) mod states;
 pub(crate) mod style;
 pub(crate) mod table;
+pub(crate) mod wrap;
 pub(crate) mod write;
 
 pub use format::Format;

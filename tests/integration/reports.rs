@@ -101,6 +101,96 @@ fn every_format_shows_new_and_resolved_against_a_baseline() {
     }
 }
 
+// ---- widths (issue 32) -----------------------------------------------------------------
+
+/// The widest line, in display columns (as a terminal shows them).
+fn widest(text: &str) -> usize {
+    text.lines().map(unicode_width::UnicodeWidthStr::width).max().unwrap_or(0)
+}
+
+#[test]
+fn issue_32_the_piped_table_fits_80_100_and_160_columns() {
+    // Not a terminal, no COLUMNS: 100 columns. The same scan at 80 and 160.
+    for (width, name) in
+        [(None, "incident_table"), (Some("80"), "incident_table_80"), (Some("160"), "incident_table_160")]
+    {
+        let out = match width {
+            Some(width) => scan(INVENTORY).args(["--width", width]).run(),
+            None => scan(INVENTORY).run(),
+        };
+        out.assert_code(1);
+        let max = width.map_or(100, |w| w.parse().unwrap());
+        assert!(widest(&out.stdout) <= max, "a line over {max} columns:\n{}", out.stdout);
+        // The first line says whether anything needs a person; the summary closes it too.
+        let summary = out.stdout.lines().next().unwrap();
+        assert!(summary.starts_with("3 unmanaged, 1 missing, 12 deleted-env"), "{}", out.stdout);
+        assert_eq!(out.stdout.matches("coverage complete").count(), 2, "{}", out.stdout);
+        settings().bind(|| insta::assert_snapshot!(name, out.stdout));
+    }
+}
+
+#[test]
+fn issue_32_columns_is_honoured_and_width_wins() {
+    let out = scan(INVENTORY).env("COLUMNS", "70").run();
+    out.assert_code(1);
+    assert!(widest(&out.stdout) <= 70, "{}", out.stdout);
+    assert!(widest(&out.stdout) > 60, "COLUMNS=70 is used, not something narrower:\n{}", out.stdout);
+    let out = scan(INVENTORY).env("COLUMNS", "70").args(["--width", "200"]).run();
+    assert!(widest(&out.stdout) > 100 && widest(&out.stdout) <= 200, "{}", out.stdout);
+    // A written file follows the same rule, and colour (asked for) never counts as width.
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("report.txt");
+    scan(INVENTORY).env("COLUMNS", "90").args(["--output", path.to_str().unwrap()]).run().assert_code(1);
+    let written = std::fs::read_to_string(&path).unwrap();
+    assert!(widest(&written) <= 90 && !written.contains('\u{1b}'), "{written}");
+    let coloured = scan(INVENTORY).env("NO_COLOR", "").args(["--color", "always", "--width", "80"]).run();
+    assert!(coloured.stdout.contains("\u{1b}["), "--color always colours");
+    let plain: String = strip_escapes(&coloured.stdout);
+    assert!(widest(&plain) <= 80, "{plain}");
+    // A width too narrow to be a width is a usage error.
+    scan(INVENTORY).args(["--width", "5"]).run().assert_code(2);
+}
+
+/// `text` without ANSI colour codes.
+fn strip_escapes(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars();
+    while let Some(c) = chars.next() {
+        if c == '\u{1b}' {
+            chars.by_ref().find(char::is_ascii_alphabetic);
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+#[test]
+fn issue_32_states_explain_check_destroy_and_merge_fit_too() {
+    let dir = tempfile::tempdir().unwrap();
+    let json = scan(INVENTORY).args(["--format", "json"]).run();
+    let report = write(dir.path(), "report.json", &json.stdout);
+    let target = format!("{STATES}/shared/redis.tfstate");
+    let runs = [
+        ("states", Leftover::new().args(["states", "--state", STATES])),
+        (
+            "explain",
+            Leftover::new().args(["explain", "pcx-aaf6f03380b69f59c", "--inventory", INVENTORY, "--state", STATES]),
+        ),
+        (
+            "check-destroy",
+            Leftover::new().args(["check-destroy", "--target", &target, "--state", STATES, "--inventory", INVENTORY]),
+        ),
+        ("merge", Leftover::new().args(["merge", report.to_str().unwrap()])),
+    ];
+    for (command, run) in runs {
+        let out = run.args(["--policy", POLICY]).env("COLUMNS", "72").run();
+        assert!(out.code == 0 || out.code == 1, "{command}: {}\n{}", out.code, out.stderr);
+        assert!(!out.stdout.is_empty(), "{command}");
+        assert!(widest(&out.stdout) <= 72, "{command}: a line over 72 columns:\n{}", out.stdout);
+    }
+}
+
 // ---- baselines -------------------------------------------------------------------------
 
 #[test]
@@ -261,7 +351,8 @@ fn leftovers_are_priced_and_summed_per_environment() {
     assert!(finding("pcx-aaf6f03380b69f59c").get("cost").is_none());
 
     // Every format shows it, marked as an estimate with the table's date.
-    let table = scan(INVENTORY).run().stdout;
+    // (The table wraps its lines to 100 columns: read as words.)
+    let table = scan(INVENTORY).run().stdout.split_whitespace().collect::<Vec<_>>().join(" ");
     assert!(table.contains("estimated cost of leftovers: $450.64/month — qa $261.15 (+1 without a price), staging $189.49 (+1 without a price)"), "{table}");
     assert!(table.contains("an estimate from the price table of 2026-11-26"), "{table}");
     let markdown = scan(INVENTORY).args(["--format", "markdown"]).run().stdout;

@@ -10,7 +10,7 @@ use crate::cli::pipeline::{Connect, Run};
 use crate::cli::settings::{self, Settings};
 use crate::graph::Graph;
 use crate::report::explanation::render_text;
-use crate::report::write;
+use crate::report::{wrap, write};
 
 pub async fn run<C: Connect>(settings: &Settings, args: &ExplainArgs, connect: &C) -> Result<Exit> {
     let sources = settings::sources(&args.states.states)?;
@@ -51,7 +51,10 @@ pub async fn run<C: Connect>(settings: &Settings, args: &ExplainArgs, connect: &
             text.push('\n');
             text
         }
-        DataFormat::Table => explanations.iter().map(render_text).collect::<Vec<_>>().join("\n"),
+        DataFormat::Table => {
+            let text = explanations.iter().map(render_text).collect::<Vec<_>>().join("\n");
+            wrap::fit(&text, usize::from(settings.width_for(settings.stdout_terminal)))
+        }
     };
     write::to_stdout(&text).context("writing to stdout")?;
     let complete = inventory.gaps.is_empty() && states.gaps.is_empty();

@@ -111,8 +111,7 @@ pub fn emit(settings: &Settings, report: &Report, target: &Target) -> Result<()>
     let to_terminal = target.output.is_none() && settings.stdout_terminal;
     let options = report::RenderOptions {
         table: report::table::TableOptions {
-            fit_terminal: to_terminal,
-            width: None,
+            width: Some(settings.width_for(to_terminal)),
             style: if target.output.is_none() { settings.style } else { report::Style::default() },
         },
     };

@@ -59,7 +59,7 @@ pub async fn run<C: Connect>(settings: &Settings, args: &StatesArgs, connect: &C
             text.push('\n');
             text
         }
-        DataFormat::Table => render_table(&report, settings.stdout_terminal),
+        DataFormat::Table => render_table(&report, Some(settings.width_for(settings.stdout_terminal))),
     };
     write::to_stdout(&text).context("writing to stdout")?;
     Ok(if report.gaps.is_empty() { Exit::Clean } else { Exit::Incomplete })
