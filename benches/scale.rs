@@ -15,7 +15,7 @@ use std::hint::black_box;
 use std::time::Duration;
 
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
-use leftover::cli::commands::scan::{View, analyze};
+use leftover::analysis::{View, report as analyze};
 use leftover::graph::Graph;
 use leftover::policy::Policy;
 

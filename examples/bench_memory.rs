@@ -21,7 +21,7 @@ mod workload;
 
 use std::time::Instant;
 
-use leftover::cli::commands::scan::{View, analyze};
+use leftover::analysis::{View, report as analyze};
 use leftover::graph::Graph;
 use leftover::policy::Policy;
 use leftover::state::parse::{self, ParseOptions, Parsed};

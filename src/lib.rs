@@ -2,19 +2,21 @@
 //!
 //! The crate follows the data flow: [`inventory`] lists what is live, [`state`] reads what
 //! Terraform declares, [`graph`] joins the two, [`checks`] turns the join into findings,
-//! `cost` estimates what the leftovers cost, [`report`] renders them, `plan` turns them
-//! into cleanup scripts and import blocks for a person to review, [`policy`] carries the
-//! knowledge and the user's rules, and [`cli`] wires it together.
+//! `cost` estimates what the leftovers cost, [`report`] renders them, [`analysis`] runs the
+//! join, checks and report for one view of a scan, `plan` turns findings into cleanup
+//! scripts and import blocks for a person to review, [`policy`] carries the knowledge and
+//! the user's rules, and [`cli`] wires it together.
 //!
 //! Only [`aws`], [`inventory`] and [`state`] talk to AWS. The disk is read where a user
 //! names a file: states and the state index (`state`), a saved inventory (`inventory`),
 //! policy files (`policy`), a price table (`cost`), a baseline (`report`); and written only
 //! by [`report`] (reports, through `atomic`), the state index, `--stats-json` (`aws`), and
-//! the commands that write files (`cli`: `plan`, `man`, `merge`). `graph`, `checks` and
-//! `plan` are pure and synchronous: data in, data out.
+//! the commands that write files (`cli`: `plan`, `man`, `merge`). `graph`, `checks`,
+//! `analysis` and `plan` are pure and synchronous: data in, data out.
 
 #![forbid(unsafe_code)]
 
+pub mod analysis;
 pub(crate) mod atomic;
 pub mod aws;
 pub(crate) mod bounded;

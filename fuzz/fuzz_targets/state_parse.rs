@@ -6,7 +6,7 @@
 use std::sync::OnceLock;
 
 use leftover::cli::args::Format;
-use leftover::cli::commands::scan::analyze;
+use leftover::analysis::{View, report as analyze};
 use leftover::inventory::Inventory;
 use leftover::policy::Policy;
 use leftover::report::{RenderOptions, render};
@@ -31,7 +31,10 @@ fuzz_target!(|data: &[u8]| {
                     vec!["123456789012".to_owned()],
                     vec!["us-east-1".to_owned(), "eu-west-1".to_owned()],
                 );
-                let report = analyze(&inventory, &states, policy(), "2026-01-01T00:00:00Z".to_owned());
+                let Ok(report) = analyze(&inventory, &states, policy(), "2026-01-01T00:00:00Z".to_owned(), &View::All)
+                else {
+                    continue;
+                };
                 for format in [Format::Table, Format::Json] {
                     let _ = render(&report, format, &RenderOptions::default());
                 }

@@ -23,6 +23,7 @@ const LAYERS: &[(&str, u8)] = &[
     ("cost", 6),
     ("report", 7),
     ("plan", 8),
+    ("analysis", 8),
     ("cli", 9),
 ];
 

@@ -7,7 +7,8 @@ use std::collections::BTreeSet;
 
 use anyhow::Result;
 
-use super::scan::{View, analyze, emit};
+use super::scan::emit;
+use crate::analysis::{self, View};
 use crate::cli::args::CheckDestroyArgs;
 use crate::cli::exit::Exit;
 use crate::cli::pipeline::{Connect, Run, now};
@@ -27,7 +28,7 @@ pub async fn run<C: Connect>(settings: &Settings, args: &CheckDestroyArgs, conne
     // The other sources may include the targets (a bucket and a key in it): read once.
     states.files.retain(|f| !target_sources.contains(&f.source));
     states.absorb(target_set);
-    let report = analyze(&inventory, &states, &settings.policy, now(), &View::Destroy(target_sources))?;
+    let report = analysis::report(&inventory, &states, &settings.policy, now(), &View::Destroy(target_sources))?;
     emit(settings, &report, &Target::from(&args.output))?;
     Ok(Exit::of_scan(report.coverage.complete, !report.findings.is_empty()))
 }

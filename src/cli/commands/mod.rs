@@ -7,5 +7,5 @@ pub(crate) mod inventory;
 pub(crate) mod man;
 pub(crate) mod merge;
 pub(crate) mod plan;
-pub mod scan;
+pub(crate) mod scan;
 pub(crate) mod states;

@@ -1,110 +1,14 @@
-//! scan: list, read, join, check, report.
+//! scan: list, read, then join, check and report through `analysis`; writes the report.
 
 use anyhow::{Context, Result};
 
-use crate::checks::{self, Severity};
+use crate::analysis::{self, View};
 use crate::cli::args::ScanArgs;
 use crate::cli::exit::Exit;
 use crate::cli::pipeline::{Connect, Run, elapsed_ms};
 use crate::cli::settings::{self, FailOn, Settings, Target};
 use crate::cost::{self, PriceTable};
-use crate::graph::Graph;
-use crate::inventory::Inventory;
-use crate::policy::Policy;
-use crate::report::{self, Report, Scope, StateScope};
-use crate::state::StateSet;
-
-/// Which part of the scan a report shows.
-#[derive(Clone, Debug, Default)]
-pub enum View {
-    /// Everything.
-    #[default]
-    All,
-    /// The post-decommission check of one environment (`scan --env`).
-    Env(String),
-    /// The pre-destroy guard for these target state sources (`check-destroy`).
-    Destroy(std::collections::BTreeSet<String>),
-}
-
-/// Joins, checks and builds the report of a scan. Pure; fails only on a configuration
-/// error found while checking (an expectation that matches nothing).
-pub fn analyze(
-    inventory: &Inventory,
-    states: &StateSet,
-    policy: &Policy,
-    generated_at: String,
-    view: &View,
-) -> Result<Report> {
-    // `scan --env NAME` checks NAME as decommissioned; when nothing already says it is
-    // gone (the policy, an empty state), the run says so itself.
-    let decommissioning = std::cell::OnceCell::new();
-    let started = std::time::Instant::now();
-    let graph = match view {
-        View::Env(env) => Graph::build_decommissioning(inventory, states, policy, env, &decommissioning),
-        View::All | View::Destroy(_) => Graph::build(inventory, states, policy),
-    };
-    tracing::debug!(elapsed_ms = elapsed_ms(started), "graph built");
-    let started = std::time::Instant::now();
-    let mut outcome = checks::run(&graph);
-    tracing::debug!(findings = outcome.findings.len(), elapsed_ms = elapsed_ms(started), "checks run");
-    if !outcome.errors.is_empty() {
-        anyhow::bail!("{}", outcome.errors.join("\n"));
-    }
-    let mut env_check = None;
-    let mut destroy = None;
-    match view {
-        View::All => {}
-        View::Env(env) => {
-            // The environment checked counts as deleted, so its ties are findings; the plain
-            // links left are between other environments.
-            outcome.links.clear();
-            env_check = Some(checks::env_check::apply(&graph, env, &mut outcome.findings));
-        }
-        View::Destroy(targets) => {
-            // Before a destroy, every state that relies on the target matters.
-            outcome.findings.append(&mut outcome.links);
-            destroy = Some(checks::destroy_check::apply(&graph, targets, &mut outcome.findings));
-        }
-    }
-    crate::model::finding::sort(&mut outcome.findings);
-    let scope = Scope {
-        accounts: inventory.accounts.clone(),
-        regions: inventory.regions.clone(),
-        listed: Some(inventory.listed.clone()),
-        states: states
-            .files
-            .iter()
-            .map(|f| StateScope {
-                source: f.source.clone(),
-                resources: f.managed().count(),
-                environment: graph.envs().of_state(&f.source).map(str::to_owned),
-            })
-            .collect(),
-        shard: None,
-    };
-    let mut gaps = inventory.gaps.clone();
-    gaps.extend(states.gaps.iter().cloned());
-    let started = std::time::Instant::now();
-    let mut report = Report::new(generated_at, scope, gaps, outcome);
-    tracing::debug!(elapsed_ms = elapsed_ms(started), "report built");
-    report.environment = env_check;
-    report.destroy = destroy;
-    Ok(report)
-}
-
-/// Leaves out findings below `min`.
-pub fn apply_min_severity(report: &mut Report, min: Severity) {
-    report.findings.retain(|f| f.finding.severity >= min);
-    let kept: Vec<(String, usize)> = crate::report::report::COUNTS
-        .into_iter()
-        .filter_map(|key| report.summary.get(key).map(|n| (key.to_owned(), *n)))
-        .collect();
-    report.summary.clear();
-    for f in &report.findings {
-        *report.summary.entry(f.finding.kind.as_str().to_owned()).or_default() += 1;
-    }
-    report.summary.extend(kept);
-}
+use crate::report::{self, Report};
 
 /// Renders and writes a report where the target says.
 pub fn emit(settings: &Settings, report: &Report, target: &Target) -> Result<()> {
@@ -159,12 +63,12 @@ pub async fn run<C: Connect>(settings: &Settings, args: &ScanArgs, connect: &C) 
         eprintln!("leftover: no --state given: nothing is declared, so every live resource counts as unmanaged");
     }
     let view = args.env.clone().map_or(View::All, View::Env);
-    let mut report = analyze(&inventory, &states, &settings.policy, crate::cli::pipeline::now(), &view)?;
+    let mut report = analysis::report(&inventory, &states, &settings.policy, crate::cli::pipeline::now(), &view)?;
     // What is no longer needed makes room for writing the report.
     free_beside(states);
     report.scope.shard = args.shard;
     if let Some(min) = min_severity {
-        apply_min_severity(&mut report, min);
+        analysis::apply_min_severity(&mut report, min);
     }
     if let Some(baseline) = baseline {
         report::baseline::compare(&mut report, &baseline, min_severity);

@@ -4,12 +4,11 @@
 
 use anyhow::{Context, Result};
 
+use crate::analysis::{self, View};
 use crate::cli::args::PlanAdoptArgs;
-use crate::cli::commands::scan::{self, View};
 use crate::cli::exit::Exit;
 use crate::cli::pipeline::{Connect, Run};
 use crate::cli::settings::{self, Settings};
-use crate::graph::Graph;
 use crate::plan::adopt::{self, Options};
 use crate::report;
 
@@ -27,7 +26,15 @@ pub async fn run<C: Connect>(settings: &Settings, args: &PlanAdoptArgs, connect:
     }
     // `--env` picks the environment's resources; unlike `scan --env`, it does not treat the
     // environment as decommissioned (what is adopted is meant to stay).
-    let mut report = scan::analyze(&inventory, &states, &settings.policy, crate::cli::pipeline::now(), &View::All)?;
+    let decommissioning = std::cell::OnceCell::new();
+    let analysis::Analysis { graph, mut report } = analysis::analyze(
+        &inventory,
+        &states,
+        &settings.policy,
+        crate::cli::pipeline::now(),
+        &View::All,
+        &decommissioning,
+    )?;
     if let Some(min_age) = &input.scan.min_age {
         report::age::apply_min_age(&mut report, min_age);
     }
@@ -43,7 +50,6 @@ pub async fn run<C: Connect>(settings: &Settings, args: &PlanAdoptArgs, connect:
             return Ok(Exit::Incomplete);
         }
     }
-    let graph = Graph::build(&inventory, &states, &settings.policy);
     let options = Options { env: input.env.clone(), gaps: if report.coverage.complete { 0 } else { gaps.max(1) } };
     let plan = adopt::build(&graph, report.findings.iter().map(|f| &f.finding), &options);
     let dir = &args.output;

@@ -4,13 +4,12 @@
 
 use anyhow::{Context as _, Result};
 
+use crate::analysis::{self, View};
 use crate::cli::args::PlanCleanupArgs;
-use crate::cli::commands::scan::{View, analyze};
 use crate::cli::exit::Exit;
 use crate::cli::pipeline::{Connect, Run};
 use crate::cli::settings::{self, Settings};
 use crate::cost::{self, PriceTable};
-use crate::graph::Graph;
 use crate::plan::cleanup::{self, Leftover};
 use crate::report;
 
@@ -26,7 +25,10 @@ pub async fn run<C: Connect>(settings: &Settings, args: &PlanCleanupArgs, connec
     }
     let view = input.env.clone().map_or(View::All, View::Env);
     let generated_at = crate::cli::pipeline::now();
-    let mut report = analyze(&inventory, &states, &settings.policy, generated_at, &view)?;
+    // The graph the report was judged on is the one the plan orders: built once.
+    let decommissioning = std::cell::OnceCell::new();
+    let analysis::Analysis { graph, mut report } =
+        analysis::analyze(&inventory, &states, &settings.policy, generated_at, &view, &decommissioning)?;
     if !report.coverage.complete && !input.allow_incomplete {
         eprintln!(
             "leftover: the scan is incomplete, so no plan was written (a plan from a partial scan may miss \
@@ -42,12 +44,6 @@ pub async fn run<C: Connect>(settings: &Settings, args: &PlanCleanupArgs, connec
     }
     let estimates = cost::estimates(report.findings.iter().map(|f| &f.finding), &inventory, &prices);
     report.price(estimates, &prices.currency, prices.source());
-    // The same join `analyze` made: an environment checked with --env counts as deleted.
-    let decommissioning = std::cell::OnceCell::new();
-    let graph = match &input.env {
-        Some(env) => Graph::build_decommissioning(&inventory, &states, &settings.policy, env, &decommissioning),
-        None => Graph::build(&inventory, &states, &settings.policy),
-    };
     let leftovers: Vec<Leftover<'_>> =
         report.findings.iter().map(|f| Leftover { finding: &f.finding, cost: f.cost.as_ref() }).collect();
     let context = cleanup::Context {
