@@ -176,12 +176,13 @@ fn routes(graph: &Graph<'_>, outcome: &mut Outcome, i: usize, decls: &[DeclRef],
     let owner = decls[0];
     // Propagated routes, by the gateway that propagates them: one finding per gateway whose
     // propagation no state declares, however many routes it brings.
-    let mut propagated: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+    let mut propagated: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
     for route in &table.parts.routes {
         let target = route.target.clone().unwrap_or_default();
+        let written_for_a_declaration = || gateways.routes.contains(&(table.id.as_str(), target.as_str()));
         if route.propagated() {
-            if !gateways.routes.contains(&(table.id.as_str(), target.as_str())) {
-                propagated.entry(route.target.as_deref().unwrap_or_default()).or_default().push(&route.destination);
+            if !written_for_a_declaration() {
+                propagated.entry(route.target.as_deref().unwrap_or_default()).or_default().insert(&route.destination);
             }
             continue;
         }
@@ -189,13 +190,11 @@ fn routes(graph: &Graph<'_>, outcome: &mut Outcome, i: usize, decls: &[DeclRef],
             continue;
         }
         let by_endpoint = target.starts_with("vpce-");
-        if by_endpoint
-            && !declared.iter().any(|(r, _)| r.destination == route.destination)
-            && gateways.routes.contains(&(table.id.as_str(), target.as_str()))
-        {
+        let found = declared.iter().find(|(r, _)| r.destination == route.destination);
+        if found.is_none() && by_endpoint && written_for_a_declaration() {
             continue;
         }
-        if let Some((r, d)) = declared.iter().find(|(r, _)| r.destination == route.destination) {
+        if let Some((r, d)) = found {
             let want = r.target.clone().unwrap_or_default();
             if !want.is_empty() && !target.is_empty() && want != target {
                 let reason = format!(
@@ -215,24 +214,17 @@ fn routes(graph: &Graph<'_>, outcome: &mut Outcome, i: usize, decls: &[DeclRef],
                 );
             }
         } else {
-            let reason = if !by_endpoint {
-                format!(
-                    "route {} → {target} is in route table {} but no state declares it (added outside Terraform)",
-                    route.destination, table.id
-                )
+            let undeclared = if !by_endpoint {
+                "it".to_owned()
             } else if gateways.endpoints.contains(target.as_str()) {
-                format!(
-                    "route {} → {target} is in route table {} but no state declares VPC endpoint {target} on this \
-                     table (added outside Terraform)",
-                    route.destination, table.id
-                )
+                format!("VPC endpoint {target} on this table")
             } else {
-                format!(
-                    "route {} → {target} is in route table {} but no state declares it, nor VPC endpoint {target} \
-                     (added outside Terraform)",
-                    route.destination, table.id
-                )
+                format!("it, nor VPC endpoint {target}")
             };
+            let reason = format!(
+                "route {} → {target} is in route table {} but no state declares {undeclared} (added outside Terraform)",
+                route.destination, table.id
+            );
             push(
                 graph,
                 outcome,
@@ -246,12 +238,11 @@ fn routes(graph: &Graph<'_>, outcome: &mut Outcome, i: usize, decls: &[DeclRef],
         }
     }
     for (gateway, destinations) in propagated {
-        let shown: BTreeSet<&str> = destinations.iter().copied().collect();
         let reason = format!(
             "route table {} receives routes propagated from {gateway} ({}) but no state declares that \
              propagation (enabled outside Terraform)",
             table.id,
-            shown.into_iter().collect::<Vec<_>>().join(", ")
+            destinations.into_iter().collect::<Vec<_>>().join(", ")
         );
         push(
             graph,
