@@ -52,8 +52,19 @@ pub fn aws_cli() -> Option<PathBuf> {
     None
 }
 
+/// A loopback port free now and never handed out before in this test process: the tests
+/// run at once, and a port one test was given and released could otherwise be given to
+/// another before the first test's server binds it.
 fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+    static GIVEN: std::sync::Mutex<Vec<u16>> = std::sync::Mutex::new(Vec::new());
+    let mut given = GIVEN.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    loop {
+        let port = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+        if !given.contains(&port) {
+            given.push(port);
+            return port;
+        }
+    }
 }
 
 /// A running moto server, stopped when dropped.
@@ -88,11 +99,19 @@ impl Moto {
         panic!("moto_server did not start; see the logs under {}", log_dir.display());
     }
 
+    /// Whether this server answers: its own log says it listens (another process may hold
+    /// the port, and would answer too), and the port answers.
     fn wait_ready(&mut self, limit: Duration) -> bool {
         let started = Instant::now();
         while started.elapsed() < limit {
             if let Ok(Some(_)) = self.child.try_wait() {
                 return false;
+            }
+            let listening = std::fs::read_to_string(&self.log)
+                .is_ok_and(|log| log.contains(&format!("Running on http://127.0.0.1:{}", self.port)));
+            if !listening {
+                std::thread::sleep(Duration::from_millis(100));
+                continue;
             }
             if let Ok(mut stream) = TcpStream::connect(("127.0.0.1", self.port)) {
                 let _ = stream.set_read_timeout(Some(Duration::from_secs(2)));
