@@ -144,7 +144,7 @@ pub async fn org_accounts(base: &AwsSession) -> Result<(Vec<String>, String), Fa
 }
 
 fn all_kinds() -> Vec<&'static str> {
-    kinds::KINDS.iter().map(|k| k.kind).collect()
+    kinds::ALL.iter().map(|k| k.spec.kind).collect()
 }
 
 /// Assumed-role credentials, renewed through the guarded STS client when they run low.

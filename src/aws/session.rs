@@ -175,6 +175,36 @@ impl AwsSession {
         aws_sdk_elasticache::Client::from_conf(conf)
     }
 
+    pub fn rds(&self, region: &str) -> aws_sdk_rds::Client {
+        let conf = aws_sdk_rds::config::Builder::from(&self.config)
+            .region(Region::new(region.to_owned()))
+            .interceptor(self.guard.clone())
+            .interceptor(self.whole.clone())
+            .retry_classifier(MalformedIsTransient)
+            .build();
+        aws_sdk_rds::Client::from_conf(conf)
+    }
+
+    pub fn elbv2(&self, region: &str) -> aws_sdk_elasticloadbalancingv2::Client {
+        let conf = aws_sdk_elasticloadbalancingv2::config::Builder::from(&self.config)
+            .region(Region::new(region.to_owned()))
+            .interceptor(self.guard.clone())
+            .interceptor(self.whole.clone())
+            .retry_classifier(MalformedIsTransient)
+            .build();
+        aws_sdk_elasticloadbalancingv2::Client::from_conf(conf)
+    }
+
+    pub fn elb(&self, region: &str) -> aws_sdk_elasticloadbalancing::Client {
+        let conf = aws_sdk_elasticloadbalancing::config::Builder::from(&self.config)
+            .region(Region::new(region.to_owned()))
+            .interceptor(self.guard.clone())
+            .interceptor(self.whole.clone())
+            .retry_classifier(MalformedIsTransient)
+            .build();
+        aws_sdk_elasticloadbalancing::Client::from_conf(conf)
+    }
+
     pub fn tagging(&self, region: &str) -> aws_sdk_resourcegroupstagging::Client {
         let conf = aws_sdk_resourcegroupstagging::config::Builder::from(&self.config)
             .region(Region::new(region.to_owned()))

@@ -165,6 +165,9 @@ pub enum Command {
     /// Turn findings into plans a person reviews and runs (leftover itself runs nothing).
     #[command(subcommand)]
     Plan(PlanCommand),
+    /// The kinds of resource leftover knows: how each is listed, the Terraform types that
+    /// declare it, how it is priced, deleted and imported, and the IAM actions it needs.
+    Kinds,
     /// Print a completion script for SHELL (bash, elvish, fish, powershell, zsh).
     Completions(CompletionsArgs),
     /// Print the manual page (roff), or write one page per command to a directory.

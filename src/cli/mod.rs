@@ -24,6 +24,7 @@ pub async fn run<C: Connect>(cli: &Cli, connect: &C) -> anyhow::Result<Exit> {
     match &cli.command {
         Command::Completions(args) => return commands::completions::run(args),
         Command::Man(args) => return commands::man::run(args),
+        Command::Kinds => return commands::kinds::run(),
         _ => {}
     }
     let settings = Settings::resolve(&cli.global)?;
@@ -40,6 +41,7 @@ pub async fn run<C: Connect>(cli: &Cli, connect: &C) -> anyhow::Result<Exit> {
         Command::Plan(plan) => Box::pin(commands::plan::run(&settings, plan, connect)).await,
         Command::Completions(args) => commands::completions::run(args),
         Command::Man(args) => commands::man::run(args),
+        Command::Kinds => commands::kinds::run(),
     }
 }
 
@@ -83,7 +85,9 @@ impl Workload {
             Command::Explain(args) => args.inventory.is_none(),
             Command::Plan(PlanCommand::Cleanup(args)) => args.input.scan.inventory.is_empty(),
             Command::Plan(PlanCommand::Adopt(args)) => args.input.scan.inventory.is_empty(),
-            Command::States(_) | Command::Merge(_) | Command::Completions(_) | Command::Man(_) => false,
+            Command::States(_) | Command::Merge(_) | Command::Kinds | Command::Completions(_) | Command::Man(_) => {
+                false
+            }
         };
         if lists { Self::ListsAws } else { Self::ReadsFiles }
     }

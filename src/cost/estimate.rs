@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 use super::money;
 use super::price_table::PriceTable;
 use crate::inventory::LiveResource;
+use crate::model::kinds::Price;
 
 /// The estimated monthly cost of a finding's resource.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -73,6 +74,34 @@ fn hourly(what: &str, count: f64, price: f64, table: &PriceTable) -> Charge {
 
 fn count_attr(resource: &LiveResource, name: &str) -> Option<u64> {
     resource.attributes.get(name).and_then(serde_json::Value::as_u64)
+}
+
+/// An RDS DB instance: its class's hours (none while stopped) and its storage, both twice
+/// for a multi-AZ instance (a standby runs beside it).
+fn rds_instance(r: &LiveResource, table: &PriceTable) -> Charge {
+    let currency = table.currency.as_str();
+    let (Some(class), Some(size)) = (r.attr_str("instance_class"), count_attr(r, "allocated_storage")) else {
+        return Charge::Unpriced("no instance class or storage size known".to_owned());
+    };
+    let copies = if r.attr_bool("multi_az") { 2.0 } else { 1.0 };
+    let az = if copies > 1.0 { " multi-AZ" } else { "" };
+    let storage_type = r.attr_str("storage_type").unwrap_or("gp2");
+    let Some(&per_gb) = table.rds_storage_gb_month.get(storage_type) else {
+        return Charge::Unpriced(format!("no price for RDS storage type {storage_type}"));
+    };
+    #[allow(clippy::cast_precision_loss)] // sizes are far below 2^52
+    let storage = size as f64 * per_gb * copies;
+    let storage_basis = format!("{size} GB {storage_type}{az} × {}/GB-month", money::unit(per_gb, currency));
+    if r.status.as_deref() == Some("stopped") {
+        return Charge::Priced(storage, format!("{class} stopped: no instance hours; {storage_basis}"));
+    }
+    match table.rds_instance_hour.get(class) {
+        Some(&price) => match hourly(&format!("{class}{az}"), copies, price, table) {
+            Charge::Priced(amount, basis) => Charge::Priced(amount + storage, format!("{basis} + {storage_basis}")),
+            other => other,
+        },
+        None => Charge::Unpriced(format!("no price for DB instance class {class}")),
+    }
 }
 
 /// What one resource costs by itself, by kind.
@@ -185,8 +214,21 @@ fn charge(r: &LiveResource, table: &PriceTable) -> Charge {
                 None => Charge::Unpriced(format!("no price for {lb_type} load balancers")),
             }
         }
+        "rds:db" => rds_instance(r, table),
+        "rds:snapshot" => match (count_attr(r, "allocated_storage"), table.rds_snapshot_gb_month) {
+            #[allow(clippy::cast_precision_loss)]
+            (Some(size), Some(per_gb)) => Charge::Priced(
+                size as f64 * per_gb,
+                format!("at most {size} GB × {}/GB-month", money::unit(per_gb, currency)),
+            ),
+            (None, _) => Charge::Unpriced("no snapshot size known".to_owned()),
+            (_, None) => Charge::Unpriced("no price for RDS snapshots".to_owned()),
+        },
         kind if table.free.contains(kind) => Charge::Free,
-        kind => Charge::Unpriced(format!("no price for {}", crate::model::kinds::label(kind))),
+        kind => match crate::model::kinds::kind(kind).map(|k| &k.price) {
+            Some(Price::Unknown(why)) => Charge::Unpriced(format!("no price: {why}")),
+            _ => Charge::Unpriced(format!("no price for {}", crate::model::kinds::label(kind))),
+        },
     }
 }
 

@@ -41,6 +41,12 @@ struct PriceFile {
     #[serde(default)]
     cache_node_hour: BTreeMap<String, Spanned<toml::Value>>,
     #[serde(default)]
+    rds_instance_hour: BTreeMap<String, Spanned<toml::Value>>,
+    #[serde(default)]
+    rds_storage_gb_month: BTreeMap<String, Spanned<toml::Value>>,
+    #[serde(default)]
+    rds_snapshot: Option<SnapshotFile>,
+    #[serde(default)]
     free: Option<FreeFile>,
 }
 
@@ -113,6 +119,11 @@ pub struct PriceTable {
     pub load_balancer_hour: BTreeMap<String, f64>,
     /// Per node-hour, by cache node type.
     pub cache_node_hour: BTreeMap<String, f64>,
+    /// Per single-AZ instance-hour, by DB instance class (multi-AZ runs two).
+    pub rds_instance_hour: BTreeMap<String, f64>,
+    /// Per GB-month, by RDS storage type (single-AZ; multi-AZ stores twice).
+    pub rds_storage_gb_month: BTreeMap<String, f64>,
+    pub rds_snapshot_gb_month: Option<f64>,
     /// Kinds that cost nothing by themselves.
     pub free: BTreeSet<String>,
 }
@@ -251,6 +262,13 @@ impl PriceTable {
             eks_cluster_hour: file.eks_cluster.as_ref().map(|n| price(&n.hour, "eks_cluster.hour")).transpose()?,
             load_balancer_hour,
             cache_node_hour: prices("cache_node_hour", &file.cache_node_hour)?,
+            rds_instance_hour: prices("rds_instance_hour", &file.rds_instance_hour)?,
+            rds_storage_gb_month: prices("rds_storage_gb_month", &file.rds_storage_gb_month)?,
+            rds_snapshot_gb_month: file
+                .rds_snapshot
+                .as_ref()
+                .map(|s| price(&s.gb_month, "rds_snapshot.gb_month"))
+                .transpose()?,
             free,
         })
     }
@@ -288,6 +306,8 @@ mod tests {
         assert!(table.nat_gateway_hour.is_some() && table.eks_cluster_hour.is_some());
         assert!(table.elastic_ip_idle_hour.is_some());
         assert_eq!(table.load_balancer_hour.len(), 4);
+        assert!(table.rds_instance_hour.keys().all(|k| k.starts_with("db.")));
+        assert!(table.rds_storage_gb_month.contains_key("gp3") && table.rds_snapshot_gb_month.is_some());
         assert!(table.free.contains("ec2:security-group"));
         assert!(!table.free.contains("ec2:instance"));
     }

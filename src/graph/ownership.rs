@@ -64,23 +64,10 @@ impl Class {
     }
 }
 
-/// Kinds whose ownership can depend on another kind's listing: when that listing has a
-/// gap, no `unmanaged` conclusion is drawn about them.
-pub const DEPENDS_ON: &[(&str, &[&str])] = &[
-    ("ec2:instance", &["eks:nodegroup"]),
-    ("ec2:internet-gateway", &["ec2:vpc"]),
-    ("ec2:launch-template", &["eks:nodegroup"]),
-    ("ec2:network-interface", &["ec2:instance", "ec2:natgateway", "ec2:vpc-endpoint", "eks:cluster"]),
-    ("ec2:security-group", &["eks:cluster", "eks:nodegroup"]),
-    ("ec2:snapshot", &["ec2:image"]),
-    ("ec2:volume", &["ec2:instance"]),
-    ("elasticache:cluster", &["elasticache:replication-group"]),
-    ("elasticache:snapshot", &["elasticache:replication-group", "elasticache:cluster"]),
-];
-
-/// The kinds `kind`'s ownership depends on.
+/// The kinds `kind`'s ownership depends on (its kind's `ownership` facet): when one of
+/// their listings has a gap, no `unmanaged` conclusion is drawn about it.
 pub fn depends_on(kind: &str) -> &'static [&'static str] {
-    DEPENDS_ON.iter().find(|(k, _)| *k == kind).map_or(&[], |(_, deps)| deps)
+    crate::model::kinds::kind(kind).map_or(&[], |k| k.ownership)
 }
 
 /// Expands `{tag:KEY}` and `{attr:NAME}` in a template; `None` when a value is missing.

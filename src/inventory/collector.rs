@@ -66,7 +66,7 @@ pub async fn collect<C: Collector>(
                 error: format!("listing the region failed: {lost}"),
                 cause: super::GapCause::Failed,
                 object: None,
-                kinds: crate::model::kinds::KINDS.iter().map(|k| k.kind.to_owned()).collect(),
+                kinds: crate::model::kinds::ALL.iter().map(|k| k.spec.kind.to_owned()).collect(),
             }),
         }
     }

@@ -35,6 +35,14 @@ pub fn link_region(resources: Vec<LiveResource>) -> Vec<LiveResource> {
                     root_volumes.push(i);
                 }
             }
+            "elasticloadbalancing:targetgroup" => {
+                // The load balancers that forward to a group depend on it.
+                for arn in r.attributes.get("load_balancer_arns").and_then(|v| v.as_array()).into_iter().flatten() {
+                    if let Some(&i) = arn.as_str().and_then(|arn| by_arn.get(arn)) {
+                        extra.push((i, Relation::new(R::References, &r.kind, r.id.clone())));
+                    }
+                }
+            }
             "ec2:image" => {
                 for snapshot in r.related(R::References).filter(|rel| rel.target_kind == "ec2:snapshot") {
                     if let Some(i) = lookup("ec2:snapshot", &snapshot.target) {

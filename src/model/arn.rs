@@ -84,10 +84,19 @@ pub fn partition(region: &str) -> &'static str {
     }
 }
 
+/// The URL of an SQS queue, as `aws_sqs_queue`'s `id` and the SQS API name it.
+pub fn queue_url(region: &str, account: &str, name: &str) -> String {
+    let domain = if partition(region) == "aws-cn" { "amazonaws.com.cn" } else { "amazonaws.com" };
+    format!("https://sqs.{region}.{domain}/{account}/{name}")
+}
+
 /// Builds the ARN of a resource of a known kind.
 pub fn build(kind: &str, region: &str, account: &str, id: &str) -> String {
     if let Some(spec) = kinds::spec_of(kind) {
         let account = if spec.arn_has_account { account } else { "" };
+        if spec.arn_sep == '\0' {
+            return format!("arn:{}:{}:{region}:{account}:{id}", partition(region), spec.service);
+        }
         format!("arn:{}:{}:{region}:{account}:{}{}{id}", partition(region), spec.service, spec.arn_type, spec.arn_sep)
     } else {
         let (service, arn_type) = kind.split_once(':').unwrap_or((kind, "resource"));

@@ -23,56 +23,12 @@ pub const UNASSIGNED: &str = "unassigned.tf";
 /// The longest block name made from a Name tag (the id is used whole).
 const MAX_NAME: usize = 64;
 
-/// How a live kind is imported: its Terraform type and the form of its import id, or why
-/// it cannot be.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Import {
-    /// This type, imported by the native id leftover already uses (`i-…`, a cluster name,
-    /// `cluster:nodegroup` for a nodegroup, `cluster:addon` for an add-on).
-    Id(&'static str),
-    /// A load balancer: `aws_lb` by ARN (application, network, gateway), `aws_elb` by name
-    /// (classic), told apart by the ARN.
-    LoadBalancer,
-    /// No import: why.
-    Unsupported(&'static str),
-}
+pub use crate::model::kinds::Import;
 
-/// Every live kind leftover knows and how it is imported, sorted by kind (a test keeps it
-/// sorted). The ids follow the import sections of the Terraform AWS provider's docs.
-pub const IMPORTS: &[(&str, Import)] = &[
-    ("ec2:elastic-ip", Import::Id("aws_eip")),
-    ("ec2:image", Import::Id("aws_ami")),
-    ("ec2:instance", Import::Id("aws_instance")),
-    ("ec2:internet-gateway", Import::Id("aws_internet_gateway")),
-    ("ec2:key-pair", Import::Id("aws_key_pair")),
-    ("ec2:launch-template", Import::Id("aws_launch_template")),
-    ("ec2:natgateway", Import::Id("aws_nat_gateway")),
-    ("ec2:network-acl", Import::Id("aws_network_acl")),
-    ("ec2:network-interface", Import::Id("aws_network_interface")),
-    ("ec2:route-table", Import::Id("aws_route_table")),
-    ("ec2:security-group", Import::Id("aws_security_group")),
-    ("ec2:snapshot", Import::Id("aws_ebs_snapshot")),
-    ("ec2:subnet", Import::Id("aws_subnet")),
-    ("ec2:transit-gateway", Import::Id("aws_ec2_transit_gateway")),
-    ("ec2:volume", Import::Id("aws_ebs_volume")),
-    ("ec2:vpc", Import::Id("aws_vpc")),
-    ("ec2:vpc-endpoint", Import::Id("aws_vpc_endpoint")),
-    ("ec2:vpc-peering-connection", Import::Id("aws_vpc_peering_connection")),
-    ("eks:addon", Import::Id("aws_eks_addon")),
-    ("eks:cluster", Import::Id("aws_eks_cluster")),
-    ("eks:fargate-profile", Import::Id("aws_eks_fargate_profile")),
-    ("eks:nodegroup", Import::Id("aws_eks_node_group")),
-    ("elasticache:cluster", Import::Id("aws_elasticache_cluster")),
-    ("elasticache:parameter-group", Import::Id("aws_elasticache_parameter_group")),
-    ("elasticache:replication-group", Import::Id("aws_elasticache_replication_group")),
-    ("elasticache:snapshot", Import::Unsupported("the AWS provider has no resource type for an ElastiCache snapshot")),
-    ("elasticache:subnet-group", Import::Id("aws_elasticache_subnet_group")),
-    ("elasticloadbalancing:loadbalancer", Import::LoadBalancer),
-];
-
-/// How resources of `kind` are imported, if leftover maps the kind.
+/// How resources of `kind` are imported, if leftover knows the kind. The ids follow the
+/// import sections of the Terraform AWS provider's docs.
 pub fn import_of(kind: &str) -> Option<Import> {
-    IMPORTS.binary_search_by(|(k, _)| k.cmp(&kind)).ok().map(|i| IMPORTS[i].1)
+    crate::model::kinds::kind(kind).map(|k| k.import)
 }
 
 /// What the plan needs besides the graph and the findings.
@@ -197,6 +153,8 @@ fn resource_entries(graph: &Graph<'_>, i: usize, f: &Finding, out: &mut Vec<Entr
     let what = format!("{} {}", r.kind, r.id);
     let import = match import_of(&r.kind) {
         Some(Import::Id(tf_type)) => Ok((tf_type, r.id.clone())),
+        Some(Import::Arn(tf_type)) => Ok((tf_type, r.arn.clone())),
+        Some(Import::QueueUrl) => Ok(("aws_sqs_queue", crate::model::arn::queue_url(&r.region, &r.account, &r.id))),
         Some(Import::LoadBalancer) => Ok(load_balancer(r)),
         Some(Import::Unsupported(why)) => Err(why.to_owned()),
         None => Err(format!("leftover does not map {} to a Terraform resource type", r.kind)),
@@ -724,18 +682,29 @@ mod tests {
             .unwrap_or_else(|| panic!("no {name}: {:?}", plan.files.iter().map(|f| &f.name).collect::<Vec<_>>()))
     }
 
+    /// Every registered kind's import facet is carried out: an importable kind gets an
+    /// import block of its type, an unimportable one is listed with the registry's reason.
     #[test]
-    fn imports_table_is_sorted_and_names_known_kinds() {
-        for pair in IMPORTS.windows(2) {
-            assert!(pair[0].0 < pair[1].0, "{} must sort before {}", pair[0].0, pair[1].0);
-        }
-        for (kind, _) in IMPORTS {
-            assert!(crate::model::kinds::spec_of(kind).is_some() || kind.ends_with("parameter-group"), "{kind}");
-        }
-        for (kind, import) in IMPORTS {
-            if let Import::Id(tf_type) = import {
-                let mapped = crate::state::identity::mapping(tf_type).map(|m| m.kind);
-                assert_eq!(mapped, Some(*kind), "{tf_type} is read back as {kind}");
+    fn issue_29_every_kind_is_imported_or_refused_as_its_registry_entry_says() {
+        for kind in crate::model::kinds::ALL {
+            let name = kind.spec.kind;
+            let mut r = live(name, "thing-0a1b2c3d");
+            r.arn = crate::model::arn::build(name, REGION, ACCOUNT, &r.id);
+            let (inventory, states) = world(vec![r]);
+            let plan = plan_of(&inventory, &states, &Options::default());
+            let text: String = plan.files.iter().map(PlanFile::text).collect();
+            let blocks = parsed(&text);
+            match kind.import {
+                Import::Unsupported(why) => {
+                    assert!(text.contains(why), "{name}: import: the reason is not in the plan:\n{text}");
+                }
+                Import::Id(tf_type) | Import::Arn(tf_type) => assert!(
+                    blocks.iter().any(|(to, _)| to.starts_with(&format!("{tf_type}."))),
+                    "{name}: import: no {tf_type} block:\n{text}"
+                ),
+                Import::QueueUrl | Import::LoadBalancer => {
+                    assert!(!blocks.is_empty(), "{name}: import: no block:\n{text}");
+                }
             }
         }
     }
@@ -871,9 +840,9 @@ mod tests {
             text.contains("# elasticache:snapshot sessions-nightly: the AWS provider has no resource type"),
             "{text}"
         );
-        assert!(text.contains("# sqs:queue jobs: leftover does not map sqs:queue"), "{text}");
-        assert!(!all.iter().any(|(_, id)| id == "sessions-nightly" || id == "jobs"));
-        assert_eq!(plan.listed(), 2);
+        has("aws_sqs_queue", "https://sqs.us-east-1.amazonaws.com/123456789012/jobs");
+        assert!(!all.iter().any(|(_, id)| id == "sessions-nightly"));
+        assert_eq!(plan.listed(), 1);
     }
 
     #[test]
@@ -994,12 +963,12 @@ mod tests {
 
     #[test]
     fn issue_13_a_file_of_nothing_importable_still_says_what_and_why() {
-        let (inventory, states) = world(vec![LiveResource::new("sqs:queue", "jobs", ACCOUNT, REGION)]);
+        let (inventory, states) = world(vec![LiveResource::new("ssm:parameter", "db-password", ACCOUNT, REGION)]);
         let plan = plan_of(&inventory, &states, &Options::default());
         let unassigned = file(&plan, UNASSIGNED);
         let text = unassigned.text();
         assert!(text.starts_with("# Import blocks for resources no state declares"), "{text}");
-        assert!(text.contains("# sqs:queue jobs: leftover does not map"), "{text}");
+        assert!(text.contains("# ssm:parameter db-password: leftover does not map"), "{text}");
         assert_eq!((unassigned.blocks, unassigned.listed), (0, 1));
         assert!(parsed(&text).is_empty());
     }

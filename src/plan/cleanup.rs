@@ -11,8 +11,9 @@ use crate::cost::Estimate;
 use crate::graph::order::{blocks, deletion_order};
 use crate::graph::{Class, Graph, Owner};
 use crate::inventory::{LiveResource, RelationKind as R};
+use crate::model::CoverageGap;
 use crate::model::finding::{Finding, FindingKind};
-use crate::model::{CoverageGap, kinds};
+use crate::model::kinds::{self, By, Cleanup, Command};
 
 /// The finding kinds a cleanup plan deletes.
 pub const PLANNED_KINDS: [FindingKind; 3] =
@@ -49,41 +50,14 @@ pub struct CleanupPlan {
     pub not_deleted: Vec<(String, String)>,
 }
 
-/// The order in which kinds go when no relation says otherwise: what runs on or in a
-/// network first, then interfaces, groups, subnets, route tables, gateways, VPCs.
-const TIERS: &[(&str, u8)] = &[
-    ("ec2:elastic-ip", 3),
-    ("ec2:image", 2),
-    ("ec2:instance", 0),
-    ("ec2:internet-gateway", 7),
-    ("ec2:key-pair", 3),
-    ("ec2:launch-template", 1),
-    ("ec2:natgateway", 1),
-    ("ec2:network-acl", 6),
-    ("ec2:network-interface", 2),
-    ("ec2:route-table", 6),
-    ("ec2:security-group", 4),
-    ("ec2:snapshot", 3),
-    ("ec2:subnet", 5),
-    ("ec2:transit-gateway", 7),
-    ("ec2:volume", 2),
-    ("ec2:vpc", 8),
-    ("ec2:vpc-endpoint", 1),
-    ("ec2:vpc-peering-connection", 7),
-    ("eks:addon", 0),
-    ("eks:cluster", 1),
-    ("eks:fargate-profile", 0),
-    ("eks:nodegroup", 0),
-    ("elasticache:cluster", 1),
-    ("elasticache:parameter-group", 3),
-    ("elasticache:replication-group", 0),
-    ("elasticache:snapshot", 3),
-    ("elasticache:subnet-group", 4),
-    ("elasticloadbalancing:loadbalancer", 0),
-];
-
+/// The order in which kinds go when no relation says otherwise (each kind's cleanup tier):
+/// what runs on or in a network first, then interfaces, groups, subnets, route tables,
+/// gateways, VPCs.
 fn tier(kind: &str) -> u8 {
-    TIERS.binary_search_by(|(k, _)| (*k).cmp(kind)).map_or(0, |i| TIERS[i].1)
+    match kinds::kind(kind).map(|k| &k.cleanup) {
+        Some(Cleanup::Delete { tier, .. }) => *tier,
+        _ => 0,
+    }
 }
 
 /// Quotes one word for a POSIX shell: bare when it holds only characters no shell reads
@@ -723,14 +697,30 @@ impl<'g, 'a, 'f> Planner<'g, 'a, 'f> {
             region: region.to_owned(),
             batch,
         };
-        let loses = |what: &str| format!("DATA LOSS: {what}");
+        let Some(Cleanup::Delete { data_loss, command, .. }) = kinds::kind(&r.kind).map(|k| &k.cleanup) else {
+            return a;
+        };
+        if let Some(what) = data_loss {
+            a.notes.push(format!("DATA LOSS: {what}"));
+        }
+        if let Command::Aws { service, operation, flag, by, wait: waits } = command {
+            let value = match by {
+                By::Id => id.to_owned(),
+                By::Arn => r.arn.clone(),
+                By::QueueUrl => crate::model::arn::queue_url(region, &r.account, id),
+            };
+            a.delete = Some(at(Cmd::aws(service, operation).opt(flag, &value)));
+            a.wait = waits.as_ref().map(|w| Wait {
+                cmd: Cmd::words(&["aws", service, "wait", w.waiter]),
+                flag: w.flag,
+                ids: vec![value],
+                region: region.to_owned(),
+                batch: w.batch,
+            });
+            return a;
+        }
         match r.kind.as_str() {
-            "ec2:instance" => {
-                a.delete = Some(at(Cmd::aws("ec2", "terminate-instances").opt("--instance-ids", id)));
-                a.wait = Some(wait("ec2", "instance-terminated", "--instance-ids", true));
-            }
             "ec2:volume" => {
-                a.notes.push(loses("deleting the volume destroys its data (SNAPSHOT=1 snapshots it first)"));
                 a.snapshot.push(at(Cmd::aws("ec2", "create-snapshot")
                     .opt("--volume-id", id)
                     .opt("--description", &format!("before deleting {id} (leftover cleanup plan)"))));
@@ -791,13 +781,6 @@ impl<'g, 'a, 'f> Planner<'g, 'a, 'f> {
                 }
                 a.delete = Some(at(Cmd::aws("ec2", "release-address").opt("--allocation-id", id)));
             }
-            "ec2:natgateway" => {
-                a.delete = Some(at(Cmd::aws("ec2", "delete-nat-gateway").opt("--nat-gateway-id", id)));
-                a.wait = Some(wait("ec2", "nat-gateway-deleted", "--nat-gateway-ids", true));
-            }
-            "ec2:vpc-endpoint" => {
-                a.delete = Some(at(Cmd::aws("ec2", "delete-vpc-endpoints").opt("--vpc-endpoint-ids", id)));
-            }
             "ec2:security-group" => {
                 // Rules of groups deleted later that name this one go first (groups that
                 // name each other).
@@ -844,7 +827,6 @@ impl<'g, 'a, 'f> Planner<'g, 'a, 'f> {
                 }
                 a.delete = Some(at(Cmd::aws("ec2", "delete-security-group").opt("--group-id", id)));
             }
-            "ec2:subnet" => a.delete = Some(at(Cmd::aws("ec2", "delete-subnet").opt("--subnet-id", id))),
             "ec2:route-table" => {
                 for rel in r.related(R::AssociatedWith) {
                     let target = self.graph.find(&rel.target_kind, &rel.target, &r.account, region);
@@ -857,9 +839,6 @@ impl<'g, 'a, 'f> Planner<'g, 'a, 'f> {
                 }
                 a.delete = Some(at(Cmd::aws("ec2", "delete-route-table").opt("--route-table-id", id)));
             }
-            "ec2:network-acl" => {
-                a.delete = Some(at(Cmd::aws("ec2", "delete-network-acl").opt("--network-acl-id", id)));
-            }
             "ec2:internet-gateway" => {
                 for vpc in r.related(R::AttachedTo) {
                     a.before.push(at(Cmd::aws("ec2", "detach-internet-gateway")
@@ -867,22 +846,6 @@ impl<'g, 'a, 'f> Planner<'g, 'a, 'f> {
                         .opt("--vpc-id", &vpc.target)));
                 }
                 a.delete = Some(at(Cmd::aws("ec2", "delete-internet-gateway").opt("--internet-gateway-id", id)));
-            }
-            "ec2:vpc-peering-connection" => {
-                a.delete =
-                    Some(at(Cmd::aws("ec2", "delete-vpc-peering-connection").opt("--vpc-peering-connection-id", id)));
-            }
-            "ec2:vpc" => a.delete = Some(at(Cmd::aws("ec2", "delete-vpc").opt("--vpc-id", id))),
-            "ec2:snapshot" => {
-                a.notes.push(loses("deleting the snapshot destroys the data it holds"));
-                a.delete = Some(at(Cmd::aws("ec2", "delete-snapshot").opt("--snapshot-id", id)));
-            }
-            "ec2:image" => {
-                a.delete = Some(at(Cmd::aws("ec2", "deregister-image").opt("--image-id", id)));
-            }
-            "ec2:key-pair" => a.delete = Some(at(Cmd::aws("ec2", "delete-key-pair").opt("--key-name", id))),
-            "ec2:launch-template" => {
-                a.delete = Some(at(Cmd::aws("ec2", "delete-launch-template").opt("--launch-template-id", id)));
             }
             "eks:nodegroup" | "eks:addon" | "eks:fargate-profile" => {
                 let (cluster, name) = id.split_once(':').unwrap_or((id, id));
@@ -902,34 +865,6 @@ impl<'g, 'a, 'f> Planner<'g, 'a, 'f> {
                     batch: false,
                 });
             }
-            "eks:cluster" => {
-                a.delete = Some(at(Cmd::aws("eks", "delete-cluster").opt("--name", id)));
-                a.wait = Some(wait("eks", "cluster-deleted", "--name", false));
-            }
-            "elasticache:cluster" => {
-                a.notes.push(loses("deleting the cache cluster destroys its data"));
-                a.delete = Some(at(Cmd::aws("elasticache", "delete-cache-cluster").opt("--cache-cluster-id", id)));
-                a.wait = Some(wait("elasticache", "cache-cluster-deleted", "--cache-cluster-id", false));
-            }
-            "elasticache:replication-group" => {
-                a.notes.push(loses("deleting the replication group destroys its data"));
-                a.delete =
-                    Some(at(Cmd::aws("elasticache", "delete-replication-group").opt("--replication-group-id", id)));
-                a.wait = Some(wait("elasticache", "replication-group-deleted", "--replication-group-id", false));
-            }
-            "elasticache:subnet-group" => {
-                a.delete =
-                    Some(at(Cmd::aws("elasticache", "delete-cache-subnet-group").opt("--cache-subnet-group-name", id)));
-            }
-            "elasticache:parameter-group" => {
-                a.delete = Some(at(
-                    Cmd::aws("elasticache", "delete-cache-parameter-group").opt("--cache-parameter-group-name", id)
-                ));
-            }
-            "elasticache:snapshot" => {
-                a.notes.push(loses("deleting the cache snapshot destroys the data it holds"));
-                a.delete = Some(at(Cmd::aws("elasticache", "delete-snapshot").opt("--snapshot-name", id)));
-            }
             "elasticloadbalancing:loadbalancer" => {
                 if id.contains('/') {
                     a.delete = Some(at(Cmd::aws("elbv2", "delete-load-balancer").opt("--load-balancer-arn", &r.arn)));
@@ -944,12 +879,26 @@ impl<'g, 'a, 'f> Planner<'g, 'a, 'f> {
                     a.delete = Some(at(Cmd::aws("elb", "delete-load-balancer").opt("--load-balancer-name", id)));
                 }
             }
-            "sqs:queue" => {
-                a.notes.push(loses("deleting the queue destroys the messages in it"));
-                let url = format!("https://sqs.{region}.{}/{}/{id}", domain(&r.arn), r.account);
-                a.delete = Some(at(Cmd::aws("sqs", "delete-queue").opt("--queue-url", &url)));
+            "rds:db" => {
+                let delete = Cmd::aws("rds", "delete-db-instance").opt("--db-instance-identifier", id);
+                // A cluster's member keeps its data in the cluster, whose deletion takes the
+                // final snapshot; a standalone instance takes its own.
+                let member = r.first_related(R::MemberOf).is_some();
+                a.delete = Some(at(if member {
+                    delete
+                } else {
+                    a.notes.push(format!("a final snapshot {id}-final is kept (delete it when it is not needed)"));
+                    delete.opt("--final-db-snapshot-identifier", &format!("{id}-final"))
+                }));
+                a.wait = Some(wait("rds", "db-instance-deleted", "--db-instance-identifier", false));
             }
-            "sns:topic" => a.delete = Some(at(Cmd::aws("sns", "delete-topic").opt("--topic-arn", &r.arn))),
+            "rds:cluster" => {
+                a.notes.push(format!("a final snapshot {id}-final is kept (delete it when it is not needed)"));
+                a.delete = Some(at(Cmd::aws("rds", "delete-db-cluster")
+                    .opt("--db-cluster-identifier", id)
+                    .opt("--final-db-snapshot-identifier", &format!("{id}-final"))));
+                a.wait = Some(wait("rds", "db-cluster-deleted", "--db-cluster-identifier", false));
+            }
             _ => {}
         }
         a
@@ -1025,14 +974,6 @@ fn plural(n: usize) -> &'static str {
     if n == 1 { "" } else { "s" }
 }
 
-/// The DNS suffix of an ARN's partition.
-fn domain(arn: &str) -> &'static str {
-    match arn.split(':').nth(1) {
-        Some("aws-cn") => "amazonaws.com.cn",
-        _ => "amazonaws.com",
-    }
-}
-
 /// Things AWS made by itself, or the parts of a default VPC, which no plan ever deletes
 /// (their classes say so too; this holds even when a policy rule misses one).
 fn is_aws_own(r: &LiveResource) -> bool {
@@ -1047,49 +988,21 @@ fn is_aws_own(r: &LiveResource) -> bool {
 
 /// Why a resource of this kind (in this shape) is not deleted by a plan, if it is not.
 fn kind_refusal(r: &LiveResource) -> Option<String> {
-    match r.kind.as_str() {
-        "ec2:network-interface" if r.attr_bool("requester_managed") => Some(
+    if r.kind == "ec2:network-interface" && r.attr_bool("requester_managed") {
+        return Some(
             "AWS manages this interface for a service (requester-managed): delete what it serves instead".to_owned(),
-        ),
-        "ec2:transit-gateway" => Some(
-            "cannot delete safely: a transit gateway joins VPCs and accounts through attachments this scan does not \
-             list; delete its attachments first"
-                .to_owned(),
-        ),
-        "s3:bucket" => Some(
-            "cannot delete safely: a bucket must be emptied first, which destroys its objects; leftover does not \
-             plan that"
-                .to_owned(),
-        ),
-        "ec2:instance"
-        | "ec2:volume"
-        | "ec2:network-interface"
-        | "ec2:elastic-ip"
-        | "ec2:natgateway"
-        | "ec2:vpc-endpoint"
-        | "ec2:security-group"
-        | "ec2:subnet"
-        | "ec2:route-table"
-        | "ec2:network-acl"
-        | "ec2:internet-gateway"
-        | "ec2:vpc-peering-connection"
-        | "ec2:vpc"
-        | "ec2:snapshot"
-        | "ec2:image"
-        | "ec2:key-pair"
-        | "ec2:launch-template"
-        | "eks:nodegroup"
-        | "eks:addon"
-        | "eks:fargate-profile"
-        | "eks:cluster"
-        | "elasticache:cluster"
-        | "elasticache:replication-group"
-        | "elasticache:subnet-group"
-        | "elasticache:parameter-group"
-        | "elasticache:snapshot"
-        | "elasticloadbalancing:loadbalancer"
-        | "sqs:queue"
-        | "sns:topic" => None,
-        kind => Some(format!("leftover does not know how to delete a {} ({kind})", kinds::label(kind))),
+        );
+    }
+    if r.attr_bool("deletion_protection") {
+        return Some(format!(
+            "deletion protection is on: turning it off is a deliberate step left to you ({} {})",
+            r.kind.split(':').next().unwrap_or(""),
+            kinds::label(&r.kind)
+        ));
+    }
+    match kinds::kind(&r.kind).map(|k| &k.cleanup) {
+        Some(Cleanup::Delete { .. }) => None,
+        Some(Cleanup::Refused(why)) => Some((*why).to_owned()),
+        None => Some(format!("leftover does not know how to delete a {} ({})", kinds::label(&r.kind), r.kind)),
     }
 }

@@ -457,3 +457,48 @@ fn issue_13_thousands_of_instances_in_one_subnet_are_terminated_then_waited_for_
     );
     assert!(elapsed < std::time::Duration::from_secs(20), "{elapsed:?}");
 }
+
+/// Every registered kind's cleanup facet is carried out: a kind the registry says is deleted
+/// gets a deletion command, a refused one is listed as not deleted, with the registry's
+/// reason. A kind added with a tier but no command fails here, naming it.
+#[test]
+fn issue_29_every_kind_is_deleted_or_refused_as_its_registry_entry_says() {
+    use crate::model::kinds::{ALL, Cleanup};
+    for kind in ALL {
+        let name = kind.spec.kind;
+        let id = match name {
+            "eks:nodegroup" | "eks:addon" | "eks:fargate-profile" => "cluster-1:thing-1".to_owned(),
+            _ => format!("{}-0a1b2c3d", kind.spec.id_prefix.unwrap_or("thing-").trim_end_matches('-')),
+        };
+        let mut r = live(name, &id);
+        r.arn = crate::model::arn::build(name, REGION, ACCOUNT, &id);
+        let plan = plan_of(&inventory(vec![r.clone()]), &StateSet::default());
+        let lines = commands(&plan);
+        match kind.cleanup {
+            Cleanup::Delete { data_loss, .. } => {
+                assert!(
+                    lines
+                        .iter()
+                        .any(|l| l.contains(&quote(&id)) || l.contains(&quote(&r.arn)) || l.contains("thing-1")),
+                    "{name}: cleanup: the registry says it is deleted, but the plan has no command for it:\n{}",
+                    plan.script
+                );
+                if data_loss.is_some() {
+                    assert!(
+                        plan.script.contains("# DATA LOSS"),
+                        "{name}: cleanup: no DATA LOSS mark:\n{}",
+                        plan.script
+                    );
+                }
+            }
+            Cleanup::Refused(why) => {
+                assert!(lines.is_empty(), "{name}: cleanup: refused, yet the plan runs {lines:?}");
+                assert!(
+                    plan.script.contains(&comment_text(why)[..40]),
+                    "{name}: cleanup: the refusal's reason is not in the plan:\n{}",
+                    plan.script
+                );
+            }
+        }
+    }
+}

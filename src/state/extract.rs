@@ -227,6 +227,10 @@ fn identity_of(tf_type: &str, mode: Mode, attrs: &Val<'_>, arn: Option<&str>) ->
             Some(id) => Identity::Live { kind: Cow::Borrowed(mapping.kind), id: id.to_owned() },
             None => Identity::NoId,
         },
+        Key::Attr(attr) => match str_at(attrs, attr) {
+            Some(id) => Identity::Live { kind: Cow::Borrowed(mapping.kind), id: id.to_owned() },
+            None => Identity::NoId,
+        },
         Key::Arn => match arn.and_then(Arn::parse) {
             Some(parsed) => {
                 let (kind, id) = parsed.kind_and_id();
@@ -247,6 +251,7 @@ fn identity_of(tf_type: &str, mode: Mode, attrs: &Val<'_>, arn: Option<&str>) ->
             } else {
                 parent_kind
             };
+            let parent_id = parent_id_of(parent_kind, parent_id);
             let label = match part {
                 PartKind::Route => "route",
                 PartKind::Rule | PartKind::RuleIngress | PartKind::RuleEgress => "rule",
@@ -260,6 +265,25 @@ fn identity_of(tf_type: &str, mode: Mode, attrs: &Val<'_>, arn: Option<&str>) ->
             }
         }
     }
+}
+
+/// The native id of a part's parent from the attribute that names it: the id itself, or
+/// the id inside an ARN (a load balancer's `app/NAME/ID`, also from one of its listeners'
+/// or listener rules' ARNs, which go on with the listener's own id), or the name at the end
+/// of a queue's URL.
+fn parent_id_of<'v>(parent_kind: &str, named: &'v str) -> &'v str {
+    if let Some(parsed) = Arn::parse(named) {
+        let (_, id) = parsed.type_and_id();
+        if parent_kind == "elasticloadbalancing:loadbalancer" && id.matches('/').count() > 2 {
+            let end = id.match_indices('/').nth(2).map_or(id.len(), |(at, _)| at);
+            return &id[..end];
+        }
+        return id;
+    }
+    if named.starts_with("https://") || named.starts_with("http://") {
+        return named.rsplit('/').next().unwrap_or(named);
+    }
+    named
 }
 
 fn tags_of(attrs: &Val<'_>) -> crate::model::Tags {
@@ -471,8 +495,8 @@ fn skip_key(key: &str) -> bool {
 const MAX_ID_LEN: usize = {
     let mut longest = 0;
     let mut n = 0;
-    while n < kinds::KINDS.len() {
-        if let Some(prefix) = kinds::KINDS[n].id_prefix
+    while n < kinds::ALL.len() {
+        if let Some(prefix) = kinds::ALL[n].spec.id_prefix
             && prefix.len() > longest
         {
             longest = prefix.len();

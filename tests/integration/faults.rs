@@ -20,6 +20,8 @@ fn signing_name(sdk_service: &str) -> &'static str {
         "EC2" => "ec2",
         "EKS" => "eks",
         "ElastiCache" => "elasticache",
+        "Elastic Load Balancing" | "Elastic Load Balancing v2" => "elasticloadbalancing",
+        "RDS" => "rds",
         "Resource Groups Tagging API" => "tagging",
         "S3" => "s3",
         "STS" => "sts",

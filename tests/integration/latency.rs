@@ -10,7 +10,7 @@ use crate::support::proxy::{Fate, FaultPlan, Match};
 use crate::support::{Moto, TfState};
 
 /// The services a region's listings call (STS names the account beside them).
-const LISTING_SERVICES: [&str; 4] = ["ec2", "eks", "elasticache", "tagging"];
+const LISTING_SERVICES: [&str; 6] = ["ec2", "eks", "elasticache", "elasticloadbalancing", "rds", "tagging"];
 
 fn scan() -> Vec<String> {
     ["scan", "--state", &format!("s3://{BUCKET}"), "--format", "json"].map(str::to_owned).to_vec()

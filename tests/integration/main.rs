@@ -10,6 +10,7 @@ mod support;
 mod age;
 mod backends;
 mod bad_input;
+mod breadth;
 mod command_line;
 mod dependencies;
 mod endpoint_routes;

@@ -149,6 +149,18 @@ impl Moto {
         self.seeder().s3().await
     }
 
+    pub async fn rds(&self, region: &str) -> aws_sdk_rds::Client {
+        aws_sdk_rds::Client::new(&self.seeder().config(region).await)
+    }
+
+    pub async fn elbv2(&self, region: &str) -> aws_sdk_elasticloadbalancingv2::Client {
+        aws_sdk_elasticloadbalancingv2::Client::new(&self.seeder().config(region).await)
+    }
+
+    pub async fn elb(&self, region: &str) -> aws_sdk_elasticloadbalancing::Client {
+        aws_sdk_elasticloadbalancing::Client::new(&self.seeder().config(region).await)
+    }
+
     /// Creates a bucket (in us-east-1).
     pub async fn bucket(&self, name: &str) {
         self.seeder().bucket(name).await;

@@ -4,6 +4,7 @@ pub(crate) mod check_destroy;
 pub(crate) mod completions;
 pub(crate) mod explain;
 pub(crate) mod inventory;
+pub(crate) mod kinds;
 pub(crate) mod man;
 pub(crate) mod merge;
 pub(crate) mod plan;

@@ -33,6 +33,8 @@ mod chain;
 pub(crate) mod ec2;
 pub(crate) mod eks;
 pub(crate) mod elasticache;
+pub(crate) mod elb;
+pub(crate) mod rds;
 pub(crate) mod tagging;
 
 use std::collections::BTreeMap;
@@ -184,6 +186,8 @@ impl AwsCollector {
         let eks = session.eks(&ctx.region);
         let cache = session.elasticache(&ctx.region);
         let tagging = session.tagging(&ctx.region);
+        let rds = session.rds(&ctx.region);
+        let elbv2 = session.elbv2(&ctx.region);
         let c = || ctx.clone();
         // The tagging API's pages come one after another (each needs the last one's token):
         // the longest chain of a region, so it starts first, before any listing that could
@@ -248,6 +252,34 @@ impl AwsCollector {
                 elasticache::subnet_groups(cache.clone(), c()),
             ),
             task("elasticache", "DescribeSnapshots", &["elasticache:snapshot"], elasticache::snapshots(cache, c())),
+            task("rds", "DescribeDBInstances", &["rds:db"], rds::instances(rds.clone(), c())),
+            task("rds", "DescribeDBClusters", &["rds:cluster"], rds::clusters(rds.clone(), c())),
+            task("rds", "DescribeDBSnapshots", &["rds:snapshot"], rds::snapshots(rds.clone(), c())),
+            task(
+                "rds",
+                "DescribeDBClusterSnapshots",
+                &["rds:cluster-snapshot"],
+                rds::cluster_snapshots(rds.clone(), c()),
+            ),
+            task("rds", "DescribeDBSubnetGroups", &["rds:subgrp"], rds::subnet_groups(rds, c())),
+            task(
+                "elasticloadbalancing",
+                "DescribeLoadBalancers",
+                &["elasticloadbalancing:loadbalancer"],
+                elb::load_balancers(elbv2.clone(), c()),
+            ),
+            task(
+                "elasticloadbalancing",
+                "DescribeTargetGroups",
+                &["elasticloadbalancing:targetgroup"],
+                elb::target_groups(elbv2, c()),
+            ),
+            task(
+                "elasticloadbalancing",
+                "DescribeLoadBalancers",
+                &["elasticloadbalancing:loadbalancer"],
+                elb::classic_load_balancers(session.elb(&ctx.region), c()),
+            ),
         ]
     }
 }
@@ -259,7 +291,7 @@ impl AwsCollector {
 pub const DEFAULT_CONCURRENCY: usize = 20;
 
 /// How many listings `AwsCollector::tasks` runs per region.
-const LISTINGS_PER_REGION: usize = 24;
+const LISTINGS_PER_REGION: usize = 32;
 
 impl Collector for AwsCollector {
     fn listings_per_region(&self) -> usize {
@@ -358,6 +390,33 @@ mod tests {
                 listings <= DEFAULT_CONCURRENCY,
                 "{service}: {listings} listings per region, {DEFAULT_CONCURRENCY} at once: a second wave"
             );
+        }
+    }
+
+    /// The listing facet: a kind the registry says is listed has a listing here, and every
+    /// listing lists registered, listed kinds.
+    #[tokio::test]
+    async fn issue_29_every_listed_kind_has_a_listing_and_every_listing_a_listed_kind() {
+        let (_, account) = AccountId::pending();
+        let tasks = AwsCollector::tasks(&session(), &Ctx { account, region: "eu-west-1".to_owned() });
+        let listed: std::collections::BTreeSet<&str> = tasks
+            .iter()
+            .filter(|t| t.service != "tagging")
+            .flat_map(|t| t.kinds.iter().map(String::as_str))
+            .filter(|k| *k != "ec2:security-group-rule")
+            .collect();
+        for kind in crate::model::kinds::ALL {
+            let name = kind.spec.kind;
+            assert_eq!(
+                kind.spec.listed_by.is_some(),
+                listed.contains(name),
+                "{name}: listing: the registry says {:?}, the collector {} it",
+                kind.spec.listed_by,
+                if listed.contains(name) { "lists" } else { "does not list" }
+            );
+        }
+        for kind in listed {
+            assert!(crate::model::kinds::kind(kind).is_some(), "the collector lists {kind}, which is not registered");
         }
     }
 
