@@ -98,6 +98,12 @@ pub fn analyze<'a>(
     let started = Instant::now();
     let mut report = Report::new(generated_at, scope, gaps, outcome);
     tracing::debug!(elapsed_ms = elapsed_ms(started), "report built");
+    report.coverage.kinds_listed = Some(crate::model::kinds::ALL.iter().filter(|k| k.spec.listed_by.is_some()).count());
+    for file in &states.files {
+        for (tf_type, n) in file.not_listed_types() {
+            *report.coverage.not_listed.entry(tf_type).or_default() += n;
+        }
+    }
     report.environment = env_check;
     report.destroy = destroy;
     Ok(Analysis { graph, report })

@@ -102,6 +102,8 @@ fn banner(report: &Report) -> Markup {
             header id="coverage" class="banner complete" {
                 strong { "Coverage complete." }
                 " Every listing and every state could be read: " (report.scope_line()) "."
+                @if let Some(kinds) = report.coverage.kinds_listed { " " (kinds) " kinds listed." }
+                @if let Some(line) = report.coverage.not_listed_line() { " " span #not-listed { (line) "." } }
             }
         };
     }

@@ -178,6 +178,9 @@ fn summary(report: &Report, out: &mut String) {
     if let Some(n) = report.summary.get("ignored") {
         out.push_str(&format!(" · {n} ignored by policy"));
     }
+    if let Some(line) = report.coverage.not_listed_line() {
+        out.push_str(&format!(" · {}", text(&line)));
+    }
     if let Some(n) = report.summary.get("withheld") {
         out.push_str(&format!(" · **{n} withheld for the gaps**"));
     }

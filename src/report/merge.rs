@@ -47,7 +47,14 @@ pub fn merge(reports: Vec<Report>) -> Result<Report, MergeError> {
     let mut shards: BTreeMap<u32, BTreeSet<u32>> = BTreeMap::new();
     let mut environment: Option<EnvCheck> = None;
     let mut prices: Option<(String, PriceSource)> = None;
+    // Every shard reads the same states and lists the same kinds: the first says it.
+    let mut kinds_listed = None;
+    let mut not_listed = BTreeMap::new();
     for report in reports {
+        kinds_listed = kinds_listed.or(report.coverage.kinds_listed);
+        if not_listed.is_empty() {
+            not_listed = report.coverage.not_listed;
+        }
         if prices.is_none() {
             prices = report.cost.as_ref().map(|c| (c.currency.clone(), c.prices.clone()));
         }
@@ -93,7 +100,7 @@ pub fn merge(reports: Vec<Report>) -> Result<Report, MergeError> {
                 error: format!("the report of shard {index}/{count} is missing: its accounts were not scanned"),
                 cause: GapCause::Failed,
                 object: None,
-                kinds: kinds::KINDS.iter().map(|k| k.kind.to_owned()).collect(),
+                kinds: kinds::ALL.iter().map(|k| k.spec.kind.to_owned()).collect(),
             });
         }
     }
@@ -134,7 +141,7 @@ pub fn merge(reports: Vec<Report>) -> Result<Report, MergeError> {
             states: states.into_values().collect(),
             shard: None,
         },
-        coverage: Coverage { complete: gaps.is_empty(), gaps },
+        coverage: Coverage { kinds_listed, not_listed, ..Coverage::of(gaps) },
         summary,
         findings,
         blocked,

@@ -65,6 +65,46 @@ impl Scope {
 pub struct Coverage {
     pub complete: bool,
     pub gaps: Vec<CoverageGap>,
+    /// How many kinds leftover listed natively. An addition to v2; optional.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kinds_listed: Option<usize>,
+    /// Declared AWS types whose kind leftover does not list itself, with how many resources
+    /// the states declare of each: neither missing nor unmanaged is judged of them (a
+    /// complete scan read everything it lists; these it does not list). An addition to v2.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub not_listed: BTreeMap<String, usize>,
+}
+
+impl Coverage {
+    /// Complete when there are no gaps.
+    pub fn of(gaps: Vec<CoverageGap>) -> Self {
+        Self { complete: gaps.is_empty(), gaps, kinds_listed: None, not_listed: BTreeMap::new() }
+    }
+
+    /// What was not looked at, in words: `aws_iam_role ×5, aws_sqs_queue ×2 declared, not
+    /// listed (neither missing nor unmanaged judged)`, the first few types by count.
+    pub fn not_listed_line(&self) -> Option<String> {
+        const SHOWN: usize = 4;
+        if self.not_listed.is_empty() {
+            return None;
+        }
+        let mut types: Vec<(&String, &usize)> = self.not_listed.iter().collect();
+        types.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
+        let mut named: Vec<String> = types.iter().take(SHOWN).map(|(t, n)| format!("{t} ×{n}")).collect();
+        if types.len() > SHOWN {
+            named.push(format!("{} more types", types.len() - SHOWN));
+        }
+        Some(format!("declared, not listed: {} (neither missing nor unmanaged judged)", named.join(", ")))
+    }
+
+    /// `coverage complete (37 kinds listed)` or `coverage INCOMPLETE (2 gaps)`.
+    pub fn line(&self) -> String {
+        match (self.complete, self.kinds_listed) {
+            (true, Some(kinds)) => format!("coverage complete ({kinds} kinds listed)"),
+            (true, None) => "coverage complete".to_owned(),
+            (false, _) => format!("coverage INCOMPLETE ({} gaps)", self.gaps.len()),
+        }
+    }
 }
 
 /// A finding as the report carries it: with its fingerprint and, against a baseline,
@@ -169,7 +209,7 @@ impl Report {
             schema: REPORT_SCHEMA.to_owned(),
             generated_at,
             scope,
-            coverage: Coverage { complete: gaps.is_empty(), gaps },
+            coverage: Coverage::of(gaps),
             summary,
             findings,
             blocked: outcome.blocked,

@@ -26,6 +26,9 @@ pub struct StateRow {
     pub data: usize,
     pub mapped: usize,
     pub unmapped_types: BTreeMap<String, usize>,
+    /// Declared AWS types leftover does not list itself (known through the tagging API or
+    /// not mapped): neither missing nor unmanaged is judged of them.
+    pub not_listed_types: BTreeMap<String, usize>,
     pub other_provider_types: BTreeMap<String, usize>,
 }
 

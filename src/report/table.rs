@@ -99,11 +99,8 @@ fn summary_lines(report: &Report, style: Style, width: Option<usize>) -> Vec<Str
         parts.push(format!("{n} withheld for the gaps"));
     }
     parts.extend(report.links_note());
-    let coverage = if report.coverage.complete {
-        "coverage complete".to_owned()
-    } else {
-        format!("coverage INCOMPLETE ({} gaps)", report.coverage.gaps.len())
-    };
+    parts.extend(report.coverage.not_listed_line());
+    let coverage = report.coverage.line();
     parts.push(coverage.clone());
     let mut lines = match width {
         Some(width) => wrap::wrap_items(&parts, width, "", "  "),

@@ -48,6 +48,26 @@ impl StateFile {
         out
     }
 
+    /// Managed AWS types whose resources leftover does not list itself, with counts: types
+    /// of kinds it knows only through the tagging API, and types it cannot map. Of these
+    /// nothing is judged missing, and nothing live of their kind unmanaged unless tagged.
+    pub fn not_listed_types(&self) -> BTreeMap<String, usize> {
+        let mut out = BTreeMap::new();
+        for r in self.managed() {
+            let kind = match &r.identity {
+                Identity::Live { kind, .. } | Identity::Arn { kind, .. } => kind.as_ref(),
+                Identity::Part { parent_kind, .. } => parent_kind.as_ref(),
+                Identity::Unmapped => "",
+                Identity::Foreign | Identity::NoId => continue,
+            };
+            let listed = crate::model::kinds::spec_of(kind).is_some_and(|spec| spec.listed_by.is_some());
+            if !listed {
+                *out.entry(r.tf_type.clone()).or_default() += 1;
+            }
+        }
+        out
+    }
+
     /// Managed types of other providers, with counts.
     pub fn foreign_types(&self) -> BTreeMap<String, usize> {
         let mut out = BTreeMap::new();

@@ -45,6 +45,7 @@ pub async fn run<C: Connect>(settings: &Settings, args: &StatesArgs, connect: &C
                 .filter(|r| !matches!(r.identity, Identity::Unmapped | Identity::Foreign | Identity::NoId))
                 .count(),
             unmapped_types: file.unmapped_types(),
+            not_listed_types: file.not_listed_types(),
             other_provider_types: file.foreign_types(),
         })
         .collect();
