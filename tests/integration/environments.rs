@@ -142,8 +142,8 @@ async fn scan_env_lists_what_remains_until_the_environment_is_gone() {
     let report = out.json();
     let check = &report["environment"];
     assert_eq!(check["environment"], "staging");
-    assert_eq!(check["remaining"], 9, "{}", out.stdout);
-    assert_eq!(check["by_reason"]["unmanaged"], 9);
+    assert_eq!(check["remaining"], 12, "{}", out.stdout);
+    assert_eq!(check["by_reason"]["unmanaged"], 12);
     // Only staging is shown: no dev or shared finding.
     assert!(report["findings"].as_array().unwrap().iter().all(|f| f["environment"] == "staging"), "{}", out.stdout);
     // The hand-made leftovers come in an order they can be deleted in: what sits in the
@@ -154,8 +154,12 @@ async fn scan_env_lists_what_remains_until_the_environment_is_gone() {
     assert!(at(&seeded.staging_instance) < at(&seeded.staging_subnet));
     assert!(at(&seeded.staging_subnet) < at(&seeded.staging_vpc));
     assert!(at(&seeded.staging_sg) < at(&seeded.staging_vpc));
+    // The hand-made database before its subnet group, both before the subnet; the load
+    // balancer before the group it uses.
+    assert!(at("staging-pg") < at("staging-db") && at("staging-db") < at(&seeded.staging_subnet));
+    assert!(at(&seeded.staging_lb) < at(&seeded.staging_sg));
     let table = moto.leftover().args(["scan", "--state", &format!("s3://{BUCKET}"), "--env", "staging"]).run();
-    assert!(table.stdout.starts_with("environment staging: 9 resources remain"), "{}", table.stdout);
+    assert!(table.stdout.starts_with("environment staging: 12 resources remain"), "{}", table.stdout);
 
     // Clean up by hand, in that order.
     let ec2 = moto.ec2("us-east-1").await;
@@ -174,6 +178,15 @@ async fn scan_env_lists_what_remains_until_the_environment_is_gone() {
         .await
         .unwrap();
     moto.seeder().delete_queue(incident::REGION, "staging-jobs").await;
+    let rds = moto.rds("us-east-1").await;
+    rds.delete_db_instance().db_instance_identifier("staging-pg").skip_final_snapshot(true).send().await.unwrap();
+    rds.delete_db_subnet_group().db_subnet_group_name("staging-db").send().await.unwrap();
+    let arn = format!(
+        "arn:aws:elasticloadbalancing:us-east-1:{}:loadbalancer/{}",
+        crate::support::ACCOUNT,
+        seeded.staging_lb
+    );
+    moto.elbv2("us-east-1").await.delete_load_balancer().load_balancer_arn(arn).send().await.unwrap();
 
     let out = scan();
     assert_eq!(out.json()["environment"]["remaining"], 0, "{}", out.stdout);

@@ -29,6 +29,11 @@ async fn the_incident_scan_finds_the_staging_leftovers_and_the_stale_peering() {
         &"staging".to_owned(),
         &"staging-sessions".to_owned(),
         &"staging-jobs".to_owned(),
+        // Made by hand, untagged: found by their own listings, placed in staging by its
+        // network.
+        &"staging-pg".to_owned(),
+        &"staging-db".to_owned(),
+        &seeded.staging_lb,
     ]
     .into_iter()
     .map(|id| ("deleted-env".to_owned(), id.clone()))

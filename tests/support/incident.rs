@@ -7,7 +7,8 @@
 //!   shared state still declares the peering, and both route tables still route into it.
 //! - `staging`: decommissioned; its state is empty, but leftovers stayed behind: its VPC and
 //!   subnet (held by a load balancer's interface), a bastion instance, a detached volume, a
-//!   security group, an EKS cluster, a cache cluster, and an SQS queue.
+//!   security group, an EKS cluster, a cache cluster, an SQS queue, and, made by hand and
+//!   never tagged, a database in its own subnet group and a load balancer.
 #![allow(dead_code, clippy::missing_panics_doc, clippy::unwrap_used, clippy::too_many_lines)]
 
 use aws_sdk_ec2::types::{InstanceType, IpPermission, IpRange, ResourceType, UserIdGroupPair};
@@ -38,6 +39,8 @@ pub struct Incident {
     pub staging_volume: String,
     pub staging_sg: String,
     pub staging_lb_eni: String,
+    /// The hand-made load balancer's id (`app/staging-web/…`).
+    pub staging_lb: String,
 }
 
 fn arn(kind: &str, id: &str) -> String {
@@ -328,6 +331,43 @@ pub async fn seed(s: &Seeder) -> Incident {
     let sqs_url = format!("{}/{ACCOUNT}/staging-jobs", s.endpoint);
     let _ = sqs_url;
     s.create_queue(REGION, "staging-jobs", &[("Environment", "staging")]).await;
+    // Made by hand in the console during a load test, never tagged, never declared: the
+    // database (in its own subnet group) and the load balancer in front of it.
+    let rds = aws_sdk_rds::Client::new(&s.config(REGION).await);
+    rds.create_db_subnet_group()
+        .db_subnet_group_name("staging-db")
+        .db_subnet_group_description("staging load test")
+        .subnet_ids(&staging_subnet)
+        .send()
+        .await
+        .unwrap();
+    rds.create_db_instance()
+        .db_instance_identifier("staging-pg")
+        .engine("postgres")
+        .db_instance_class("db.t3.medium")
+        .allocated_storage(50)
+        .master_username("app")
+        .master_user_password("not-a-real-password")
+        .db_subnet_group_name("staging-db")
+        .vpc_security_group_ids(&staging_sg)
+        .send()
+        .await
+        .unwrap();
+    let staging_lb = aws_sdk_elasticloadbalancingv2::Client::new(&s.config(REGION).await)
+        .create_load_balancer()
+        .name("staging-web")
+        .subnets(&staging_subnet)
+        .security_groups(&staging_sg)
+        .send()
+        .await
+        .unwrap()
+        .load_balancers()[0]
+        .load_balancer_arn()
+        .unwrap()
+        .split_once(":loadbalancer/")
+        .unwrap()
+        .1
+        .to_owned();
 
     // ---- the states ----------------------------------------------------------------------
     s.bucket(BUCKET).await;
@@ -482,5 +522,6 @@ pub async fn seed(s: &Seeder) -> Incident {
         staging_volume,
         staging_sg,
         staging_lb_eni,
+        staging_lb,
     }
 }
