@@ -5,6 +5,7 @@
 /// IAM service prefixes of the service names the SDK puts in an operation's metadata,
 /// sorted by SDK name.
 const PREFIXES: &[(&str, &str)] = &[
+    ("DynamoDB", "dynamodb"),
     ("EC2", "ec2"),
     ("EKS", "eks"),
     ("ElastiCache", "elasticache"),
@@ -14,6 +15,8 @@ const PREFIXES: &[(&str, &str)] = &[
     ("RDS", "rds"),
     ("Resource Groups Tagging API", "tag"),
     ("S3", "s3"),
+    ("SNS", "sns"),
+    ("SQS", "sqs"),
     ("STS", "sts"),
 ];
 

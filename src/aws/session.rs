@@ -205,6 +205,36 @@ impl AwsSession {
         aws_sdk_elasticloadbalancing::Client::from_conf(conf)
     }
 
+    pub fn sqs(&self, region: &str) -> aws_sdk_sqs::Client {
+        let conf = aws_sdk_sqs::config::Builder::from(&self.config)
+            .region(Region::new(region.to_owned()))
+            .interceptor(self.guard.clone())
+            .interceptor(self.whole.clone())
+            .retry_classifier(MalformedIsTransient)
+            .build();
+        aws_sdk_sqs::Client::from_conf(conf)
+    }
+
+    pub fn sns(&self, region: &str) -> aws_sdk_sns::Client {
+        let conf = aws_sdk_sns::config::Builder::from(&self.config)
+            .region(Region::new(region.to_owned()))
+            .interceptor(self.guard.clone())
+            .interceptor(self.whole.clone())
+            .retry_classifier(MalformedIsTransient)
+            .build();
+        aws_sdk_sns::Client::from_conf(conf)
+    }
+
+    pub fn dynamodb(&self, region: &str) -> aws_sdk_dynamodb::Client {
+        let conf = aws_sdk_dynamodb::config::Builder::from(&self.config)
+            .region(Region::new(region.to_owned()))
+            .interceptor(self.guard.clone())
+            .interceptor(self.whole.clone())
+            .retry_classifier(MalformedIsTransient)
+            .build();
+        aws_sdk_dynamodb::Client::from_conf(conf)
+    }
+
     pub fn tagging(&self, region: &str) -> aws_sdk_resourcegroupstagging::Client {
         let conf = aws_sdk_resourcegroupstagging::config::Builder::from(&self.config)
             .region(Region::new(region.to_owned()))

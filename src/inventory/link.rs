@@ -115,13 +115,20 @@ mod tests {
         let mut tagged = res("elasticache:replication-group", "redis");
         tagged.origin = Origin::Tagging;
         tagged.tags.insert("Environment".into(), "dev".into());
-        let mut queue = res("sqs:queue", "jobs");
-        queue.origin = Origin::Tagging;
-        let mut stale = res("ec2:instance", "i-gone");
-        stale.origin = Origin::Tagging;
-        let out = link_region(vec![native, tagged, queue, stale]);
+        let mut function = res("lambda:function", "resize");
+        function.origin = Origin::Tagging;
+        // The tagging API still names resources deleted a while ago: of a kind listed
+        // natively, a record the listing does not confirm is dropped, whatever the kind.
+        let stale = ["ec2:instance", "rds:db", "elasticloadbalancing:loadbalancer", "sqs:queue", "dynamodb:table"].map(
+            |kind| {
+                let mut r = res(kind, "gone");
+                r.origin = Origin::Tagging;
+                r
+            },
+        );
+        let out = link_region([native, tagged, function].into_iter().chain(stale).collect());
         assert_eq!(out.len(), 2);
         assert_eq!(out[0].tags.get("Environment").map(String::as_str), Some("dev"));
-        assert_eq!(out[1].kind, "sqs:queue");
+        assert_eq!(out[1].kind, "lambda:function");
     }
 }

@@ -304,3 +304,83 @@ async fn issue_30_a_denied_database_listing_is_a_gap_naming_it_and_load_balancer
         assert!(found.iter().any(|(_, f)| f == id), "{id} not judged: {found:?}");
     }
 }
+
+/// Queues, topics and tables: listed natively, so the hand-made ones are found untagged
+/// and the declared ones deleted by hand are missing.
+#[tokio::test]
+async fn issue_30_queues_topics_and_tables_made_by_hand_are_found_and_deleted_ones_are_missing() {
+    use aws_sdk_dynamodb::types::{AttributeDefinition, BillingMode, KeySchemaElement, KeyType, ScalarAttributeType};
+    let moto = Moto::start();
+    moto.bucket(BUCKET).await;
+    let seeder = moto.seeder();
+    let sns = moto.sns(REGION).await;
+    let dynamodb = moto.dynamodb(REGION).await;
+    for name in ["orders", "tmp-debug"] {
+        seeder.create_queue(REGION, name, &[]).await;
+    }
+    for name in ["alerts", "test-topic"] {
+        sns.create_topic().name(name).send().await.unwrap();
+    }
+    for name in ["sessions", "scratch-table"] {
+        dynamodb
+            .create_table()
+            .table_name(name)
+            .billing_mode(BillingMode::PayPerRequest)
+            .attribute_definitions(
+                AttributeDefinition::builder()
+                    .attribute_name("id")
+                    .attribute_type(ScalarAttributeType::S)
+                    .build()
+                    .unwrap(),
+            )
+            .key_schema(KeySchemaElement::builder().attribute_name("id").key_type(KeyType::Hash).build().unwrap())
+            .send()
+            .await
+            .unwrap();
+    }
+    let queue = |name: &str| {
+        json!({"id": format!("https://sqs.{REGION}.amazonaws.com/{ACCOUNT}/{name}"), "name": name,
+               "arn": format!("arn:aws:sqs:{REGION}:{ACCOUNT}:{name}"),
+               "url": format!("https://sqs.{REGION}.amazonaws.com/{ACCOUNT}/{name}")})
+    };
+    let topic = |name: &str| {
+        let arn = format!("arn:aws:sns:{REGION}:{ACCOUNT}:{name}");
+        json!({"id": arn, "arn": arn, "name": name})
+    };
+    let table = |name: &str| {
+        json!({"id": name, "name": name, "arn": format!("arn:aws:dynamodb:{REGION}:{ACCOUNT}:table/{name}"),
+               "hash_key": "id", "billing_mode": "PAY_PER_REQUEST"})
+    };
+    let policy = json!({"id": format!("https://sqs.{REGION}.amazonaws.com/{ACCOUNT}/orders"),
+                        "queue_url": format!("https://sqs.{REGION}.amazonaws.com/{ACCOUNT}/orders"), "policy": "{}"});
+    let subscription = json!({"id": format!("arn:aws:sns:{REGION}:{ACCOUNT}:alerts:0a1b2c3d"),
+                              "topic_arn": format!("arn:aws:sns:{REGION}:{ACCOUNT}:alerts"), "protocol": "email"});
+    let state = TfState::new()
+        .managed("aws_sqs_queue", "orders", queue("orders"))
+        .managed("aws_sqs_queue_policy", "orders", policy)
+        .managed("aws_sqs_queue", "old", queue("old-jobs"))
+        .managed("aws_sns_topic", "alerts", topic("alerts"))
+        .managed("aws_sns_topic_subscription", "oncall", subscription)
+        .managed("aws_sns_topic", "old", topic("old-alerts"))
+        .managed("aws_dynamodb_table", "sessions", table("sessions"))
+        .managed("aws_dynamodb_table", "old", table("old-table"));
+    moto.put_state(BUCKET, "prod/app.tfstate", &state).await;
+    let out = scan(moto.leftover());
+    let mut found = out.findings();
+    found.sort();
+    let expected: Vec<(String, String)> = [
+        ("missing", "old-alerts"),
+        ("missing", "old-jobs"),
+        ("missing", "old-table"),
+        ("unmanaged", "scratch-table"),
+        ("unmanaged", "test-topic"),
+        ("unmanaged", "tmp-debug"),
+    ]
+    .map(|(k, id)| (k.to_owned(), id.to_owned()))
+    .to_vec();
+    assert_eq!(found, expected, "{}\n{}", out.stdout, out.stderr);
+    let report = out.json();
+    assert_eq!(report["coverage"]["complete"], true);
+    assert_eq!(finding(&report, "tmp-debug")["resource"]["kind"], "sqs:queue");
+    assert_eq!(finding(&report, "scratch-table")["resource"]["kind"], "dynamodb:table");
+}

@@ -25,7 +25,7 @@ async fn the_incident_scan_finds_the_staging_leftovers_and_the_stale_peering() {
         &seeded.staging_volume,
         &seeded.staging_sg,
         &seeded.staging_lb_eni,
-        // The EKS cluster, the cache cluster and the SQS queue known only by its tags.
+        // The EKS cluster, the cache cluster and the SQS queue (its tags from the tagging API).
         &"staging".to_owned(),
         &"staging-sessions".to_owned(),
         &"staging-jobs".to_owned(),

@@ -161,6 +161,14 @@ impl Moto {
         aws_sdk_elasticloadbalancing::Client::new(&self.seeder().config(region).await)
     }
 
+    pub async fn sns(&self, region: &str) -> aws_sdk_sns::Client {
+        aws_sdk_sns::Client::new(&self.seeder().config(region).await)
+    }
+
+    pub async fn dynamodb(&self, region: &str) -> aws_sdk_dynamodb::Client {
+        aws_sdk_dynamodb::Client::new(&self.seeder().config(region).await)
+    }
+
     /// Creates a bucket (in us-east-1).
     pub async fn bucket(&self, name: &str) {
         self.seeder().bucket(name).await;

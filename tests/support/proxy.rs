@@ -376,8 +376,10 @@ fn error_response(service: &str, operation: &str, method: &str, fault: Fault) ->
         ("ec2", Fault::Unavailable) => (503, "Service Unavailable", "Unavailable", "The service is unavailable."),
         ("ec2", Fault::Throttled) => (503, "Service Unavailable", "RequestLimitExceeded", "Request limit exceeded."),
         ("ec2", Fault::Denied) => (403, "Forbidden", "UnauthorizedOperation", denied.as_str()),
-        ("eks" | "tagging", Fault::Throttled) => (429, "Too Many Requests", "ThrottlingException", "Rate exceeded"),
-        ("eks" | "tagging", Fault::Denied) => (403, "Forbidden", "AccessDeniedException", denied.as_str()),
+        ("eks" | "tagging" | "dynamodb", Fault::Throttled) => {
+            (429, "Too Many Requests", "ThrottlingException", "Rate exceeded")
+        }
+        ("eks" | "tagging" | "dynamodb", Fault::Denied) => (403, "Forbidden", "AccessDeniedException", denied.as_str()),
         ("s3", Fault::Throttled) => (503, "Slow Down", "SlowDown", "Please reduce your request rate."),
         ("s3", Fault::Denied) => (403, "Forbidden", "AccessDenied", "Access Denied"),
         (_, Fault::Unavailable) => (503, "Service Unavailable", "ServiceUnavailable", "Service unavailable"),
@@ -397,6 +399,12 @@ fn error_response(service: &str, operation: &str, method: &str, fault: Fault) ->
             "application/json",
             format!("x-amzn-ErrorType: {code}\r\n"),
             serde_json::json!({ "message": message }).to_string(),
+        ),
+        // The JSON protocol of SQS and DynamoDB.
+        "sqs" | "dynamodb" => (
+            "application/x-amz-json-1.0",
+            String::new(),
+            serde_json::json!({ "__type": code, "message": message }).to_string(),
         ),
         "tagging" => (
             "application/x-amz-json-1.1",

@@ -30,11 +30,14 @@ macro_rules! pages {
 }
 
 mod chain;
+pub(crate) mod dynamodb;
 pub(crate) mod ec2;
 pub(crate) mod eks;
 pub(crate) mod elasticache;
 pub(crate) mod elb;
 pub(crate) mod rds;
+pub(crate) mod sns;
+pub(crate) mod sqs;
 pub(crate) mod tagging;
 
 use std::collections::BTreeMap;
@@ -280,6 +283,9 @@ impl AwsCollector {
                 &["elasticloadbalancing:loadbalancer"],
                 elb::classic_load_balancers(session.elb(&ctx.region), c()),
             ),
+            task("sqs", "ListQueues", &["sqs:queue"], sqs::queues(session.sqs(&ctx.region), c())),
+            task("sns", "ListTopics", &["sns:topic"], sns::topics(session.sns(&ctx.region), c())),
+            task("dynamodb", "ListTables", &["dynamodb:table"], dynamodb::tables(session.dynamodb(&ctx.region), c())),
         ]
     }
 }
@@ -291,7 +297,7 @@ impl AwsCollector {
 pub const DEFAULT_CONCURRENCY: usize = 20;
 
 /// How many listings `AwsCollector::tasks` runs per region.
-const LISTINGS_PER_REGION: usize = 32;
+const LISTINGS_PER_REGION: usize = 35;
 
 impl Collector for AwsCollector {
     fn listings_per_region(&self) -> usize {

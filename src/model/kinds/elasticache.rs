@@ -1,10 +1,10 @@
 //! `ElastiCache`: replication groups, cache clusters, subnet groups and snapshots, each listed
 //! by its own `Describe*` call; parameter groups, known through the tagging API.
 
-use super::{Declared, Import, Kind, Price, colon, delete, id, losing, spec, waiting};
+use super::{Declared, Import, Kind, Price, colon, delete, id, losing, spec, tags_from_tagging, waiting};
 
 pub const CLUSTER: Kind = Kind {
-    spec: colon(spec(
+    spec: tags_from_tagging(colon(spec(
         "elasticache:cluster",
         "elasticache",
         "cluster",
@@ -12,7 +12,7 @@ pub const CLUSTER: Kind = Kind {
         None,
         &["deleting", "deleted"],
         "cache cluster",
-    )),
+    ))),
     declared_by: Declared::Types(&[id("aws_elasticache_cluster", "elasticache:cluster")]),
     ownership: &["elasticache:replication-group"],
     price: Price::Table("per node-hour by node type"),
@@ -30,7 +30,7 @@ pub const CLUSTER: Kind = Kind {
 };
 
 pub const PARAMETER_GROUP: Kind = Kind {
-    spec: colon(spec(
+    spec: tags_from_tagging(colon(spec(
         "elasticache:parameter-group",
         "elasticache",
         "parametergroup",
@@ -38,7 +38,7 @@ pub const PARAMETER_GROUP: Kind = Kind {
         None,
         &[],
         "cache parameter group",
-    )),
+    ))),
     declared_by: Declared::Types(&[id("aws_elasticache_parameter_group", "elasticache:parameter-group")]),
     ownership: &[],
     price: Price::Free,
@@ -48,7 +48,7 @@ pub const PARAMETER_GROUP: Kind = Kind {
 };
 
 pub const REPLICATION_GROUP: Kind = Kind {
-    spec: colon(spec(
+    spec: tags_from_tagging(colon(spec(
         "elasticache:replication-group",
         "elasticache",
         "replicationgroup",
@@ -56,7 +56,7 @@ pub const REPLICATION_GROUP: Kind = Kind {
         None,
         &["deleting", "deleted"],
         "replication group",
-    )),
+    ))),
     declared_by: Declared::Types(&[id("aws_elasticache_replication_group", "elasticache:replication-group")]),
     ownership: &[],
     price: Price::Table("per node-hour by node type, for each member cluster"),
@@ -74,7 +74,7 @@ pub const REPLICATION_GROUP: Kind = Kind {
 };
 
 pub const SNAPSHOT: Kind = Kind {
-    spec: colon(spec(
+    spec: tags_from_tagging(colon(spec(
         "elasticache:snapshot",
         "elasticache",
         "snapshot",
@@ -82,7 +82,7 @@ pub const SNAPSHOT: Kind = Kind {
         None,
         &[],
         "cache snapshot",
-    )),
+    ))),
     declared_by: Declared::Never("the AWS provider has no resource type for an ElastiCache snapshot"),
     ownership: &["elasticache:replication-group", "elasticache:cluster"],
     price: Price::Unknown("backup storage beyond the free allowance; the snapshot's size is not listed"),
@@ -95,7 +95,7 @@ pub const SNAPSHOT: Kind = Kind {
 };
 
 pub const SUBNET_GROUP: Kind = Kind {
-    spec: colon(spec(
+    spec: tags_from_tagging(colon(spec(
         "elasticache:subnet-group",
         "elasticache",
         "subnetgroup",
@@ -103,7 +103,7 @@ pub const SUBNET_GROUP: Kind = Kind {
         None,
         &[],
         "cache subnet group",
-    )),
+    ))),
     declared_by: Declared::Types(&[id("aws_elasticache_subnet_group", "elasticache:subnet-group")]),
     ownership: &[],
     price: Price::Free,

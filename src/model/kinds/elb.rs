@@ -3,13 +3,23 @@
 //! (`app/NAME/ID`, `net/…`, `gwy/…`, or a classic `NAME`), and target groups. Listeners,
 //! listener rules, certificates and attachments are parts of what they belong to.
 
-use super::{By, Declared, Import, Kind, PartKind, Price, by_arn, delete, id, naming, part, planned, spec};
+use super::{
+    By, Declared, Import, Kind, PartKind, Price, by_arn, delete, id, naming, part, planned, spec, tags_from_tagging,
+};
 
 const LB: &str = "elasticloadbalancing:loadbalancer";
 const TG: &str = "elasticloadbalancing:targetgroup";
 
 pub const LOAD_BALANCER: Kind = Kind {
-    spec: spec(LB, "elasticloadbalancing", "loadbalancer", Some("DescribeLoadBalancers"), None, &[], "load balancer"),
+    spec: tags_from_tagging(spec(
+        LB,
+        "elasticloadbalancing",
+        "loadbalancer",
+        Some("DescribeLoadBalancers"),
+        None,
+        &[],
+        "load balancer",
+    )),
     declared_by: Declared::Types(&[
         by_arn("aws_alb", LB),
         part("aws_alb_listener", LB, "load_balancer_arn", PartKind::Other("listener")),
@@ -36,7 +46,15 @@ pub const LOAD_BALANCER: Kind = Kind {
 };
 
 pub const TARGET_GROUP: Kind = Kind {
-    spec: spec(TG, "elasticloadbalancing", "targetgroup", Some("DescribeTargetGroups"), None, &[], "target group"),
+    spec: tags_from_tagging(spec(
+        TG,
+        "elasticloadbalancing",
+        "targetgroup",
+        Some("DescribeTargetGroups"),
+        None,
+        &[],
+        "target group",
+    )),
     declared_by: Declared::Types(&[
         by_arn("aws_alb_target_group", TG),
         part("aws_alb_target_group_attachment", TG, "target_group_arn", PartKind::Other("attachment")),

@@ -9,6 +9,7 @@
 //! the registry test (`registry_tests`) checks each decided facet against the rest of the
 //! project (the IAM policy, the price table, the listings, the cleanup and import plans).
 
+mod dynamodb;
 mod ec2_compute;
 mod ec2_network;
 mod eks;
@@ -17,7 +18,9 @@ mod elb;
 mod rds;
 #[cfg(test)]
 mod registry_tests;
-mod tagged;
+mod s3;
+mod sns;
+mod sqs;
 
 /// One kind of resource, with every facet decided.
 #[derive(Debug)]
@@ -204,6 +207,9 @@ pub struct KindSpec {
     pub gone: &'static [&'static str],
     /// A short human name.
     pub label: &'static str,
+    /// Whether its listing carries its tags; if not, they come from the tagging API, and a
+    /// gap there leaves the kind's tags (and what rests on them) unknown.
+    pub tags_listed: bool,
 }
 
 pub(super) const fn spec(
@@ -215,7 +221,18 @@ pub(super) const fn spec(
     gone: &'static [&'static str],
     label: &'static str,
 ) -> KindSpec {
-    KindSpec { kind, service, arn_type, arn_sep: '/', arn_has_account: true, listed_by, id_prefix, gone, label }
+    KindSpec {
+        kind,
+        service,
+        arn_type,
+        arn_sep: '/',
+        arn_has_account: true,
+        listed_by,
+        id_prefix,
+        gone,
+        label,
+        tags_listed: true,
+    }
 }
 
 pub(super) const fn colon(mut s: KindSpec) -> KindSpec {
@@ -227,6 +244,12 @@ pub(super) const fn colon(mut s: KindSpec) -> KindSpec {
 /// service's conventional one, and `arn_sep` is `\0`.
 pub(super) const fn untyped(mut s: KindSpec) -> KindSpec {
     s.arn_sep = '\0';
+    s
+}
+
+/// A kind whose listing gives no tags: they come from the tagging API.
+pub(super) const fn tags_from_tagging(mut s: KindSpec) -> KindSpec {
+    s.tags_listed = false;
     s
 }
 
@@ -292,6 +315,7 @@ pub(super) const fn naming(cleanup: Cleanup, by: By) -> Cleanup {
 /// The registry: every kind leftover lists or names, sorted by name (a test keeps it
 /// sorted). A new kind is its module and one line here.
 pub const ALL: &[&Kind] = &[
+    &dynamodb::TABLE,
     &ec2_network::ELASTIC_IP,
     &ec2_compute::IMAGE,
     &ec2_compute::INSTANCE,
@@ -326,9 +350,9 @@ pub const ALL: &[&Kind] = &[
     &rds::INSTANCE,
     &rds::SNAPSHOT,
     &rds::SUBNET_GROUP,
-    &tagged::S3_BUCKET,
-    &tagged::SNS_TOPIC,
-    &tagged::SQS_QUEUE,
+    &s3::S3_BUCKET,
+    &sns::TOPIC,
+    &sqs::QUEUE,
 ];
 
 /// The kind named `kind`, if leftover knows it.
@@ -347,6 +371,11 @@ pub fn type_mappings() -> impl Iterator<Item = &'static TypeMapping> {
             Declared::Never(_) => [].iter(),
         })
         .chain(ANY_KIND)
+}
+
+/// Listed kinds whose tags come from the tagging API: a gap in it leaves them incomplete.
+pub fn tags_from_tagging_api() -> impl Iterator<Item = &'static str> {
+    ALL.iter().filter(|k| k.spec.listed_by.is_some() && !k.spec.tags_listed).map(|k| k.spec.kind)
 }
 
 /// The spec of `kind`, if leftover knows it.

@@ -2,7 +2,7 @@
 //! each listed by its own `Describe*` call. Every RDS ARN is `rds:TYPE:NAME`, and the name
 //! (the identifier) is the native id.
 
-use super::{Declared, Import, Kind, Price, by_attr, colon, delete, id, losing, planned, spec};
+use super::{Declared, Import, Kind, Price, by_attr, colon, delete, id, losing, planned, spec, tags_from_tagging};
 
 pub const INSTANCE: Kind = Kind {
     spec: colon(spec("rds:db", "rds", "db", Some("DescribeDBInstances"), None, &["deleting"], "RDS DB instance")),
@@ -80,7 +80,15 @@ pub const CLUSTER_SNAPSHOT: Kind = Kind {
 };
 
 pub const SUBNET_GROUP: Kind = Kind {
-    spec: colon(spec("rds:subgrp", "rds", "subgrp", Some("DescribeDBSubnetGroups"), None, &[], "DB subnet group")),
+    spec: tags_from_tagging(colon(spec(
+        "rds:subgrp",
+        "rds",
+        "subgrp",
+        Some("DescribeDBSubnetGroups"),
+        None,
+        &[],
+        "DB subnet group",
+    ))),
     declared_by: Declared::Types(&[id("aws_db_subnet_group", "rds:subgrp")]),
     ownership: &[],
     price: Price::Free,
