@@ -350,6 +350,10 @@ pub struct PlanCleanupArgs {
     /// Where to write the script (`-` for stdout).
     #[arg(long, short, value_name = "FILE")]
     pub output: PathBuf,
+    /// Delete databases and DB clusters without the final snapshot the script otherwise
+    /// keeps (the data is then gone for good).
+    #[arg(long)]
+    pub no_final_snapshot: bool,
 }
 
 #[derive(Debug, Args)]

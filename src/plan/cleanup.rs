@@ -36,6 +36,8 @@ pub struct Context<'a> {
     pub currency: &'a str,
     /// The coverage gaps of an incomplete scan planned anyway (`--allow-incomplete`).
     pub gaps: &'a [CoverageGap],
+    /// Whether databases and DB clusters keep a final snapshot (not `--no-final-snapshot`).
+    pub final_snapshot: bool,
 }
 
 /// The script and what is in it.
@@ -479,7 +481,7 @@ impl<'g, 'a, 'f> Planner<'g, 'a, 'f> {
                     commands += flush(&mut body, &mut pending);
                     pending_ids.clear();
                 }
-                let action = self.action(i, &position);
+                let action = self.action(i, &position, ctx.final_snapshot);
                 body.push('\n');
                 body.push_str(&self.describe(i, ctx));
                 for note in &action.notes {
@@ -682,7 +684,7 @@ impl<'g, 'a, 'f> Planner<'g, 'a, 'f> {
 
     /// How resource `i` is deleted, knowing where everything else is in the order.
     #[allow(clippy::too_many_lines)]
-    fn action(&self, i: usize, position: &HashMap<usize, usize>) -> Action {
+    fn action(&self, i: usize, position: &HashMap<usize, usize>, final_snapshot: bool) -> Action {
         let r = self.live(i);
         let id = r.id.as_str();
         let region = r.region.as_str();
@@ -879,25 +881,26 @@ impl<'g, 'a, 'f> Planner<'g, 'a, 'f> {
                     a.delete = Some(at(Cmd::aws("elb", "delete-load-balancer").opt("--load-balancer-name", id)));
                 }
             }
-            "rds:db" => {
-                let delete = Cmd::aws("rds", "delete-db-instance").opt("--db-instance-identifier", id);
+            "rds:db" | "rds:cluster" => {
+                let (operation, flag, waiter) = if r.kind == "rds:db" {
+                    ("delete-db-instance", "--db-instance-identifier", "db-instance-deleted")
+                } else {
+                    ("delete-db-cluster", "--db-cluster-identifier", "db-cluster-deleted")
+                };
+                let delete = Cmd::aws("rds", operation).opt(flag, id);
                 // A cluster's member keeps its data in the cluster, whose deletion takes the
                 // final snapshot; a standalone instance takes its own.
-                let member = r.first_related(R::MemberOf).is_some();
+                let member = r.kind == "rds:db" && r.first_related(R::MemberOf).is_some();
                 a.delete = Some(at(if member {
                     delete
-                } else {
+                } else if final_snapshot {
                     a.notes.push(format!("a final snapshot {id}-final is kept (delete it when it is not needed)"));
                     delete.opt("--final-db-snapshot-identifier", &format!("{id}-final"))
+                } else {
+                    a.notes.push("no final snapshot (--no-final-snapshot): the data is gone for good".to_owned());
+                    delete.flag("--skip-final-snapshot")
                 }));
-                a.wait = Some(wait("rds", "db-instance-deleted", "--db-instance-identifier", false));
-            }
-            "rds:cluster" => {
-                a.notes.push(format!("a final snapshot {id}-final is kept (delete it when it is not needed)"));
-                a.delete = Some(at(Cmd::aws("rds", "delete-db-cluster")
-                    .opt("--db-cluster-identifier", id)
-                    .opt("--final-db-snapshot-identifier", &format!("{id}-final"))));
-                a.wait = Some(wait("rds", "db-cluster-deleted", "--db-cluster-identifier", false));
+                a.wait = Some(wait("rds", waiter, flag, false));
             }
             _ => {}
         }
@@ -906,6 +909,12 @@ impl<'g, 'a, 'f> Planner<'g, 'a, 'f> {
 }
 
 impl Cmd {
+    /// A flag without a value.
+    fn flag(mut self, flag: &str) -> Self {
+        self.0.push(flag.to_owned());
+        self
+    }
+
     fn words(words: &[&str]) -> Self {
         Self(words.iter().map(|w| (*w).to_owned()).collect())
     }

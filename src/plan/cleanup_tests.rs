@@ -34,7 +34,13 @@ fn plan_of(inv: &Inventory, states: &StateSet) -> CleanupPlan {
     let graph = Graph::build(inv, states, &policy);
     let outcome = checks::run(&graph);
     let leftovers: Vec<Leftover<'_>> = outcome.findings.iter().map(|f| Leftover { finding: f, cost: None }).collect();
-    let context = Context { generated_at: "2026-12-02T00:00:00Z", environment: None, currency: "USD", gaps: &[] };
+    let context = Context {
+        generated_at: "2026-12-02T00:00:00Z",
+        environment: None,
+        currency: "USD",
+        gaps: &[],
+        final_snapshot: true,
+    };
     plan(&graph, &leftovers, &context)
 }
 
@@ -383,8 +389,13 @@ fn issue_13_a_plan_from_an_incomplete_scan_says_so_at_the_top() {
         kinds: vec!["ec2:network-interface".into()],
     };
     let gaps = [gap];
-    let context =
-        Context { generated_at: "2026-12-02T00:00:00Z", environment: Some("staging"), currency: "USD", gaps: &gaps };
+    let context = Context {
+        generated_at: "2026-12-02T00:00:00Z",
+        environment: Some("staging"),
+        currency: "USD",
+        gaps: &gaps,
+        final_snapshot: true,
+    };
     let script = plan(&graph, &leftovers, &context).script;
     let top: Vec<&str> = script.lines().take(4).collect();
     assert_eq!(top[0], "#!/bin/sh");
@@ -501,4 +512,43 @@ fn issue_29_every_kind_is_deleted_or_refused_as_its_registry_entry_says() {
             }
         }
     }
+}
+
+/// A standalone database keeps a final snapshot unless told not to; a cluster's member
+/// never takes its own (its cluster holds the data); deletion protection is a refusal.
+#[test]
+fn issue_30_databases_keep_a_final_snapshot_unless_told_not_to() {
+    let mut standalone = live("rds:db", "orders");
+    standalone.arn = "arn:aws:rds:us-east-1:123456789012:db:orders".into();
+    let mut member = live("rds:db", "reports-1");
+    member.relate(R::MemberOf, "rds:cluster", Some("reports"));
+    let mut cluster = live("rds:cluster", "reports");
+    cluster.set_attr("members", json!(["reports-1"]));
+    let mut protected = live("rds:db", "billing");
+    protected.set_attr("deletion_protection", true);
+    let inv = inventory(vec![standalone, member, cluster, protected]);
+    let lines = commands(&plan_of(&inv, &StateSet::default()));
+    let at = |needle: &str| position(&lines, needle);
+    assert!(lines[at("--db-instance-identifier orders")].contains("--final-db-snapshot-identifier orders-final"));
+    assert!(!lines[at("--db-instance-identifier reports-1")].contains("final"), "{lines:#?}");
+    assert!(lines[at("delete-db-cluster")].contains("--final-db-snapshot-identifier reports-final"));
+    // The member goes before its cluster.
+    assert!(at("--db-instance-identifier reports-1") < at("delete-db-cluster"));
+    assert!(!lines.iter().any(|l| l.contains("billing")), "{lines:#?}");
+    let policy = Policy::builtin();
+    let states = StateSet::default();
+    let graph = Graph::build(&inv, &states, &policy);
+    let outcome = checks::run(&graph);
+    let leftovers: Vec<Leftover<'_>> = outcome.findings.iter().map(|f| Leftover { finding: f, cost: None }).collect();
+    let context = Context {
+        generated_at: "2026-12-02T00:00:00Z",
+        environment: None,
+        currency: "USD",
+        gaps: &[],
+        final_snapshot: false,
+    };
+    let script = plan(&graph, &leftovers, &context).script;
+    assert!(script.contains("delete-db-instance --db-instance-identifier orders --skip-final-snapshot"), "{script}");
+    assert!(script.contains("no final snapshot (--no-final-snapshot)"), "{script}");
+    assert!(script.contains("deletion protection is on"), "{script}");
 }

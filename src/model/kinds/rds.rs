@@ -14,7 +14,10 @@ pub const INSTANCE: Kind = Kind {
     ]),
     ownership: &["rds:cluster"],
     price: Price::Table("per hour by instance class, twice for multi-AZ, plus storage per GB-month"),
-    cleanup: losing(planned(0), "deleting the DB instance destroys its data; the plan keeps a final snapshot"),
+    cleanup: losing(
+        planned(0),
+        "deleting the DB instance destroys its data (a final snapshot is kept unless --no-final-snapshot)",
+    ),
     import: Import::Id("aws_db_instance"),
     iam: &["rds:DescribeDBInstances"],
 };
@@ -32,7 +35,10 @@ pub const CLUSTER: Kind = Kind {
     declared_by: Declared::Types(&[id("aws_rds_cluster", "rds:cluster")]),
     ownership: &[],
     price: Price::Unknown("a cluster's instances are priced with them; its storage size is not listed"),
-    cleanup: losing(planned(1), "deleting the DB cluster destroys its data; the plan keeps a final snapshot"),
+    cleanup: losing(
+        planned(1),
+        "deleting the DB cluster destroys its data (a final snapshot is kept unless --no-final-snapshot)",
+    ),
     import: Import::Id("aws_rds_cluster"),
     iam: &["rds:DescribeDBClusters"],
 };

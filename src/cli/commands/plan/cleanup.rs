@@ -51,6 +51,7 @@ pub async fn run<C: Connect>(settings: &Settings, args: &PlanCleanupArgs, connec
         environment: input.env.as_deref(),
         currency: &prices.currency,
         gaps: &report.coverage.gaps,
+        final_snapshot: !args.no_final_snapshot,
     };
     let plan = cleanup::plan(&graph, &leftovers, &context);
     if args.output.as_os_str() == "-" {
