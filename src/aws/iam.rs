@@ -11,6 +11,7 @@ const PREFIXES: &[(&str, &str)] = &[
     ("ElastiCache", "elasticache"),
     ("Elastic Load Balancing", "elasticloadbalancing"),
     ("Elastic Load Balancing v2", "elasticloadbalancing"),
+    ("Lambda", "lambda"),
     ("Organizations", "organizations"),
     ("RDS", "rds"),
     ("Resource Groups Tagging API", "tag"),
@@ -61,6 +62,7 @@ mod tests {
         assert_eq!(action("ElastiCache", "DescribeSnapshots").as_deref(), Some("elasticache:DescribeSnapshots"));
         assert_eq!(action("STS", "AssumeRole").as_deref(), Some("sts:AssumeRole"));
         assert_eq!(action("Organizations", "ListAccounts").as_deref(), Some("organizations:ListAccounts"));
-        assert_eq!(action("Lambda", "ListFunctions"), None);
+        assert_eq!(action("Lambda", "ListFunctions").as_deref(), Some("lambda:ListFunctions"));
+        assert_eq!(action("CloudTrail", "LookupEvents"), None);
     }
 }

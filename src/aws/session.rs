@@ -235,6 +235,16 @@ impl AwsSession {
         aws_sdk_dynamodb::Client::from_conf(conf)
     }
 
+    pub fn lambda(&self, region: &str) -> aws_sdk_lambda::Client {
+        let conf = aws_sdk_lambda::config::Builder::from(&self.config)
+            .region(Region::new(region.to_owned()))
+            .interceptor(self.guard.clone())
+            .interceptor(self.whole.clone())
+            .retry_classifier(MalformedIsTransient)
+            .build();
+        aws_sdk_lambda::Client::from_conf(conf)
+    }
+
     pub fn tagging(&self, region: &str) -> aws_sdk_resourcegroupstagging::Client {
         let conf = aws_sdk_resourcegroupstagging::config::Builder::from(&self.config)
             .region(Region::new(region.to_owned()))

@@ -115,20 +115,19 @@ mod tests {
         let mut tagged = res("elasticache:replication-group", "redis");
         tagged.origin = Origin::Tagging;
         tagged.tags.insert("Environment".into(), "dev".into());
-        let mut function = res("lambda:function", "resize");
+        let mut function = res("ssm:parameter", "db-url");
         function.origin = Origin::Tagging;
         // The tagging API still names resources deleted a while ago: of a kind listed
         // natively, a record the listing does not confirm is dropped, whatever the kind.
-        let stale = ["ec2:instance", "rds:db", "elasticloadbalancing:loadbalancer", "sqs:queue", "dynamodb:table"].map(
-            |kind| {
+        let stale = ["ec2:instance", "rds:db", "elasticloadbalancing:loadbalancer", "sqs:queue", "lambda:function"]
+            .map(|kind| {
                 let mut r = res(kind, "gone");
                 r.origin = Origin::Tagging;
                 r
-            },
-        );
+            });
         let out = link_region([native, tagged, function].into_iter().chain(stale).collect());
         assert_eq!(out.len(), 2);
         assert_eq!(out[0].tags.get("Environment").map(String::as_str), Some("dev"));
-        assert_eq!(out[1].kind, "lambda:function");
+        assert_eq!(out[1].kind, "ssm:parameter");
     }
 }

@@ -384,3 +384,67 @@ async fn issue_30_queues_topics_and_tables_made_by_hand_are_found_and_deleted_on
     assert_eq!(finding(&report, "tmp-debug")["resource"]["kind"], "sqs:queue");
     assert_eq!(finding(&report, "scratch-table")["resource"]["kind"], "dynamodb:table");
 }
+
+/// Functions: a hand-made one attached to a declared network blocks its destroy, one outside
+/// any network is unmanaged, a declared one deleted by hand is missing, and a declared one
+/// with its permission and alias (parts) is silent.
+#[tokio::test]
+async fn issue_30_functions_made_by_hand_are_found_and_block_the_network_they_sit_in() {
+    use aws_sdk_lambda::primitives::Blob;
+    use aws_sdk_lambda::types::{FunctionCode, Runtime, VpcConfig};
+    let moto = Moto::start();
+    moto.bucket(BUCKET).await;
+    let net = Network::seed(&moto.seeder(), REGION, "10.60", "prod").await;
+    let role = moto.seeder().create_role("fn-runner").await;
+    let lambda = moto.lambda(REGION).await;
+    // An empty zip archive: the emulator stores the code, it never runs it here.
+    let zip = Blob::new(b"PK\x05\x06\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0".to_vec());
+    for (name, in_vpc) in [("api", true), ("resize-debug", true), ("cron-hack", false)] {
+        let mut request = lambda
+            .create_function()
+            .function_name(name)
+            .runtime(Runtime::Python312)
+            .role(&role)
+            .handler("main.handler")
+            .code(FunctionCode::builder().zip_file(zip.clone()).build());
+        if in_vpc {
+            request =
+                request.vpc_config(VpcConfig::builder().subnet_ids(&net.subnet).security_group_ids(&net.sg).build());
+        }
+        request.send().await.unwrap();
+    }
+    let function = |name: &str| {
+        json!({"id": name, "function_name": name, "arn": format!("arn:aws:lambda:{REGION}:{ACCOUNT}:function:{name}"),
+               "role": role, "runtime": "python3.12",
+               "vpc_config": [{"subnet_ids": [net.subnet], "security_group_ids": [net.sg], "vpc_id": net.vpc}]})
+    };
+    let state = net
+        .declare(TfState::new(), None, "prod")
+        .managed("aws_lambda_function", "api", function("api"))
+        .managed(
+            "aws_lambda_permission",
+            "api",
+            json!({"id": "AllowApiGateway", "statement_id": "AllowApiGateway", "action": "lambda:InvokeFunction",
+                   "function_name": format!("arn:aws:lambda:{REGION}:{ACCOUNT}:function:api"),
+                   "principal": "apigateway.amazonaws.com"}),
+        )
+        .managed(
+            "aws_lambda_alias",
+            "live",
+            json!({"id": format!("arn:aws:lambda:{REGION}:{ACCOUNT}:function:api:live"), "name": "live",
+                   "function_name": "api", "function_version": "$LATEST"}),
+        )
+        .managed("aws_lambda_function", "old", function("old-fn"));
+    moto.put_state(BUCKET, "prod/app.tfstate", &state).await;
+    let out = scan(moto.leftover());
+    let mut found = out.findings();
+    found.sort();
+    let expected: Vec<(String, String)> =
+        [("blocking-dependency", "resize-debug"), ("missing", "old-fn"), ("unmanaged", "cron-hack")]
+            .map(|(k, id)| (k.to_owned(), id.to_owned()))
+            .to_vec();
+    assert_eq!(found, expected, "{}\n{}", out.stdout, out.stderr);
+    let report = out.json();
+    let blocking = finding(&report, "resize-debug");
+    assert!(blocking["reason"].as_str().unwrap().contains(&net.subnet), "{blocking}");
+}

@@ -22,6 +22,7 @@ fn signing_name(sdk_service: &str) -> &'static str {
         "ElastiCache" => "elasticache",
         "Elastic Load Balancing" | "Elastic Load Balancing v2" => "elasticloadbalancing",
         "RDS" => "rds",
+        "Lambda" => "lambda",
         "DynamoDB" => "dynamodb",
         "SNS" => "sns",
         "SQS" => "sqs",

@@ -10,8 +10,8 @@ use crate::support::proxy::{Fate, FaultPlan, Match};
 use crate::support::{Moto, TfState};
 
 /// The services a region's listings call (STS names the account beside them).
-const LISTING_SERVICES: [&str; 9] =
-    ["dynamodb", "ec2", "eks", "elasticache", "elasticloadbalancing", "rds", "sns", "sqs", "tagging"];
+const LISTING_SERVICES: [&str; 10] =
+    ["dynamodb", "ec2", "eks", "elasticache", "elasticloadbalancing", "lambda", "rds", "sns", "sqs", "tagging"];
 
 fn scan() -> Vec<String> {
     ["scan", "--state", &format!("s3://{BUCKET}"), "--format", "json"].map(str::to_owned).to_vec()

@@ -161,6 +161,10 @@ impl Moto {
         aws_sdk_elasticloadbalancing::Client::new(&self.seeder().config(region).await)
     }
 
+    pub async fn lambda(&self, region: &str) -> aws_sdk_lambda::Client {
+        aws_sdk_lambda::Client::new(&self.seeder().config(region).await)
+    }
+
     pub async fn sns(&self, region: &str) -> aws_sdk_sns::Client {
         aws_sdk_sns::Client::new(&self.seeder().config(region).await)
     }

@@ -343,6 +343,8 @@ fn identify(request: &Request) -> (String, String, String) {
             ("eks", "GET", ["clusters", _, "node-groups"]) => "ListNodegroups",
             ("eks", "GET", ["clusters", _, "node-groups", _]) => "DescribeNodegroup",
             ("eks", "POST", ["clusters"]) => "CreateCluster",
+            ("lambda", "GET", ["2015-03-31", "functions"]) => "ListFunctions",
+            ("lambda", "POST", ["2015-03-31", "functions"]) => "CreateFunction",
             ("s3", "GET", [_]) if query.split('&').any(|q| q == "location" || q.starts_with("location=")) => {
                 "GetBucketLocation"
             }
@@ -376,10 +378,12 @@ fn error_response(service: &str, operation: &str, method: &str, fault: Fault) ->
         ("ec2", Fault::Unavailable) => (503, "Service Unavailable", "Unavailable", "The service is unavailable."),
         ("ec2", Fault::Throttled) => (503, "Service Unavailable", "RequestLimitExceeded", "Request limit exceeded."),
         ("ec2", Fault::Denied) => (403, "Forbidden", "UnauthorizedOperation", denied.as_str()),
-        ("eks" | "tagging" | "dynamodb", Fault::Throttled) => {
+        ("eks" | "lambda" | "tagging" | "dynamodb", Fault::Throttled) => {
             (429, "Too Many Requests", "ThrottlingException", "Rate exceeded")
         }
-        ("eks" | "tagging" | "dynamodb", Fault::Denied) => (403, "Forbidden", "AccessDeniedException", denied.as_str()),
+        ("eks" | "lambda" | "tagging" | "dynamodb", Fault::Denied) => {
+            (403, "Forbidden", "AccessDeniedException", denied.as_str())
+        }
         ("s3", Fault::Throttled) => (503, "Slow Down", "SlowDown", "Please reduce your request rate."),
         ("s3", Fault::Denied) => (403, "Forbidden", "AccessDenied", "Access Denied"),
         (_, Fault::Unavailable) => (503, "Service Unavailable", "ServiceUnavailable", "Service unavailable"),
@@ -395,7 +399,8 @@ fn error_response(service: &str, operation: &str, method: &str, fault: Fault) ->
                  <Message>{message}</Message></Error></Errors><RequestID>{id}</RequestID></Response>"
             ),
         ),
-        "eks" => (
+        // The REST-JSON protocol of EKS and Lambda.
+        "eks" | "lambda" => (
             "application/json",
             format!("x-amzn-ErrorType: {code}\r\n"),
             serde_json::json!({ "message": message }).to_string(),

@@ -37,11 +37,24 @@ impl Seeder {
         self.sqs(region, format!("Action=DeleteQueue&QueueUrl={url}&Version=2012-11-05")).await;
     }
 
+    /// Creates an IAM role Lambda may assume, returning its ARN. IAM is not among the
+    /// crate's SDK clients either: its query protocol, directly.
+    pub async fn create_role(&self, name: &str) -> String {
+        let policy = "%7B%22Version%22%3A%222012-10-17%22%2C%22Statement%22%3A%5B%5D%7D";
+        let body = format!("Action=CreateRole&RoleName={name}&AssumeRolePolicyDocument={policy}&Version=2010-05-08");
+        self.query("iam", "us-east-1", body).await;
+        format!("arn:aws:iam::{ACCOUNT}:role/{name}")
+    }
+
     async fn sqs(&self, region: &str, body: String) {
+        self.query("sqs", region, body).await;
+    }
+
+    async fn query(&self, service: &str, region: &str, body: String) {
         let host = self.endpoint.trim_start_matches("http://").to_owned();
         let request = format!(
             "POST / HTTP/1.1\r\nHost: {host}\r\nContent-Type: application/x-www-form-urlencoded\r\n\
-             Authorization: AWS4-HMAC-SHA256 Credential=testing/20260101/{region}/sqs/aws4_request, SignedHeaders=host, Signature=x\r\n\
+             Authorization: AWS4-HMAC-SHA256 Credential=testing/20260101/{region}/{service}/aws4_request, SignedHeaders=host, Signature=x\r\n\
              Content-Length: {}\r\nConnection: close\r\n\r\n{body}",
             body.len()
         );
@@ -51,7 +64,7 @@ impl Seeder {
             stream.write_all(request.as_bytes()).unwrap();
             let mut response = String::new();
             let _ = stream.read_to_string(&mut response);
-            assert!(response.starts_with("HTTP/1.1 200"), "SQS {body} failed: {response}");
+            assert!(response.starts_with("HTTP/1.1 200"), "{body} failed: {response}");
         })
         .await
         .unwrap();

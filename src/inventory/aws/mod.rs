@@ -35,6 +35,7 @@ pub(crate) mod ec2;
 pub(crate) mod eks;
 pub(crate) mod elasticache;
 pub(crate) mod elb;
+pub(crate) mod lambda;
 pub(crate) mod rds;
 pub(crate) mod sns;
 pub(crate) mod sqs;
@@ -283,6 +284,7 @@ impl AwsCollector {
                 &["elasticloadbalancing:loadbalancer"],
                 elb::classic_load_balancers(session.elb(&ctx.region), c()),
             ),
+            task("lambda", "ListFunctions", &["lambda:function"], lambda::functions(session.lambda(&ctx.region), c())),
             task("sqs", "ListQueues", &["sqs:queue"], sqs::queues(session.sqs(&ctx.region), c())),
             task("sns", "ListTopics", &["sns:topic"], sns::topics(session.sns(&ctx.region), c())),
             task("dynamodb", "ListTables", &["dynamodb:table"], dynamodb::tables(session.dynamodb(&ctx.region), c())),
@@ -297,7 +299,7 @@ impl AwsCollector {
 pub const DEFAULT_CONCURRENCY: usize = 20;
 
 /// How many listings `AwsCollector::tasks` runs per region.
-const LISTINGS_PER_REGION: usize = 35;
+const LISTINGS_PER_REGION: usize = 36;
 
 impl Collector for AwsCollector {
     fn listings_per_region(&self) -> usize {

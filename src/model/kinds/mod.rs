@@ -15,6 +15,7 @@ mod ec2_network;
 mod eks;
 mod elasticache;
 mod elb;
+mod lambda;
 mod rds;
 #[cfg(test)]
 mod registry_tests;
@@ -345,6 +346,7 @@ pub const ALL: &[&Kind] = &[
     &elasticache::SUBNET_GROUP,
     &elb::LOAD_BALANCER,
     &elb::TARGET_GROUP,
+    &lambda::FUNCTION_KIND,
     &rds::CLUSTER,
     &rds::CLUSTER_SNAPSHOT,
     &rds::INSTANCE,
