@@ -30,17 +30,17 @@ use crate::state::extract::testing::declare;
 
 /// The plan of every leftover in `inv` given `states`.
 fn plan_of(inv: &Inventory, states: &StateSet) -> CleanupPlan {
+    plan_with(inv, states, true)
+}
+
+/// The same, keeping final snapshots of databases or not (`--no-final-snapshot`).
+fn plan_with(inv: &Inventory, states: &StateSet, final_snapshot: bool) -> CleanupPlan {
     let policy = Policy::builtin();
     let graph = Graph::build(inv, states, &policy);
     let outcome = checks::run(&graph);
     let leftovers: Vec<Leftover<'_>> = outcome.findings.iter().map(|f| Leftover { finding: f, cost: None }).collect();
-    let context = Context {
-        generated_at: "2026-12-02T00:00:00Z",
-        environment: None,
-        currency: "USD",
-        gaps: &[],
-        final_snapshot: true,
-    };
+    let context =
+        Context { generated_at: "2026-12-02T00:00:00Z", environment: None, currency: "USD", gaps: &[], final_snapshot };
     plan(&graph, &leftovers, &context)
 }
 
@@ -535,19 +535,7 @@ fn issue_30_databases_keep_a_final_snapshot_unless_told_not_to() {
     // The member goes before its cluster.
     assert!(at("--db-instance-identifier reports-1") < at("delete-db-cluster"));
     assert!(!lines.iter().any(|l| l.contains("billing")), "{lines:#?}");
-    let policy = Policy::builtin();
-    let states = StateSet::default();
-    let graph = Graph::build(&inv, &states, &policy);
-    let outcome = checks::run(&graph);
-    let leftovers: Vec<Leftover<'_>> = outcome.findings.iter().map(|f| Leftover { finding: f, cost: None }).collect();
-    let context = Context {
-        generated_at: "2026-12-02T00:00:00Z",
-        environment: None,
-        currency: "USD",
-        gaps: &[],
-        final_snapshot: false,
-    };
-    let script = plan(&graph, &leftovers, &context).script;
+    let script = plan_with(&inv, &StateSet::default(), false).script;
     assert!(script.contains("delete-db-instance --db-instance-identifier orders --skip-final-snapshot"), "{script}");
     assert!(script.contains("no final snapshot (--no-final-snapshot)"), "{script}");
     assert!(script.contains("deletion protection is on"), "{script}");
