@@ -92,6 +92,39 @@ pub struct AwsSession {
     path_style: bool,
 }
 
+/// A regional client of each service leftover lists, each carrying the read-only guard, the
+/// whole-answer check and its retry rule (EC2's also the lean reader, and S3's path style).
+macro_rules! regional_clients {
+    ($($name:ident => $sdk:ident;)*) => {
+        impl AwsSession {
+            $(
+                pub fn $name(&self, region: &str) -> $sdk::Client {
+                    let conf = $sdk::config::Builder::from(&self.config)
+                        .region(Region::new(region.to_owned()))
+                        .interceptor(self.guard.clone())
+                        .interceptor(self.whole.clone())
+                        .retry_classifier(MalformedIsTransient)
+                        .build();
+                    $sdk::Client::from_conf(conf)
+                }
+            )*
+        }
+    };
+}
+
+regional_clients! {
+        eks => aws_sdk_eks;
+        elasticache => aws_sdk_elasticache;
+        rds => aws_sdk_rds;
+        elbv2 => aws_sdk_elasticloadbalancingv2;
+        elb => aws_sdk_elasticloadbalancing;
+        sqs => aws_sdk_sqs;
+        sns => aws_sdk_sns;
+        dynamodb => aws_sdk_dynamodb;
+        lambda => aws_sdk_lambda;
+        tagging => aws_sdk_resourcegroupstagging;
+}
+
 impl AwsSession {
     /// Loads the standard credential chain (environment, profiles, SSO, instance roles).
     pub async fn load(options: &AwsOptions, stats: Arc<ApiStats>) -> Self {
@@ -153,106 +186,6 @@ impl AwsSession {
             conf = conf.interceptor(super::lean::LeanEc2);
         }
         aws_sdk_ec2::Client::from_conf(conf.build())
-    }
-
-    pub fn eks(&self, region: &str) -> aws_sdk_eks::Client {
-        let conf = aws_sdk_eks::config::Builder::from(&self.config)
-            .region(Region::new(region.to_owned()))
-            .interceptor(self.guard.clone())
-            .interceptor(self.whole.clone())
-            .retry_classifier(MalformedIsTransient)
-            .build();
-        aws_sdk_eks::Client::from_conf(conf)
-    }
-
-    pub fn elasticache(&self, region: &str) -> aws_sdk_elasticache::Client {
-        let conf = aws_sdk_elasticache::config::Builder::from(&self.config)
-            .region(Region::new(region.to_owned()))
-            .interceptor(self.guard.clone())
-            .interceptor(self.whole.clone())
-            .retry_classifier(MalformedIsTransient)
-            .build();
-        aws_sdk_elasticache::Client::from_conf(conf)
-    }
-
-    pub fn rds(&self, region: &str) -> aws_sdk_rds::Client {
-        let conf = aws_sdk_rds::config::Builder::from(&self.config)
-            .region(Region::new(region.to_owned()))
-            .interceptor(self.guard.clone())
-            .interceptor(self.whole.clone())
-            .retry_classifier(MalformedIsTransient)
-            .build();
-        aws_sdk_rds::Client::from_conf(conf)
-    }
-
-    pub fn elbv2(&self, region: &str) -> aws_sdk_elasticloadbalancingv2::Client {
-        let conf = aws_sdk_elasticloadbalancingv2::config::Builder::from(&self.config)
-            .region(Region::new(region.to_owned()))
-            .interceptor(self.guard.clone())
-            .interceptor(self.whole.clone())
-            .retry_classifier(MalformedIsTransient)
-            .build();
-        aws_sdk_elasticloadbalancingv2::Client::from_conf(conf)
-    }
-
-    pub fn elb(&self, region: &str) -> aws_sdk_elasticloadbalancing::Client {
-        let conf = aws_sdk_elasticloadbalancing::config::Builder::from(&self.config)
-            .region(Region::new(region.to_owned()))
-            .interceptor(self.guard.clone())
-            .interceptor(self.whole.clone())
-            .retry_classifier(MalformedIsTransient)
-            .build();
-        aws_sdk_elasticloadbalancing::Client::from_conf(conf)
-    }
-
-    pub fn sqs(&self, region: &str) -> aws_sdk_sqs::Client {
-        let conf = aws_sdk_sqs::config::Builder::from(&self.config)
-            .region(Region::new(region.to_owned()))
-            .interceptor(self.guard.clone())
-            .interceptor(self.whole.clone())
-            .retry_classifier(MalformedIsTransient)
-            .build();
-        aws_sdk_sqs::Client::from_conf(conf)
-    }
-
-    pub fn sns(&self, region: &str) -> aws_sdk_sns::Client {
-        let conf = aws_sdk_sns::config::Builder::from(&self.config)
-            .region(Region::new(region.to_owned()))
-            .interceptor(self.guard.clone())
-            .interceptor(self.whole.clone())
-            .retry_classifier(MalformedIsTransient)
-            .build();
-        aws_sdk_sns::Client::from_conf(conf)
-    }
-
-    pub fn dynamodb(&self, region: &str) -> aws_sdk_dynamodb::Client {
-        let conf = aws_sdk_dynamodb::config::Builder::from(&self.config)
-            .region(Region::new(region.to_owned()))
-            .interceptor(self.guard.clone())
-            .interceptor(self.whole.clone())
-            .retry_classifier(MalformedIsTransient)
-            .build();
-        aws_sdk_dynamodb::Client::from_conf(conf)
-    }
-
-    pub fn lambda(&self, region: &str) -> aws_sdk_lambda::Client {
-        let conf = aws_sdk_lambda::config::Builder::from(&self.config)
-            .region(Region::new(region.to_owned()))
-            .interceptor(self.guard.clone())
-            .interceptor(self.whole.clone())
-            .retry_classifier(MalformedIsTransient)
-            .build();
-        aws_sdk_lambda::Client::from_conf(conf)
-    }
-
-    pub fn tagging(&self, region: &str) -> aws_sdk_resourcegroupstagging::Client {
-        let conf = aws_sdk_resourcegroupstagging::config::Builder::from(&self.config)
-            .region(Region::new(region.to_owned()))
-            .interceptor(self.guard.clone())
-            .interceptor(self.whole.clone())
-            .retry_classifier(MalformedIsTransient)
-            .build();
-        aws_sdk_resourcegroupstagging::Client::from_conf(conf)
     }
 
     pub fn s3(&self, region: &str) -> aws_sdk_s3::Client {
