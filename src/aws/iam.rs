@@ -19,6 +19,16 @@ const PREFIXES: &[(&str, &str)] = &[
     ("SNS", "sns"),
     ("SQS", "sqs"),
     ("STS", "sts"),
+    // The services called without an SDK crate (`raw`) name themselves by their prefix.
+    ("autoscaling", "autoscaling"),
+    ("ecr", "ecr"),
+    ("ecs", "ecs"),
+    ("elasticfilesystem", "elasticfilesystem"),
+    ("iam", "iam"),
+    ("kms", "kms"),
+    ("logs", "logs"),
+    ("route53", "route53"),
+    ("secretsmanager", "secretsmanager"),
 ];
 
 /// Operations whose IAM action is not `prefix:Operation`, sorted by SDK service and
@@ -26,6 +36,7 @@ const PREFIXES: &[(&str, &str)] = &[
 const RENAMED: &[(&str, &str, &str)] = &[
     ("S3", "HeadBucket", "s3:ListBucket"),
     ("S3", "HeadObject", "s3:GetObject"),
+    ("S3", "ListBuckets", "s3:ListAllMyBuckets"),
     ("S3", "ListObjectVersions", "s3:ListBucketVersions"),
     ("S3", "ListObjects", "s3:ListBucket"),
     ("S3", "ListObjectsV2", "s3:ListBucket"),

@@ -236,3 +236,11 @@ impl AwsSession {
         Self { config, guard: self.guard.clone(), whole: self.whole.clone(), path_style: self.path_style }
     }
 }
+
+impl AwsSession {
+    /// A client of a service leftover calls without an SDK crate (`raw`), in `region`
+    /// (a global service is called at its partition's endpoint whatever the region).
+    pub fn raw(&self, service: super::raw::Service, region: &str) -> super::raw::RawClient {
+        super::raw::RawClient::new(service, &self.config, region, self.guard.clone(), self.whole.clone())
+    }
+}
