@@ -76,6 +76,9 @@ pub struct Graph<'a> {
     pub(super) dangling: Vec<(usize, usize)>,
     /// For each state file, resource and reference: where it leads.
     pub(super) ref_targets: Vec<Lists<RefTarget>>,
+    /// The S3 buckets the scan read states from: Terraform's backend, in use, whoever
+    /// made it.
+    state_buckets: HashSet<&'a str>,
 }
 
 impl<'a> Graph<'a> {
@@ -194,6 +197,14 @@ impl<'a> Graph<'a> {
             in_edges: Lists::empty(n),
             dangling: Vec::new(),
             ref_targets: Vec::new(),
+            state_buckets: states
+                .files
+                .iter()
+                .map(|f| f.source.as_str())
+                .chain(states.listed.keys().map(String::as_str))
+                .filter_map(|source| source.strip_prefix("s3://"))
+                .map(|rest| rest.split('/').next().unwrap_or(rest))
+                .collect(),
         };
         let mut declared_by = Vec::new();
         for (f, file) in states.files.iter().enumerate() {
@@ -340,13 +351,13 @@ impl<'a> Graph<'a> {
         candidates
             .iter()
             .copied()
-            .find(|&i| region.is_none_or(|r| r == live[i].region) && account.is_none_or(|a| a == live[i].account))
+            .find(|&i| region.is_none_or(|r| in_region(&live[i], r)) && account.is_none_or(|a| a == live[i].account))
     }
 
     /// Finds a live resource by kind and id in `account` and `region`.
     pub fn find(&self, kind: &str, id: &str, account: &str, region: &str) -> Option<usize> {
         let live = &self.inventory.resources;
-        self.candidates(kind, id)?.iter().copied().find(|&i| live[i].account == account && live[i].region == region)
+        self.candidates(kind, id)?.iter().copied().find(|&i| live[i].account == account && in_region(&live[i], region))
     }
 
     /// Finds a live resource by kind and id anywhere, preferring `account` and `region`
@@ -418,6 +429,12 @@ impl<'a> Graph<'a> {
         }
         if let Some((file, resource)) = self.inline_by[i] {
             return Class::DeclaredInline { file, resource };
+        }
+        if r.kind == "s3:bucket" && self.state_buckets.contains(r.id.as_str()) {
+            return Class::ManagedElsewhere {
+                by: "Terraform state backend".to_owned(),
+                why: "the scan reads Terraform state from this bucket".to_owned(),
+            };
         }
         for rule in &self.policy.ownership {
             if !ownership::conditions_hold(rule, r) {
@@ -561,4 +578,10 @@ fn push_at<'a, T: Copy>(map: &mut Index<&'a str, Few<T>>, key: &'a str, item: T)
             slot.insert(Few::One([item]));
         }
     }
+}
+
+/// Whether a live resource is found in `region`: one of a global kind (IAM, Route 53) is in
+/// every region of its account.
+fn in_region(live: &LiveResource, region: &str) -> bool {
+    live.region == region || live.region == crate::model::kinds::GLOBAL
 }

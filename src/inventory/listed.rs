@@ -34,6 +34,11 @@ impl Listed {
         self.0.get(account).is_some_and(|regions| regions.contains(region))
     }
 
+    /// Whether any region of `account` was listed.
+    pub fn contains_account(&self, account: &str) -> bool {
+        self.0.get(account).is_some_and(|regions| !regions.is_empty())
+    }
+
     /// Adds another scan's pairs.
     pub fn extend(&mut self, other: Listed) {
         for (account, regions) in other.0 {

@@ -224,10 +224,15 @@ impl Inventory {
     /// Whether the listing of `kind` in `account`/`region` is complete and authoritative:
     /// leftover lists the kind itself, that region of that account was listed, and no gap
     /// covers it.
+    /// A global kind (IAM, Route 53) is listed once per account, wherever a declaration
+    /// places it: complete when any region of the account was listed and no gap covers it.
     pub fn listed_completely(&self, kind: &str, account: &str, region: &str) -> bool {
-        crate::model::kinds::spec_of(kind).is_some_and(|s| s.listed_by.is_some())
-            && self.listed.contains(account, region)
-            && !self.gaps.iter().any(|g| g.covers(kind, account, region))
+        let Some(spec) = crate::model::kinds::spec_of(kind).filter(|s| s.listed_by.is_some()) else { return false };
+        if spec.global {
+            return self.listed.contains_account(account)
+                && !self.gaps.iter().any(|g| g.covers(kind, account, crate::model::kinds::GLOBAL));
+        }
+        self.listed.contains(account, region) && !self.gaps.iter().any(|g| g.covers(kind, account, region))
     }
 }
 

@@ -53,9 +53,21 @@ impl<'a> Arn<'a> {
                     return (spec.kind.to_owned(), format!("{cluster}:{name}"));
                 }
             }
-            return (spec.kind.to_owned(), id.to_owned());
+            return (spec.kind.to_owned(), native_id(spec.kind, id).to_owned());
         }
         (format!("{}:{arn_type}", self.service), id.to_owned())
+    }
+}
+
+/// The native id within an ARN's resource part, where the kind's ARN says more than it:
+/// IAM names end a path (`role/service-role/NAME`), Auto Scaling names follow a UUID
+/// (`UUID:autoScalingGroupName/NAME`), a log group's ARN may end with `:*`.
+fn native_id<'a>(kind: &str, id: &'a str) -> &'a str {
+    match kind {
+        "iam:role" | "iam:policy" | "iam:user" | "iam:instance-profile" => id.rsplit('/').next().unwrap_or(id),
+        "autoscaling:group" | "autoscaling:launch-configuration" => id.split_once('/').map_or(id, |(_, name)| name),
+        "logs:log-group" => id.strip_suffix(":*").unwrap_or(id),
+        _ => id,
     }
 }
 
@@ -94,10 +106,12 @@ pub fn queue_url(region: &str, account: &str, name: &str) -> String {
 pub fn build(kind: &str, region: &str, account: &str, id: &str) -> String {
     if let Some(spec) = kinds::spec_of(kind) {
         let account = if spec.arn_has_account { account } else { "" };
+        let partition = partition(region);
+        let region = if spec.arn_has_region { region } else { "" };
         if spec.arn_sep == '\0' {
-            return format!("arn:{}:{}:{region}:{account}:{id}", partition(region), spec.service);
+            return format!("arn:{partition}:{}:{region}:{account}:{id}", spec.service);
         }
-        format!("arn:{}:{}:{region}:{account}:{}{}{id}", partition(region), spec.service, spec.arn_type, spec.arn_sep)
+        format!("arn:{partition}:{}:{region}:{account}:{}{}{id}", spec.service, spec.arn_type, spec.arn_sep)
     } else {
         let (service, arn_type) = kind.split_once(':').unwrap_or((kind, "resource"));
         format!("arn:{}:{service}:{region}:{account}:{arn_type}/{id}", partition(region))
