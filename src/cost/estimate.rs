@@ -224,12 +224,35 @@ fn charge(r: &LiveResource, table: &PriceTable) -> Charge {
             (None, _) => Charge::Unpriced("no snapshot size known".to_owned()),
             (_, None) => Charge::Unpriced("no price for RDS snapshots".to_owned()),
         },
+        "kms:key" => monthly("kms_key", "KMS key", table),
+        "secretsmanager:secret" => monthly("secret", "secret", table),
+        "route53:hostedzone" => monthly("hosted_zone", "hosted zone", table),
+        "elasticfilesystem:file-system" => stored(r, "size_bytes", "efs_standard", "EFS Standard", table),
+        "logs:log-group" => stored(r, "stored_bytes", "logs", "log storage", table),
         kind if table.free.contains(kind) => Charge::Free,
         kind => match crate::model::kinds::kind(kind).map(|k| &k.price) {
             Some(Price::Unknown(why)) => Charge::Unpriced(format!("no price: {why}")),
             _ => Charge::Unpriced(format!("no price for {}", crate::model::kinds::label(kind))),
         },
     }
+}
+
+/// A flat price per resource and month.
+fn monthly(key: &str, what: &str, table: &PriceTable) -> Charge {
+    match table.per_month.get(key) {
+        Some(&price) => Charge::Priced(price, format!("{what} × {}/month", money::unit(price, &table.currency))),
+        None => Charge::Unpriced(format!("no price for a {what}")),
+    }
+}
+
+/// A price per GB-month of what the resource stores, as its listing measured it.
+fn stored(r: &LiveResource, attr: &str, key: &str, what: &str, table: &PriceTable) -> Charge {
+    let (Some(bytes), Some(&per_gb)) = (count_attr(r, attr), table.storage_gb_month.get(key)) else {
+        return Charge::Unpriced(format!("no stored size or no price for {what}"));
+    };
+    #[allow(clippy::cast_precision_loss)] // sizes are far below 2^52 GB
+    let gb = bytes as f64 / 1_073_741_824.0;
+    Charge::Priced(gb * per_gb, format!("{gb:.1} GB × {}/GB-month", money::unit(per_gb, &table.currency)))
 }
 
 #[cfg(test)]

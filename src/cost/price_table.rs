@@ -47,6 +47,10 @@ struct PriceFile {
     #[serde(default)]
     rds_snapshot: Option<SnapshotFile>,
     #[serde(default)]
+    per_month: BTreeMap<String, Spanned<toml::Value>>,
+    #[serde(default)]
+    storage_gb_month: BTreeMap<String, Spanned<toml::Value>>,
+    #[serde(default)]
     free: Option<FreeFile>,
 }
 
@@ -124,6 +128,10 @@ pub struct PriceTable {
     /// Per GB-month, by RDS storage type (single-AZ; multi-AZ stores twice).
     pub rds_storage_gb_month: BTreeMap<String, f64>,
     pub rds_snapshot_gb_month: Option<f64>,
+    /// Per resource-month, by what is charged (`kms_key`, `secret`, `hosted_zone`).
+    pub per_month: BTreeMap<String, f64>,
+    /// Per GB-month stored, by what stores it (`efs_standard`, `logs`).
+    pub storage_gb_month: BTreeMap<String, f64>,
     /// Kinds that cost nothing by themselves.
     pub free: BTreeSet<String>,
 }
@@ -269,6 +277,8 @@ impl PriceTable {
                 .as_ref()
                 .map(|s| price(&s.gb_month, "rds_snapshot.gb_month"))
                 .transpose()?,
+            per_month: prices("per_month", &file.per_month)?,
+            storage_gb_month: prices("storage_gb_month", &file.storage_gb_month)?,
             free,
         })
     }

@@ -688,7 +688,8 @@ impl<'g, 'a, 'f> Planner<'g, 'a, 'f> {
         let r = self.live(i);
         let id = r.id.as_str();
         let region = r.region.as_str();
-        let at = |cmd: Cmd| cmd.opt("--region", region);
+        // A global kind's commands go to its partition's one endpoint: no region.
+        let at = |cmd: Cmd| if region == kinds::GLOBAL { cmd } else { cmd.opt("--region", region) };
         let mut a = Action::default();
         let before = |j: usize| position.get(&j).is_some_and(|&p| p < position[&i]);
         let planned = |j: usize| self.goes_with(j).is_some();
@@ -705,13 +706,15 @@ impl<'g, 'a, 'f> Planner<'g, 'a, 'f> {
         if let Some(what) = data_loss {
             a.notes.push(format!("DATA LOSS: {what}"));
         }
-        if let Command::Aws { service, operation, flag, by, wait: waits } = command {
+        if let Command::Aws { service, operation, flag, by, args, wait: waits } = command {
             let value = match by {
                 By::Id => id.to_owned(),
                 By::Arn => r.arn.clone(),
                 By::QueueUrl => crate::model::arn::queue_url(region, &r.account, id),
             };
-            a.delete = Some(at(Cmd::aws(service, operation).opt(flag, &value)));
+            let mut delete = Cmd::aws(service, operation).opt(flag, &value);
+            delete.0.extend(args.iter().map(|w| (*w).to_owned()));
+            a.delete = Some(at(delete));
             a.wait = waits.as_ref().map(|w| Wait {
                 cmd: Cmd::words(&["aws", service, "wait", w.waiter]),
                 flag: w.flag,
@@ -901,6 +904,21 @@ impl<'g, 'a, 'f> Planner<'g, 'a, 'f> {
                     delete.flag("--skip-final-snapshot")
                 }));
                 a.wait = Some(wait("rds", waiter, flag, false));
+            }
+            "elasticfilesystem:file-system" => {
+                // Mount targets first (AWS refuses to delete a file system that has any).
+                let targets = r.attributes.get("mount_target_ids").and_then(serde_json::Value::as_array);
+                for target in targets.into_iter().flatten().filter_map(serde_json::Value::as_str) {
+                    a.before.push(at(Cmd::aws("efs", "delete-mount-target").opt("--mount-target-id", target)));
+                }
+                if !a.before.is_empty() {
+                    a.notes.push(
+                        "mount targets take a minute or two to go, and EFS has no waiter: if the deletion says the \
+                         file system is in use, run it again"
+                            .to_owned(),
+                    );
+                }
+                a.delete = Some(at(Cmd::aws("efs", "delete-file-system").opt("--file-system-id", id)));
             }
             _ => {}
         }

@@ -689,8 +689,12 @@ mod tests {
             json!({"id": "https://sqs/123/jobs", "arn": "arn:aws:sqs:us-east-1:123456789012:jobs"}),
         );
         assert!(matches!(r.identity, Identity::Arn { ref kind, ref id, .. } if kind == "sqs:queue" && id == "jobs"));
-        let r = run("aws_iam_role_policy", json!({"id": "role:policy"}));
+        let r = run("aws_cloudfront_distribution", json!({"id": "E2QWRUHAPOMQZL"}));
         assert_eq!(r.identity, Identity::Unmapped);
+        // A part of a listed kind is matched inside its parent.
+        let r = run("aws_iam_role_policy", json!({"id": "ci:deploy", "role": "ci"}));
+        assert!(matches!(r.identity, Identity::Part { ref parent_kind, ref parent_id, .. }
+            if parent_kind == "iam:role" && parent_id == "ci"));
         let r = run("random_id", json!({"id": "abc"}));
         assert_eq!(r.identity, Identity::Foreign);
     }

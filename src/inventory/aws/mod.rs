@@ -29,14 +29,25 @@ macro_rules! pages {
     }};
 }
 
+pub(crate) mod autoscaling;
 mod chain;
 pub(crate) mod dynamodb;
 pub(crate) mod ec2;
+pub(crate) mod ecr;
+pub(crate) mod ecs;
+pub(crate) mod efs;
 pub(crate) mod eks;
 pub(crate) mod elasticache;
 pub(crate) mod elb;
+pub(crate) mod iam;
+pub(crate) mod kms;
 pub(crate) mod lambda;
+pub(crate) mod logs;
+mod raw_pages;
 pub(crate) mod rds;
+pub(crate) mod route53;
+pub(crate) mod s3;
+pub(crate) mod secretsmanager;
 pub(crate) mod sns;
 pub(crate) mod sqs;
 pub(crate) mod tagging;
@@ -46,6 +57,8 @@ use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;
 
+use std::sync::atomic::{AtomicBool, Ordering};
+
 use tokio::sync::Semaphore;
 use tokio::time::Instant;
 
@@ -54,6 +67,7 @@ use crate::aws::{AwsSession, Failure};
 use super::collector::{Collector, Progress, RegionScope};
 use super::{GapCause, Inventory, LiveResource, link};
 use crate::bounded::Bounded;
+use crate::model::kinds::GLOBAL;
 
 /// The id of the account a listing runs in: known from the start, or named later (STS
 /// answers beside the first listings, so that no listing waits for it to send).
@@ -117,6 +131,8 @@ struct Task {
     future: ListingFuture,
     /// Runs on the chain runtime (`chain`): each of its calls needs the answer before.
     chained: bool,
+    /// Lists a global kind, once per account: its gaps are placed in the region `global`.
+    global: bool,
 }
 
 fn task<F>(service: &'static str, operation: &'static str, kinds: &[&str], future: F) -> Task
@@ -129,6 +145,7 @@ where
         kinds: kinds.iter().map(|k| (*k).to_owned()).collect(),
         future: Box::pin(future),
         chained: false,
+        global: false,
     }
 }
 
@@ -137,6 +154,10 @@ impl Task {
     /// its own, so that no answer of the chain waits behind the reading of others.
     fn chained(self) -> Self {
         Self { chained: true, ..self }
+    }
+
+    fn global(self) -> Self {
+        Self { global: true, ..self }
     }
 
     /// The listing, or the gap it leaves when it was lost.
@@ -150,8 +171,9 @@ impl Task {
 
 /// Lists accounts through their sessions.
 pub struct AwsCollector {
-    /// One session per account (as scopes name it), with the account's id.
-    sessions: BTreeMap<String, (AwsSession, AccountId)>,
+    /// One session per account (as scopes name it), with the account's id and whether a
+    /// region has taken the account's global listings (the first region to start does).
+    sessions: BTreeMap<String, (AwsSession, AccountId, Arc<AtomicBool>)>,
     /// Concurrent listings per service in one region.
     concurrency: usize,
     /// When listings still running are abandoned and become timeout gaps.
@@ -162,7 +184,9 @@ impl AwsCollector {
     pub fn new(sessions: BTreeMap<String, AwsSession>, concurrency: usize, deadline: Option<Instant>) -> Self {
         let sessions = sessions
             .into_iter()
-            .map(|(account, session)| (account.clone(), (session, AccountId::known(&account))))
+            .map(|(account, session)| {
+                (account.clone(), (session, AccountId::known(&account), Arc::new(AtomicBool::new(false))))
+            })
             .collect();
         Self { sessions, concurrency: concurrency.max(1), deadline }
     }
@@ -179,10 +203,31 @@ impl AwsCollector {
         deadline: Option<Instant>,
     ) -> Self {
         Self {
-            sessions: BTreeMap::from([(provisional.to_owned(), (session, account))]),
+            sessions: BTreeMap::from([(provisional.to_owned(), (session, account, Arc::new(AtomicBool::new(false))))]),
             concurrency: concurrency.max(1),
             deadline,
         }
+    }
+
+    /// The listings of the account's global kinds (IAM, Route 53), run once per account
+    /// beside the listings of its first region.
+    fn global_tasks(session: &AwsSession, ctx: &Ctx) -> Vec<Task> {
+        let iam = session.raw(iam::IAM, &ctx.region);
+        let c = || ctx.clone();
+        vec![
+            task("iam", "ListRoles", &["iam:role"], iam::roles(iam.clone(), c())).global(),
+            task("iam", "ListPolicies", &["iam:policy"], iam::policies(iam.clone(), c())).global(),
+            task("iam", "ListInstanceProfiles", &["iam:instance-profile"], iam::instance_profiles(iam.clone(), c()))
+                .global(),
+            task("iam", "ListUsers", &["iam:user"], iam::users(iam, c())).global(),
+            task(
+                "route53",
+                "ListHostedZones",
+                &["route53:hostedzone"],
+                route53::hosted_zones(session.raw(route53::ROUTE53, &ctx.region), c()),
+            )
+            .global(),
+        ]
     }
 
     fn tasks(session: &AwsSession, ctx: &Ctx) -> Vec<Task> {
@@ -192,6 +237,7 @@ impl AwsCollector {
         let tagging = session.tagging(&ctx.region);
         let rds = session.rds(&ctx.region);
         let elbv2 = session.elbv2(&ctx.region);
+        let raw = |service| session.raw(service, &ctx.region);
         let c = || ctx.clone();
         // The tagging API's pages come one after another (each needs the last one's token):
         // the longest chain of a region, so it starts first, before any listing that could
@@ -288,6 +334,36 @@ impl AwsCollector {
             task("sqs", "ListQueues", &["sqs:queue"], sqs::queues(session.sqs(&ctx.region), c())),
             task("sns", "ListTopics", &["sns:topic"], sns::topics(session.sns(&ctx.region), c())),
             task("dynamodb", "ListTables", &["dynamodb:table"], dynamodb::tables(session.dynamodb(&ctx.region), c())),
+            task("s3", "ListBuckets", &["s3:bucket"], s3::buckets(session.s3(&ctx.region), c())),
+            task("logs", "DescribeLogGroups", &["logs:log-group"], logs::log_groups(raw(logs::LOGS), c())),
+            task("ecr", "DescribeRepositories", &["ecr:repository"], ecr::repositories(raw(ecr::ECR), c())),
+            task(
+                "autoscaling",
+                "DescribeAutoScalingGroups",
+                &["autoscaling:group"],
+                autoscaling::groups(raw(autoscaling::AUTOSCALING), c()),
+            ),
+            task(
+                "autoscaling",
+                "DescribeLaunchConfigurations",
+                &["autoscaling:launch-configuration"],
+                autoscaling::launch_configurations(raw(autoscaling::AUTOSCALING), c()),
+            ),
+            task("kms", "ListKeys", &["kms:key"], kms::keys(raw(kms::KMS), c())),
+            task(
+                "secretsmanager",
+                "ListSecrets",
+                &["secretsmanager:secret"],
+                secretsmanager::secrets(raw(secretsmanager::SECRETS), c()),
+            ),
+            task("ecs", "ListClusters", &["ecs:cluster", "ecs:service"], ecs::clusters(raw(ecs::ECS), c())),
+            task("ecs", "ListTaskDefinitions", &["ecs:task-definition"], ecs::task_definitions(raw(ecs::ECS), c())),
+            task(
+                "elasticfilesystem",
+                "DescribeFileSystems",
+                &["elasticfilesystem:file-system"],
+                efs::file_systems(raw(efs::EFS), c()),
+            ),
         ]
     }
 }
@@ -299,7 +375,7 @@ impl AwsCollector {
 pub const DEFAULT_CONCURRENCY: usize = 20;
 
 /// How many listings `AwsCollector::tasks` runs per region.
-const LISTINGS_PER_REGION: usize = 36;
+const LISTINGS_PER_REGION: usize = 46;
 
 impl Collector for AwsCollector {
     fn listings_per_region(&self) -> usize {
@@ -308,12 +384,15 @@ impl Collector for AwsCollector {
 
     async fn collect(&self, scope: RegionScope, progress: Arc<dyn Progress>) -> Inventory {
         let mut inventory = Inventory::new(String::new(), vec![scope.account.clone()], vec![scope.region.clone()]);
-        let Some((session, account)) = self.sessions.get(&scope.account) else {
+        let Some((session, account, global_taken)) = self.sessions.get(&scope.account) else {
             return inventory;
         };
         let ctx = Ctx { account: account.clone(), region: scope.region.clone() };
-        let tasks = Self::tasks(session, &ctx);
+        let mut tasks = Self::tasks(session, &ctx);
         debug_assert_eq!(tasks.len(), LISTINGS_PER_REGION);
+        if !global_taken.swap(true, Ordering::AcqRel) {
+            tasks.extend(Self::global_tasks(session, &ctx));
+        }
         let mut limits: BTreeMap<&'static str, Arc<Semaphore>> = BTreeMap::new();
         let mut running = Bounded::new();
         for task in tasks {
@@ -322,10 +401,11 @@ impl Collector for AwsCollector {
             let deadline = self.deadline;
             let progress = progress.clone();
             let region = scope.region.clone();
-            let label = (task.service, task.operation, task.kinds.clone());
+            let label = (task.service, task.operation, task.kinds.clone(), task.global);
             running.spawn(label, &limit, async move {
                 let started = std::time::Instant::now();
-                let (service, operation, kinds) = (task.service, task.operation, task.kinds.clone());
+                let (service, operation, kinds, global) =
+                    (task.service, task.operation, task.kinds.clone(), task.global);
                 let ended = match deadline {
                     Some(deadline) => tokio::time::timeout_at(deadline, task.run())
                         .await
@@ -345,12 +425,14 @@ impl Collector for AwsCollector {
                     elapsed_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX),
                     "listing done"
                 );
-                progress.listing_done(&region, service, operation);
+                if !global {
+                    progress.listing_done(&region, service, operation);
+                }
                 listing
             });
         }
         let mut resources = Vec::new();
-        for ((service, operation, kinds), outcome) in running.join_all().await {
+        for ((service, operation, kinds, global), outcome) in running.join_all().await {
             let listing = outcome.unwrap_or_else(|lost| Listing {
                 resources: Vec::new(),
                 failures: vec![Failure {
@@ -362,9 +444,8 @@ impl Collector for AwsCollector {
                 }],
             });
             resources.extend(listing.resources);
-            inventory
-                .gaps
-                .extend(listing.failures.into_iter().map(|f| f.into_gap(&scope.account, Some(&scope.region))));
+            let region = if global { GLOBAL } else { scope.region.as_str() };
+            inventory.gaps.extend(listing.failures.into_iter().map(|f| f.into_gap(&scope.account, Some(region))));
         }
         inventory.resources = link::link_region(resources);
         inventory
@@ -406,7 +487,9 @@ mod tests {
     #[tokio::test]
     async fn issue_29_every_listed_kind_has_a_listing_and_every_listing_a_listed_kind() {
         let (_, account) = AccountId::pending();
-        let tasks = AwsCollector::tasks(&session(), &Ctx { account, region: "eu-west-1".to_owned() });
+        let ctx = Ctx { account, region: "eu-west-1".to_owned() };
+        let mut tasks = AwsCollector::tasks(&session(), &ctx);
+        tasks.extend(AwsCollector::global_tasks(&session(), &ctx));
         let listed: std::collections::BTreeSet<&str> = tasks
             .iter()
             .filter(|t| t.service != "tagging")

@@ -9,17 +9,26 @@
 //! the registry test (`registry_tests`) checks each decided facet against the rest of the
 //! project (the IAM policy, the price table, the listings, the cleanup and import plans).
 
+mod autoscaling;
 mod dynamodb;
 mod ec2_compute;
 mod ec2_network;
+mod ecr;
+mod ecs;
+mod efs;
 mod eks;
 mod elasticache;
 mod elb;
+mod iam;
+mod kms;
 mod lambda;
+mod logs;
 mod rds;
 #[cfg(test)]
 mod registry_tests;
+mod route53;
 mod s3;
+mod secretsmanager;
 mod sns;
 mod sqs;
 
@@ -72,10 +81,18 @@ pub enum Cleanup {
 /// The command that deletes one resource of a kind.
 #[derive(Debug, PartialEq, Eq)]
 pub enum Command {
-    /// `aws SERVICE OPERATION FLAG VALUE --region REGION`, then, when the deletion takes a
-    /// while, `aws SERVICE wait WAITER FLAG VALUE` before anything that needs it gone
-    /// (`batch`: one wait call takes many values, as EC2's do).
-    Aws { service: &'static str, operation: &'static str, flag: &'static str, by: By, wait: Option<Wait> },
+    /// `aws SERVICE OPERATION FLAG VALUE [ARGS…] --region REGION`, then, when the deletion
+    /// takes a while, `aws SERVICE wait WAITER FLAG VALUE` before anything that needs it gone
+    /// (`batch`: one wait call takes many values, as EC2's do). `args` are fixed words
+    /// (`--pending-window-in-days 30`).
+    Aws {
+        service: &'static str,
+        operation: &'static str,
+        flag: &'static str,
+        by: By,
+        args: &'static [&'static str],
+        wait: Option<Wait>,
+    },
     /// Written by the cleanup planner (`plan::cleanup`), which detaches, disassociates or
     /// snapshots first, or picks the API by the resource's shape.
     Planned,
@@ -211,7 +228,15 @@ pub struct KindSpec {
     /// Whether its listing carries its tags; if not, they come from the tagging API, and a
     /// gap there leaves the kind's tags (and what rests on them) unknown.
     pub tags_listed: bool,
+    /// Listed once per account, not per region (IAM, Route 53): its resources are placed in
+    /// the region [`GLOBAL`], and a declaration matches one whatever its provider's region.
+    pub global: bool,
+    /// Whether the ARN carries the region (S3 buckets' and global kinds' do not).
+    pub arn_has_region: bool,
 }
+
+/// The region of resources of global kinds.
+pub const GLOBAL: &str = "global";
 
 pub(super) const fn spec(
     kind: &'static str,
@@ -233,6 +258,8 @@ pub(super) const fn spec(
         gone,
         label,
         tags_listed: true,
+        global: false,
+        arn_has_region: true,
     }
 }
 
@@ -254,6 +281,19 @@ pub(super) const fn tags_from_tagging(mut s: KindSpec) -> KindSpec {
     s
 }
 
+/// A kind listed once per account, whose ARN names no region.
+pub(super) const fn global(mut s: KindSpec) -> KindSpec {
+    s.global = true;
+    s.arn_has_region = false;
+    s
+}
+
+/// A regional kind whose ARN names no region (an S3 bucket's).
+pub(super) const fn regionless_arn(mut s: KindSpec) -> KindSpec {
+    s.arn_has_region = false;
+    s
+}
+
 pub(super) const fn no_account(mut s: KindSpec) -> KindSpec {
     s.arn_has_account = false;
     s
@@ -264,7 +304,7 @@ pub(super) const fn delete(tier: u8, service: &'static str, operation: &'static 
     Cleanup::Delete {
         tier,
         data_loss: None,
-        command: Command::Aws { service, operation, flag, by: By::Id, wait: None },
+        command: Command::Aws { service, operation, flag, by: By::Id, args: &[], wait: None },
     }
 }
 
@@ -287,7 +327,7 @@ pub(super) const fn waiting(cleanup: Cleanup, waiter: &'static str, flag: &'stat
         Cleanup::Delete {
             tier,
             data_loss,
-            command: Command::Aws { service, operation, flag: delete_flag, by, .. },
+            command: Command::Aws { service, operation, flag: delete_flag, by, args, .. },
         } => Cleanup::Delete {
             tier,
             data_loss,
@@ -296,6 +336,7 @@ pub(super) const fn waiting(cleanup: Cleanup, waiter: &'static str, flag: &'stat
                 operation,
                 flag: delete_flag,
                 by,
+                args,
                 wait: Some(Wait { waiter, flag, batch }),
             },
         },
@@ -306,8 +347,18 @@ pub(super) const fn waiting(cleanup: Cleanup, waiter: &'static str, flag: &'stat
 /// The same deletion, naming the resource by `by`.
 pub(super) const fn naming(cleanup: Cleanup, by: By) -> Cleanup {
     match cleanup {
-        Cleanup::Delete { tier, data_loss, command: Command::Aws { service, operation, flag, wait, .. } } => {
-            Cleanup::Delete { tier, data_loss, command: Command::Aws { service, operation, flag, by, wait } }
+        Cleanup::Delete { tier, data_loss, command: Command::Aws { service, operation, flag, args, wait, .. } } => {
+            Cleanup::Delete { tier, data_loss, command: Command::Aws { service, operation, flag, by, args, wait } }
+        }
+        other => other,
+    }
+}
+
+/// The same deletion, with fixed words after the resource (`--recovery-window-in-days 30`).
+pub(super) const fn with_args(cleanup: Cleanup, args: &'static [&'static str]) -> Cleanup {
+    match cleanup {
+        Cleanup::Delete { tier, data_loss, command: Command::Aws { service, operation, flag, by, wait, .. } } => {
+            Cleanup::Delete { tier, data_loss, command: Command::Aws { service, operation, flag, by, args, wait } }
         }
         other => other,
     }
@@ -316,6 +367,8 @@ pub(super) const fn naming(cleanup: Cleanup, by: By) -> Cleanup {
 /// The registry: every kind leftover lists or names, sorted by name (a test keeps it
 /// sorted). A new kind is its module and one line here.
 pub const ALL: &[&Kind] = &[
+    &autoscaling::GROUP_KIND,
+    &autoscaling::LAUNCH_CONFIGURATION,
     &dynamodb::TABLE,
     &ec2_network::ELASTIC_IP,
     &ec2_compute::IMAGE,
@@ -335,6 +388,10 @@ pub const ALL: &[&Kind] = &[
     &ec2_network::VPC,
     &ec2_network::VPC_ENDPOINT,
     &ec2_network::VPC_PEERING_CONNECTION,
+    &ecr::REPOSITORY_KIND,
+    &ecs::CLUSTER_KIND,
+    &ecs::SERVICE_KIND,
+    &ecs::TASK_DEFINITION_KIND,
     &eks::ADDON,
     &eks::CLUSTER,
     &eks::FARGATE_PROFILE,
@@ -344,15 +401,24 @@ pub const ALL: &[&Kind] = &[
     &elasticache::REPLICATION_GROUP,
     &elasticache::SNAPSHOT,
     &elasticache::SUBNET_GROUP,
+    &efs::FILE_SYSTEM_KIND,
     &elb::LOAD_BALANCER,
     &elb::TARGET_GROUP,
+    &iam::INSTANCE_PROFILE,
+    &iam::POLICY_KIND,
+    &iam::ROLE_KIND,
+    &iam::USER_KIND,
+    &kms::KEY_KIND,
     &lambda::FUNCTION_KIND,
+    &logs::LOG_GROUP,
     &rds::CLUSTER,
     &rds::CLUSTER_SNAPSHOT,
     &rds::INSTANCE,
     &rds::SNAPSHOT,
     &rds::SUBNET_GROUP,
+    &route53::HOSTED_ZONE,
     &s3::S3_BUCKET,
+    &secretsmanager::SECRET_KIND,
     &sns::TOPIC,
     &sqs::QUEUE,
 ];

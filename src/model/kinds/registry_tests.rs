@@ -45,7 +45,11 @@ fn audit(kind: &Kind, allowed: &BTreeSet<String>, free: &BTreeSet<String>) -> Ve
     }
     // Listing and IAM.
     match kind.spec.listed_by {
-        Some(operation) if !kind.iam.iter().any(|a| a.ends_with(&format!(":{operation}"))) => {
+        // S3 authorizes `ListBuckets` as `s3:ListAllMyBuckets`.
+        Some(operation)
+            if !(kind.iam.iter().any(|a| a.ends_with(&format!(":{operation}")))
+                || operation == "ListBuckets" && kind.iam.contains(&"s3:ListAllMyBuckets")) =>
+        {
             problem("iam", format!("listed by {operation}, but no IAM action for it"));
         }
         None if !kind.iam.is_empty() => {

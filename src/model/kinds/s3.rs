@@ -1,8 +1,11 @@
-//! S3 buckets, known through the tagging API only for now, so never judged missing: a
-//! bucket is listed once per account and judged in its own region, which the per-region
-//! collector does not do yet. Their configuration resources are parts of them.
+//! S3 buckets, listed in each region by `ListBuckets` asked for that region's buckets
+//! (`bucket-region`), so each bucket is judged in its own region. Tags come from the
+//! tagging API. Their configuration resources are parts of them.
 
-use super::{Cleanup, Declared, Import, Kind, PartKind, Price, by_arn, no_account, part, spec, untyped};
+use super::{
+    Cleanup, Declared, Import, Kind, PartKind, Price, by_arn, no_account, part, regionless_arn, spec,
+    tags_from_tagging, untyped,
+};
 
 const BUCKET: &str = "s3:bucket";
 
@@ -11,7 +14,15 @@ const fn bucket_part(tf_type: &'static str, what: &'static str) -> super::TypeMa
 }
 
 pub const S3_BUCKET: Kind = Kind {
-    spec: untyped(no_account(spec(BUCKET, "s3", "bucket", None, None, &[], "S3 bucket"))),
+    spec: tags_from_tagging(regionless_arn(untyped(no_account(spec(
+        BUCKET,
+        "s3",
+        "bucket",
+        Some("ListBuckets"),
+        None,
+        &[],
+        "S3 bucket",
+    ))))),
     declared_by: Declared::Types(&[
         by_arn("aws_s3_bucket", BUCKET),
         bucket_part("aws_s3_bucket_accelerate_configuration", "accelerate configuration"),
@@ -36,5 +47,5 @@ pub const S3_BUCKET: Kind = Kind {
          that",
     ),
     import: Import::Id("aws_s3_bucket"),
-    iam: &[],
+    iam: &["s3:ListAllMyBuckets"],
 };
