@@ -11,6 +11,7 @@ mod age;
 mod backends;
 mod bad_input;
 mod breadth;
+mod breadth_rest;
 mod command_line;
 mod dependencies;
 mod endpoint_routes;

@@ -345,6 +345,10 @@ fn identify(request: &Request) -> (String, String, String) {
             ("eks", "POST", ["clusters"]) => "CreateCluster",
             ("lambda", "GET", ["2015-03-31", "functions"]) => "ListFunctions",
             ("lambda", "POST", ["2015-03-31", "functions"]) => "CreateFunction",
+            ("route53", "GET", ["2013-04-01", "hostedzone"]) => "ListHostedZones",
+            ("elasticfilesystem", "GET", ["2015-02-01", "file-systems"]) => "DescribeFileSystems",
+            ("elasticfilesystem", "GET", ["2015-02-01", "mount-targets"]) => "DescribeMountTargets",
+            ("s3", "GET", []) => "ListBuckets",
             ("s3", "GET", [_]) if query.split('&').any(|q| q == "location" || q.starts_with("location=")) => {
                 "GetBucketLocation"
             }
@@ -369,6 +373,22 @@ enum Fault {
     Denied,
 }
 
+/// The services whose errors are JSON, answering a throttle with 429.
+macro_rules! JSON_SERVICES {
+    () => {
+        "eks"
+            | "lambda"
+            | "tagging"
+            | "dynamodb"
+            | "logs"
+            | "ecr"
+            | "kms"
+            | "secretsmanager"
+            | "ecs"
+            | "elasticfilesystem"
+    };
+}
+
 /// The service's own error response for a fault, as AWS shapes it for that protocol.
 fn error_response(service: &str, operation: &str, method: &str, fault: Fault) -> Vec<u8> {
     let id = "00000000-0000-4000-8000-00000000fa17";
@@ -378,12 +398,8 @@ fn error_response(service: &str, operation: &str, method: &str, fault: Fault) ->
         ("ec2", Fault::Unavailable) => (503, "Service Unavailable", "Unavailable", "The service is unavailable."),
         ("ec2", Fault::Throttled) => (503, "Service Unavailable", "RequestLimitExceeded", "Request limit exceeded."),
         ("ec2", Fault::Denied) => (403, "Forbidden", "UnauthorizedOperation", denied.as_str()),
-        ("eks" | "lambda" | "tagging" | "dynamodb", Fault::Throttled) => {
-            (429, "Too Many Requests", "ThrottlingException", "Rate exceeded")
-        }
-        ("eks" | "lambda" | "tagging" | "dynamodb", Fault::Denied) => {
-            (403, "Forbidden", "AccessDeniedException", denied.as_str())
-        }
+        (JSON_SERVICES!(), Fault::Throttled) => (429, "Too Many Requests", "ThrottlingException", "Rate exceeded"),
+        (JSON_SERVICES!(), Fault::Denied) => (403, "Forbidden", "AccessDeniedException", denied.as_str()),
         ("s3", Fault::Throttled) => (503, "Slow Down", "SlowDown", "Please reduce your request rate."),
         ("s3", Fault::Denied) => (403, "Forbidden", "AccessDenied", "Access Denied"),
         (_, Fault::Unavailable) => (503, "Service Unavailable", "ServiceUnavailable", "Service unavailable"),
@@ -399,8 +415,8 @@ fn error_response(service: &str, operation: &str, method: &str, fault: Fault) ->
                  <Message>{message}</Message></Error></Errors><RequestID>{id}</RequestID></Response>"
             ),
         ),
-        // The REST-JSON protocol of EKS and Lambda.
-        "eks" | "lambda" => (
+        // The REST-JSON protocol of EKS, Lambda and EFS.
+        "eks" | "lambda" | "elasticfilesystem" => (
             "application/json",
             format!("x-amzn-ErrorType: {code}\r\n"),
             serde_json::json!({ "message": message }).to_string(),
@@ -411,7 +427,8 @@ fn error_response(service: &str, operation: &str, method: &str, fault: Fault) ->
             String::new(),
             serde_json::json!({ "__type": code, "message": message }).to_string(),
         ),
-        "tagging" => (
+        // The JSON 1.1 protocol of the tagging API, Logs, ECR, KMS, Secrets Manager and ECS.
+        "tagging" | "logs" | "ecr" | "kms" | "secretsmanager" | "ecs" => (
             "application/x-amz-json-1.1",
             String::new(),
             serde_json::json!({ "__type": code, "Message": message }).to_string(),

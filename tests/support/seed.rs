@@ -50,24 +50,70 @@ impl Seeder {
         self.query("sqs", region, body).await;
     }
 
-    async fn query(&self, service: &str, region: &str, body: String) {
+    /// A Query-protocol call (IAM, Auto Scaling) with a form `body`; returns the answer.
+    pub async fn query(&self, service: &str, region: &str, body: String) -> String {
+        let headers = vec![("Content-Type", "application/x-www-form-urlencoded".to_owned())];
+        self.send(service, region, "POST", "/", headers, body).await
+    }
+
+    /// A JSON 1.1 call (`target` is the service's `X-Amz-Target` prefix); returns the answer.
+    pub async fn json(
+        &self,
+        service: &str,
+        target: &str,
+        region: &str,
+        operation: &str,
+        body: &serde_json::Value,
+    ) -> serde_json::Value {
+        let headers = vec![
+            ("Content-Type", "application/x-amz-json-1.1".to_owned()),
+            ("X-Amz-Target", format!("{target}.{operation}")),
+        ];
+        let answer = self.send(service, region, "POST", "/", headers, body.to_string()).await;
+        serde_json::from_str(&answer).unwrap_or(serde_json::Value::Null)
+    }
+
+    /// A REST call (Route 53, EFS); returns the answer.
+    pub async fn rest(&self, service: &str, region: &str, method: &str, path: &str, body: String) -> String {
+        self.send(service, region, method, path, Vec::new(), body).await
+    }
+
+    /// One request, signed in name only (the emulator reads the service from the
+    /// credential scope and does not check the signature), over HTTP/1.0 so the answer
+    /// comes whole, not chunked.
+    async fn send(
+        &self,
+        service: &str,
+        region: &str,
+        method: &str,
+        path: &str,
+        headers: Vec<(&str, String)>,
+        body: String,
+    ) -> String {
         let host = self.endpoint.trim_start_matches("http://").to_owned();
-        let request = format!(
-            "POST / HTTP/1.1\r\nHost: {host}\r\nContent-Type: application/x-www-form-urlencoded\r\n\
+        let mut request = format!(
+            "{method} {path} HTTP/1.0\r\nHost: {host}\r\n\
              Authorization: AWS4-HMAC-SHA256 Credential=testing/20260101/{region}/{service}/aws4_request, SignedHeaders=host, Signature=x\r\n\
-             Content-Length: {}\r\nConnection: close\r\n\r\n{body}",
+             Content-Length: {}\r\n",
             body.len()
         );
+        for (name, value) in headers {
+            request.push_str(&format!("{name}: {value}\r\n"));
+        }
+        request.push_str("\r\n");
+        request.push_str(&body);
         tokio::task::spawn_blocking(move || {
             use std::io::{Read, Write};
             let mut stream = std::net::TcpStream::connect(&host).unwrap();
             stream.write_all(request.as_bytes()).unwrap();
             let mut response = String::new();
             let _ = stream.read_to_string(&mut response);
-            assert!(response.starts_with("HTTP/1.1 200"), "{body} failed: {response}");
+            let status = response.split_whitespace().nth(1).unwrap_or_default().to_owned();
+            assert!(status.starts_with('2'), "{request} failed: {response}");
+            response.split_once("\r\n\r\n").map(|(_, body)| body.to_owned()).unwrap_or_default()
         })
         .await
-        .unwrap();
+        .unwrap()
     }
 
     pub async fn config(&self, region: &str) -> aws_config::SdkConfig {
