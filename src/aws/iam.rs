@@ -20,7 +20,12 @@ const PREFIXES: &[(&str, &str)] = &[
     ("SQS", "sqs"),
     ("STS", "sts"),
     // The services called without an SDK crate (`raw`) name themselves by their prefix.
+    ("acm", "acm"),
+    ("apigateway", "apigateway"),
     ("autoscaling", "autoscaling"),
+    ("cloudformation", "cloudformation"),
+    ("cloudfront", "cloudfront"),
+    ("cloudwatch", "cloudwatch"),
     ("ecr", "ecr"),
     ("ecs", "ecs"),
     ("elasticfilesystem", "elasticfilesystem"),
@@ -29,6 +34,7 @@ const PREFIXES: &[(&str, &str)] = &[
     ("logs", "logs"),
     ("route53", "route53"),
     ("secretsmanager", "secretsmanager"),
+    ("ssm", "ssm"),
 ];
 
 /// Operations whose IAM action is not `prefix:Operation`, sorted by SDK service and
@@ -40,6 +46,9 @@ const RENAMED: &[(&str, &str, &str)] = &[
     ("S3", "ListObjectVersions", "s3:ListBucketVersions"),
     ("S3", "ListObjects", "s3:ListBucket"),
     ("S3", "ListObjectsV2", "s3:ListBucket"),
+    // API Gateway authorizes by HTTP method on the resource's path.
+    ("apigateway", "GetApis", "apigateway:GET"),
+    ("apigateway", "GetRestApis", "apigateway:GET"),
 ];
 
 /// The IAM action that authorizes `operation` of the SDK service `service` (as the SDK

@@ -63,8 +63,10 @@ pub enum Endpoint {
 /// A service listed through this client.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Service {
-    /// The name it signs with and the IAM prefix of its actions (`logs`, `iam`).
+    /// The IAM prefix of its actions, as reports and statistics name it (`logs`, `iam`).
     pub name: &'static str,
+    /// The name it signs with (`monitoring` for `CloudWatch`; most services' own name).
+    pub signing: &'static str,
     pub endpoint: Endpoint,
     pub protocol: Protocol,
 }
@@ -267,7 +269,7 @@ impl RawClient {
             .retry_classifier(MalformedIsTransient)
             .interceptor(self.guard.clone())
             .interceptor(self.whole.clone())
-            .runtime_plugin(Signing::new(config, self.service.name, &self.signing_region));
+            .runtime_plugin(Signing::new(config, self.service.signing, &self.signing_region));
         if let Some(http) = config.http_client() {
             builder = builder.http_client(http);
         }
@@ -384,7 +386,12 @@ mod tests {
 
     #[test]
     fn issue_30_global_endpoints_are_the_partitions_own() {
-        let iam = Service { name: "iam", endpoint: Endpoint::Global("iam"), protocol: Protocol::Query { version: "" } };
+        let iam = Service {
+            name: "iam",
+            signing: "iam",
+            endpoint: Endpoint::Global("iam"),
+            protocol: Protocol::Query { version: "" },
+        };
         assert_eq!(iam.url_and_region("eu-west-1"), ("https://iam.amazonaws.com".into(), "us-east-1".into()));
         assert_eq!(
             iam.url_and_region("cn-northwest-1"),
@@ -394,8 +401,12 @@ mod tests {
             iam.url_and_region("us-gov-east-1"),
             ("https://iam.us-gov.amazonaws.com".into(), "us-gov-west-1".into())
         );
-        let logs =
-            Service { name: "logs", endpoint: Endpoint::Regional("logs"), protocol: Protocol::Json { target: "" } };
+        let logs = Service {
+            name: "logs",
+            signing: "logs",
+            endpoint: Endpoint::Regional("logs"),
+            protocol: Protocol::Json { target: "" },
+        };
         assert_eq!(
             logs.url_and_region("ap-south-1"),
             ("https://logs.ap-south-1.amazonaws.com".into(), "ap-south-1".into())

@@ -156,21 +156,26 @@ fn peerings(graph: &Graph<'_>, outcome: &mut Outcome) {
     }
 }
 
-/// Security group rules naming deleted groups; cache subnet groups and EKS clusters
-/// naming deleted subnets or groups.
+/// Relations a kind cannot work without (its registry entry's `needs`: a security group
+/// rule naming a group, an EKS cluster's subnets, a function's role, a secret's key) whose
+/// target is gone: not listed at all, or listed in a final status (a key pending deletion).
 fn dangling_relations(graph: &Graph<'_>, outcome: &mut Outcome) {
-    for &(i, index) in graph.dangling() {
-        let r = &graph.live()[i];
+    let live = graph.live();
+    let gone_targets = live
+        .iter()
+        .enumerate()
+        .flat_map(|(i, _)| graph.out_edges()[i].iter().filter(|e| !live[e.to].exists()).map(move |e| (i, e.index)));
+    let mut broken: Vec<(usize, usize)> = graph.dangling().iter().copied().chain(gone_targets).collect();
+    broken.sort_unstable();
+    broken.dedup();
+    for (i, index) in broken {
+        let r = &live[i];
         if !r.exists() || graph.ignored()[i].is_some() {
             continue;
         }
         let rel = &r.relations[index];
-        let relevant = matches!(
-            (r.kind.as_str(), rel.kind, rel.target_kind.as_str()),
-            ("ec2:security-group", R::References, "ec2:security-group")
-                | ("elasticache:subnet-group" | "eks:cluster" | "eks:nodegroup", R::InSubnet, "ec2:subnet")
-                | ("eks:cluster" | "elasticache:cluster", R::UsesSecurityGroup, "ec2:security-group")
-        );
+        let relevant = kinds::kind(&r.kind)
+            .is_some_and(|k| k.needs.iter().any(|(kind, target)| *kind == rel.kind && *target == rel.target_kind));
         // A target of another account is judged only when that account was listed: a rule
         // naming a group of an account leftover did not scan is not broken.
         let account = rel.target_account(&r.account);
@@ -178,16 +183,22 @@ fn dangling_relations(graph: &Graph<'_>, outcome: &mut Outcome) {
             continue;
         }
         let what = match rel.kind {
-            R::References => format!("a rule ({}) names", rel.detail.as_deref().unwrap_or("")),
+            R::References => {
+                rel.detail.as_deref().map_or_else(|| "it names".to_owned(), |d| format!("a rule ({d}) names"))
+            }
             R::InSubnet => "it names subnet".to_owned(),
             _ => "it uses".to_owned(),
         };
         let reason = format!(
-            "{} {}: {what} {} {}, which does not exist",
+            "{} {}: {what} {} {}, which {}",
             kinds::label(&r.kind),
             r.id,
             kinds::label(&rel.target_kind),
-            rel.target
+            rel.target,
+            graph
+                .find(&rel.target_kind, &rel.target, account, &r.region)
+                .and_then(|j| live[j].status.as_deref())
+                .map_or_else(|| "does not exist".to_owned(), |status| format!("is {status}"))
         );
         let related = vec![Related {
             relation: rel.kind.as_str().to_owned(),

@@ -227,6 +227,11 @@ fn charge(r: &LiveResource, table: &PriceTable) -> Charge {
         "kms:key" => monthly("kms_key", "KMS key", table),
         "secretsmanager:secret" => monthly("secret", "secret", table),
         "route53:hostedzone" => monthly("hosted_zone", "hosted zone", table),
+        "cloudwatch:alarm" => monthly("alarm", "metric alarm", table),
+        "ssm:parameter" if r.attr_str("tier") == Some("Advanced") => {
+            monthly("ssm_advanced_parameter", "advanced parameter", table)
+        }
+        "ssm:parameter" => Charge::Priced(0.0, "standard parameter: free".to_owned()),
         "elasticfilesystem:file-system" => stored(r, "size_bytes", "efs_standard", "EFS Standard", table),
         "logs:log-group" => stored(r, "stored_bytes", "logs", "log storage", table),
         kind if table.free.contains(kind) => Charge::Free,

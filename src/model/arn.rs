@@ -34,9 +34,11 @@ impl<'a> Arn<'a> {
     /// The resource type and id: `("instance", "i-0abc")`. ARNs without a type (an SQS
     /// queue, an SNS topic, an S3 bucket) get the service's conventional type.
     pub fn type_and_id(&self) -> (&'a str, &'a str) {
-        match self.resource.find(['/', ':']) {
-            Some(at) => (&self.resource[..at], &self.resource[at + 1..]),
-            None => (untyped_service_type(self.service), self.resource),
+        // API Gateway's resources start with a slash: `/restapis/ID`.
+        let resource = self.resource.strip_prefix('/').unwrap_or(self.resource);
+        match resource.find(['/', ':']) {
+            Some(at) => (&resource[..at], &resource[at + 1..]),
+            None => (untyped_service_type(self.service), resource),
         }
     }
 

@@ -104,7 +104,7 @@ fn each_bad_state_on_disk_is_a_gap_naming_the_file_and_the_good_ones_are_read() 
         .unwrap();
     // Unknown types are read, not refused: joined by ARN where they have one, else counted.
     assert_eq!((unknown["managed"].as_u64(), unknown["mapped"].as_u64()), (Some(3), Some(1)), "{unknown}");
-    assert_eq!(unknown["unmapped_types"]["aws_iam_role_policy"], 1, "{unknown}");
+    assert_eq!(unknown["unmapped_types"]["aws_glue_job"], 1, "{unknown}");
     assert_eq!(unknown["other_provider_types"]["google_compute_instance"], 1, "{unknown}");
 
     // The table names each file too, before anything else.

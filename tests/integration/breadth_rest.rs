@@ -16,6 +16,10 @@ const POLICY_DOC: &str =
     r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"*"}]}"#;
 
 struct Account {
+    /// What the second wave of kinds made: a certificate, a REST API, an HTTP API.
+    certificate: String,
+    rest_api: String,
+    http_api: String,
     keys: Vec<String>,
     file_systems: Vec<String>,
     zones: Vec<String>,
@@ -147,7 +151,43 @@ async fn seed(moto: &Moto) -> Account {
     for bucket in ["app-assets", "hand-bucket"] {
         s3.create_bucket().bucket(bucket).send().await.unwrap();
     }
-    Account { keys, file_systems, zones, secret_arns }
+
+    for name in ["app-param", "hand-param"] {
+        let body = json!({"Name": name, "Value": "v", "Type": "String"});
+        seeder.json("ssm", "AmazonSSM", REGION, "PutParameter", &body).await;
+    }
+    let certificate = seeder
+        .json("acm", "CertificateManager", REGION, "RequestCertificate", &json!({"DomainName": "hand.example.com"}))
+        .await["CertificateArn"]
+        .as_str()
+        .unwrap()
+        .rsplit('/')
+        .next()
+        .unwrap()
+        .to_owned();
+    let alarm = [
+        ("Action", "PutMetricAlarm"),
+        ("AlarmName", "hand-alarm"),
+        ("MetricName", "CPUUtilization"),
+        ("Namespace", "AWS/EC2"),
+        ("Statistic", "Average"),
+        ("Period", "60"),
+        ("EvaluationPeriods", "1"),
+        ("Threshold", "90"),
+        ("ComparisonOperator", "GreaterThanThreshold"),
+        ("Version", "2010-08-01"),
+    ];
+    seeder.query("monitoring", REGION, form(&alarm)).await;
+    let template = r#"{"Resources":{"Handle":{"Type":"AWS::CloudFormation::WaitConditionHandle"}}}"#;
+    let stack =
+        [("Action", "CreateStack"), ("StackName", "hand-stack"), ("TemplateBody", template), ("Version", "2010-05-15")];
+    seeder.query("cloudformation", REGION, form(&stack)).await;
+    let rest = seeder.rest("apigateway", REGION, "POST", "/restapis", json!({"name": "hand-api"}).to_string()).await;
+    let rest_api = serde_json::from_str::<Value>(&rest).unwrap()["id"].as_str().unwrap().to_owned();
+    let body = json!({"name": "hand-http", "protocolType": "HTTP"}).to_string();
+    let http = seeder.rest("apigateway", REGION, "POST", "/v2/apis", body).await;
+    let http_api = serde_json::from_str::<Value>(&http).unwrap()["apiId"].as_str().unwrap().to_owned();
+    Account { certificate, rest_api, http_api, keys, file_systems, zones, secret_arns }
 }
 
 impl Account {
@@ -254,6 +294,11 @@ impl Account {
                 json!({"id": "gone-bucket", "bucket": "gone-bucket", "arn": "arn:aws:s3:::gone-bucket"}),
             )
             .managed(
+                "aws_ssm_parameter",
+                "app",
+                json!({"id": "app-param", "name": "app-param", "type": "String", "arn": arn("ssm", "parameter/app-param")}),
+            )
+            .managed(
                 "aws_s3_bucket_versioning",
                 "assets",
                 json!({"id": "app-assets", "bucket": "app-assets"}),
@@ -314,6 +359,12 @@ async fn issue_30_every_kind_made_by_hand_is_found_untagged_and_declared_ones_ar
         ("unmanaged", hand_fs.as_str()),
         ("unmanaged", hand_zone.as_str()),
         ("unmanaged", "hand-bucket"),
+        ("unmanaged", "hand-param"),
+        ("unmanaged", account.certificate.as_str()),
+        ("unmanaged", "hand-alarm"),
+        ("unmanaged", "hand-stack"),
+        ("unmanaged", account.rest_api.as_str()),
+        ("unmanaged", account.http_api.as_str()),
         ("missing", "gone-role"),
         ("missing", "app/gone"),
         ("missing", "fs-0123456789abcdef0"),

@@ -346,6 +346,9 @@ fn identify(request: &Request) -> (String, String, String) {
             ("lambda", "GET", ["2015-03-31", "functions"]) => "ListFunctions",
             ("lambda", "POST", ["2015-03-31", "functions"]) => "CreateFunction",
             ("route53", "GET", ["2013-04-01", "hostedzone"]) => "ListHostedZones",
+            ("cloudfront", "GET", ["2020-05-31", "distribution"]) => "ListDistributions",
+            ("apigateway", "GET", ["restapis"]) => "GetRestApis",
+            ("apigateway", "GET", ["v2", "apis"]) => "GetApis",
             ("elasticfilesystem", "GET", ["2015-02-01", "file-systems"]) => "DescribeFileSystems",
             ("elasticfilesystem", "GET", ["2015-02-01", "mount-targets"]) => "DescribeMountTargets",
             ("s3", "GET", []) => "ListBuckets",
@@ -386,6 +389,9 @@ macro_rules! JSON_SERVICES {
             | "secretsmanager"
             | "ecs"
             | "elasticfilesystem"
+            | "apigateway"
+            | "acm"
+            | "ssm"
     };
 }
 
@@ -416,7 +422,7 @@ fn error_response(service: &str, operation: &str, method: &str, fault: Fault) ->
             ),
         ),
         // The REST-JSON protocol of EKS, Lambda and EFS.
-        "eks" | "lambda" | "elasticfilesystem" => (
+        "eks" | "lambda" | "elasticfilesystem" | "apigateway" => (
             "application/json",
             format!("x-amzn-ErrorType: {code}\r\n"),
             serde_json::json!({ "message": message }).to_string(),
@@ -428,7 +434,7 @@ fn error_response(service: &str, operation: &str, method: &str, fault: Fault) ->
             serde_json::json!({ "__type": code, "message": message }).to_string(),
         ),
         // The JSON 1.1 protocol of the tagging API, Logs, ECR, KMS, Secrets Manager and ECS.
-        "tagging" | "logs" | "ecr" | "kms" | "secretsmanager" | "ecs" => (
+        "tagging" | "logs" | "ecr" | "kms" | "secretsmanager" | "ecs" | "acm" | "ssm" => (
             "application/x-amz-json-1.1",
             String::new(),
             serde_json::json!({ "__type": code, "Message": message }).to_string(),

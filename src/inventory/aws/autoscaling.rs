@@ -10,6 +10,7 @@ use crate::model::relation::RelationKind as R;
 
 pub const AUTOSCALING: Service = Service {
     name: "autoscaling",
+    signing: "autoscaling",
     endpoint: Endpoint::Regional("autoscaling"),
     protocol: Protocol::Query { version: "2011-01-01" },
 };

@@ -9,6 +9,7 @@ use crate::inventory::LiveResource;
 
 pub const ECR: Service = Service {
     name: "ecr",
+    signing: "ecr",
     endpoint: Endpoint::Regional("api.ecr"),
     protocol: Protocol::Json { target: "AmazonEC2ContainerRegistry_V20150921" },
 };

@@ -14,6 +14,7 @@ use crate::model::relation::RelationKind as R;
 
 pub const ECS: Service = Service {
     name: "ecs",
+    signing: "ecs",
     endpoint: Endpoint::Regional("ecs"),
     protocol: Protocol::Json { target: "AmazonEC2ContainerServiceV20141113" },
 };

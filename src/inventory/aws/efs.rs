@@ -12,6 +12,7 @@ use crate::model::relation::RelationKind as R;
 
 pub const EFS: Service = Service {
     name: "elasticfilesystem",
+    signing: "elasticfilesystem",
     endpoint: Endpoint::Regional("elasticfilesystem"),
     protocol: Protocol::RestJson,
 };

@@ -10,8 +10,12 @@ use crate::inventory::LiveResource;
 use crate::model::kinds::GLOBAL;
 use crate::model::relation::RelationKind as R;
 
-pub const IAM: Service =
-    Service { name: "iam", endpoint: Endpoint::Global("iam"), protocol: Protocol::Query { version: "2010-05-08" } };
+pub const IAM: Service = Service {
+    name: "iam",
+    signing: "iam",
+    endpoint: Endpoint::Global("iam"),
+    protocol: Protocol::Query { version: "2010-05-08" },
+};
 
 fn resource(kind: &str, item: &Node, name_field: &str, account: &str) -> Option<LiveResource> {
     let name = item.text(name_field)?;
@@ -21,6 +25,7 @@ fn resource(kind: &str, item: &Node, name_field: &str, account: &str) -> Option<
     }
     r.created = item.text("CreateDate").map(str::to_owned);
     r.set_attr_opt("path", item.text("Path"));
+    r.set_attr("name", name);
     Some(r)
 }
 

@@ -12,8 +12,12 @@ use super::{Ctx, Listing};
 use crate::aws::raw::{Endpoint, Protocol, RawClient, Service};
 use crate::inventory::LiveResource;
 
-pub const KMS: Service =
-    Service { name: "kms", endpoint: Endpoint::Regional("kms"), protocol: Protocol::Json { target: "TrentService" } };
+pub const KMS: Service = Service {
+    name: "kms",
+    signing: "kms",
+    endpoint: Endpoint::Regional("kms"),
+    protocol: Protocol::Json { target: "TrentService" },
+};
 
 /// Keys described at once.
 const DESCRIBED_AT_ONCE: usize = 8;

@@ -18,6 +18,8 @@ pub async fn functions(client: aws_sdk_lambda::Client, ctx: Ctx) -> Listing {
             r.set_attr_opt("runtime", function.runtime().map(|rt| rt.as_str().to_owned()));
             r.set_attr_opt("memory_size", function.memory_size());
             r.set_attr_opt("role", function.role());
+            // The role by its name, the last part of its ARN (after any path).
+            r.relate(R::References, "iam:role", function.role().and_then(|arn| arn.rsplit('/').next()));
             r.set_attr_opt("last_modified", function.last_modified());
             if let Some(vpc) = function.vpc_config() {
                 r.relate(R::InVpc, "ec2:vpc", vpc.vpc_id().filter(|v| !v.is_empty()));

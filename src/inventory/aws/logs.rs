@@ -11,6 +11,7 @@ use crate::inventory::LiveResource;
 
 pub const LOGS: Service = Service {
     name: "logs",
+    signing: "logs",
     endpoint: Endpoint::Regional("logs"),
     protocol: Protocol::Json { target: "Logs_20140328" },
 };

@@ -29,8 +29,13 @@ macro_rules! pages {
     }};
 }
 
+pub(crate) mod acm;
+pub(crate) mod apigateway;
 pub(crate) mod autoscaling;
 mod chain;
+pub(crate) mod cloudformation;
+pub(crate) mod cloudfront;
+pub(crate) mod cloudwatch;
 pub(crate) mod dynamodb;
 pub(crate) mod ec2;
 pub(crate) mod ecr;
@@ -50,6 +55,7 @@ pub(crate) mod s3;
 pub(crate) mod secretsmanager;
 pub(crate) mod sns;
 pub(crate) mod sqs;
+pub(crate) mod ssm;
 pub(crate) mod tagging;
 
 use std::collections::BTreeMap;
@@ -221,6 +227,13 @@ impl AwsCollector {
                 .global(),
             task("iam", "ListUsers", &["iam:user"], iam::users(iam, c())).global(),
             task(
+                "cloudfront",
+                "ListDistributions",
+                &["cloudfront:distribution"],
+                cloudfront::distributions(session.raw(cloudfront::CLOUDFRONT, &ctx.region), c()),
+            )
+            .global(),
+            task(
                 "route53",
                 "ListHostedZones",
                 &["route53:hostedzone"],
@@ -364,6 +377,27 @@ impl AwsCollector {
                 &["elasticfilesystem:file-system"],
                 efs::file_systems(raw(efs::EFS), c()),
             ),
+            task("ssm", "DescribeParameters", &["ssm:parameter"], ssm::parameters(raw(ssm::SSM), c())),
+            task("acm", "ListCertificates", &["acm:certificate"], acm::certificates(raw(acm::ACM), c())),
+            task(
+                "cloudwatch",
+                "DescribeAlarms",
+                &["cloudwatch:alarm"],
+                cloudwatch::alarms(raw(cloudwatch::CLOUDWATCH), c()),
+            ),
+            task(
+                "cloudformation",
+                "DescribeStacks",
+                &["cloudformation:stack"],
+                cloudformation::stacks(raw(cloudformation::CLOUDFORMATION), c()),
+            ),
+            task(
+                "apigateway",
+                "GetRestApis",
+                &["apigateway:restapi"],
+                apigateway::rest_apis(raw(apigateway::APIGATEWAY), c()),
+            ),
+            task("apigateway", "GetApis", &["apigateway:api"], apigateway::apis(raw(apigateway::APIGATEWAY), c())),
         ]
     }
 }
@@ -375,7 +409,7 @@ impl AwsCollector {
 pub const DEFAULT_CONCURRENCY: usize = 20;
 
 /// How many listings `AwsCollector::tasks` runs per region.
-const LISTINGS_PER_REGION: usize = 46;
+const LISTINGS_PER_REGION: usize = 52;
 
 impl Collector for AwsCollector {
     fn listings_per_region(&self) -> usize {

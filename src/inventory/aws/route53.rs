@@ -9,7 +9,7 @@ use crate::inventory::LiveResource;
 use crate::model::kinds::GLOBAL;
 
 pub const ROUTE53: Service =
-    Service { name: "route53", endpoint: Endpoint::Global("route53"), protocol: Protocol::RestXml };
+    Service { name: "route53", signing: "route53", endpoint: Endpoint::Global("route53"), protocol: Protocol::RestXml };
 
 pub async fn hosted_zones(client: RawClient, ctx: Ctx) -> Listing {
     let mut out = Listing::default();

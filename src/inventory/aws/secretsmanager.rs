@@ -11,6 +11,7 @@ use crate::model::relation::RelationKind as R;
 
 pub const SECRETS: Service = Service {
     name: "secretsmanager",
+    signing: "secretsmanager",
     endpoint: Endpoint::Regional("secretsmanager"),
     protocol: Protocol::Json { target: "secretsmanager" },
 };

@@ -5,6 +5,7 @@
 //! are parts of their group.
 
 use super::{Declared, Import, Kind, PartKind, Price, delete, id, losing, part, spec, with_args};
+use crate::model::relation::RelationKind as R;
 
 const GROUP: &str = "autoscaling:group";
 const CONFIGURATION: &str = "autoscaling:launch-configuration";
@@ -42,6 +43,7 @@ pub const GROUP_KIND: Kind = Kind {
         "deleting the group terminates the instances it runs",
     ),
     import: Import::Id("aws_autoscaling_group"),
+    needs: &[(R::References, "ec2:launch-template"), (R::References, "autoscaling:launch-configuration")],
     iam: &["autoscaling:DescribeAutoScalingGroups"],
 };
 
@@ -60,5 +62,6 @@ pub const LAUNCH_CONFIGURATION: Kind = Kind {
     price: Price::Free,
     cleanup: delete(1, "autoscaling", "delete-launch-configuration", "--launch-configuration-name"),
     import: Import::Id("aws_launch_configuration"),
+    needs: &[],
     iam: &["autoscaling:DescribeLaunchConfigurations"],
 };

@@ -37,5 +37,6 @@ pub const TABLE: Kind = Kind {
         "deleting the table destroys its items",
     ),
     import: Import::Id("aws_dynamodb_table"),
+    needs: &[],
     iam: &["dynamodb:ListTables"],
 };

@@ -15,6 +15,7 @@ pub const INSTANCE: Kind = Kind {
         true,
     ),
     import: Import::Id("aws_instance"),
+    needs: &[],
     iam: &["ec2:DescribeInstances"],
 };
 
@@ -36,6 +37,7 @@ pub const VOLUME: Kind = Kind {
     price: Price::Table("per GB-month by volume type, plus provisioned IOPS and throughput"),
     cleanup: losing(planned(2), "deleting the volume destroys its data (SNAPSHOT=1 snapshots it first)"),
     import: Import::Id("aws_ebs_volume"),
+    needs: &[],
     iam: &["ec2:DescribeVolumes"],
 };
 
@@ -57,6 +59,7 @@ pub const SNAPSHOT: Kind = Kind {
         "deleting the snapshot destroys the data it holds",
     ),
     import: Import::Id("aws_ebs_snapshot"),
+    needs: &[],
     iam: &["ec2:DescribeSnapshots"],
 };
 
@@ -71,6 +74,7 @@ pub const IMAGE: Kind = Kind {
     price: Price::Free,
     cleanup: delete(2, "ec2", "deregister-image", "--image-id"),
     import: Import::Id("aws_ami"),
+    needs: &[],
     iam: &["ec2:DescribeImages"],
 };
 
@@ -81,6 +85,7 @@ pub const KEY_PAIR: Kind = Kind {
     price: Price::Free,
     cleanup: delete(3, "ec2", "delete-key-pair", "--key-name"),
     import: Import::Id("aws_key_pair"),
+    needs: &[],
     iam: &["ec2:DescribeKeyPairs"],
 };
 
@@ -99,5 +104,6 @@ pub const LAUNCH_TEMPLATE: Kind = Kind {
     price: Price::Free,
     cleanup: delete(1, "ec2", "delete-launch-template", "--launch-template-id"),
     import: Import::Id("aws_launch_template"),
+    needs: &[],
     iam: &["ec2:DescribeLaunchTemplates"],
 };

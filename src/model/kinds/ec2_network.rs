@@ -3,6 +3,7 @@
 //! resource they belong to.
 
 use super::{Cleanup, Declared, Import, Kind, PartKind, Price, adopt, delete, id, part, planned, spec, waiting};
+use crate::model::relation::RelationKind as R;
 
 pub const VPC: Kind = Kind {
     spec: spec("ec2:vpc", "ec2", "vpc", Some("DescribeVpcs"), Some("vpc-"), &[], "VPC"),
@@ -15,6 +16,7 @@ pub const VPC: Kind = Kind {
     price: Price::Free,
     cleanup: delete(8, "ec2", "delete-vpc", "--vpc-id"),
     import: Import::Id("aws_vpc"),
+    needs: &[],
     iam: &["ec2:DescribeVpcs"],
 };
 
@@ -25,6 +27,7 @@ pub const SUBNET: Kind = Kind {
     price: Price::Free,
     cleanup: delete(5, "ec2", "delete-subnet", "--subnet-id"),
     import: Import::Id("aws_subnet"),
+    needs: &[],
     iam: &["ec2:DescribeSubnets"],
 };
 
@@ -53,6 +56,7 @@ pub const ROUTE_TABLE: Kind = Kind {
     price: Price::Free,
     cleanup: planned(6),
     import: Import::Id("aws_route_table"),
+    needs: &[],
     iam: &["ec2:DescribeRouteTables"],
 };
 
@@ -79,6 +83,7 @@ pub const INTERNET_GATEWAY: Kind = Kind {
     price: Price::Free,
     cleanup: planned(7),
     import: Import::Id("aws_internet_gateway"),
+    needs: &[],
     iam: &["ec2:DescribeInternetGateways"],
 };
 
@@ -102,6 +107,7 @@ pub const NAT_GATEWAY: Kind = Kind {
         true,
     ),
     import: Import::Id("aws_nat_gateway"),
+    needs: &[],
     iam: &["ec2:DescribeNatGateways"],
 };
 
@@ -115,6 +121,7 @@ pub const ELASTIC_IP: Kind = Kind {
     price: Price::Table("per public IPv4 address-hour"),
     cleanup: planned(3),
     import: Import::Id("aws_eip"),
+    needs: &[],
     iam: &["ec2:DescribeAddresses"],
 };
 
@@ -154,6 +161,7 @@ pub const NETWORK_INTERFACE: Kind = Kind {
     price: Price::Free,
     cleanup: planned(2),
     import: Import::Id("aws_network_interface"),
+    needs: &[],
     iam: &["ec2:DescribeNetworkInterfaces"],
 };
 
@@ -178,6 +186,7 @@ pub const SECURITY_GROUP: Kind = Kind {
     price: Price::Free,
     cleanup: planned(4),
     import: Import::Id("aws_security_group"),
+    needs: &[(R::References, "ec2:security-group")],
     iam: &["ec2:DescribeSecurityGroups", "ec2:DescribeSecurityGroupRules"],
 };
 
@@ -193,6 +202,7 @@ pub const NETWORK_ACL: Kind = Kind {
     price: Price::Free,
     cleanup: delete(6, "ec2", "delete-network-acl", "--network-acl-id"),
     import: Import::Id("aws_network_acl"),
+    needs: &[],
     iam: &["ec2:DescribeNetworkAcls"],
 };
 
@@ -220,6 +230,7 @@ pub const VPC_PEERING_CONNECTION: Kind = Kind {
     price: Price::Free,
     cleanup: delete(7, "ec2", "delete-vpc-peering-connection", "--vpc-peering-connection-id"),
     import: Import::Id("aws_vpc_peering_connection"),
+    needs: &[],
     iam: &["ec2:DescribeVpcPeeringConnections"],
 };
 
@@ -240,6 +251,7 @@ pub const VPC_ENDPOINT: Kind = Kind {
     ),
     cleanup: delete(1, "ec2", "delete-vpc-endpoints", "--vpc-endpoint-ids"),
     import: Import::Id("aws_vpc_endpoint"),
+    needs: &[],
     iam: &["ec2:DescribeVpcEndpoints"],
 };
 
@@ -261,5 +273,6 @@ pub const TRANSIT_GATEWAY: Kind = Kind {
          list; delete its attachments first",
     ),
     import: Import::Id("aws_ec2_transit_gateway"),
+    needs: &[],
     iam: &["ec2:DescribeTransitGateways"],
 };

@@ -26,5 +26,6 @@ pub const REPOSITORY_KIND: Kind = Kind {
     // images are never deleted silently.
     cleanup: delete(0, "ecr", "delete-repository", "--repository-name"),
     import: Import::Id("aws_ecr_repository"),
+    needs: &[],
     iam: &["ecr:DescribeRepositories"],
 };

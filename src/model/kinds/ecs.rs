@@ -20,6 +20,7 @@ pub const CLUSTER_KIND: Kind = Kind {
     price: Price::Free,
     cleanup: delete(2, "ecs", "delete-cluster", "--cluster"),
     import: Import::Id("aws_ecs_cluster"),
+    needs: &[],
     iam: &["ecs:DescribeClusters", "ecs:ListClusters"],
 };
 
@@ -33,6 +34,7 @@ pub const SERVICE_KIND: Kind = Kind {
          --service SERVICE --force`",
     ),
     import: Import::Id("aws_ecs_service"),
+    needs: &[],
     iam: &["ecs:DescribeServices", "ecs:ListServices"],
 };
 
@@ -51,5 +53,6 @@ pub const TASK_DEFINITION_KIND: Kind = Kind {
     price: Price::Free,
     cleanup: delete(1, "ecs", "deregister-task-definition", "--task-definition"),
     import: Import::Arn("aws_ecs_task_definition"),
+    needs: &[],
     iam: &["ecs:ListTaskDefinitions"],
 };

@@ -38,5 +38,6 @@ pub const FILE_SYSTEM_KIND: Kind = Kind {
     price: Price::Table("per GB stored (Standard storage class)"),
     cleanup: losing(planned(0), "deleting the file system destroys its files"),
     import: Import::Id("aws_efs_file_system"),
+    needs: &[],
     iam: &["elasticfilesystem:DescribeFileSystems", "elasticfilesystem:DescribeMountTargets"],
 };

@@ -2,6 +2,7 @@
 //! and Fargate profiles, known through the tagging API (provider `default_tags` tag them).
 
 use super::{Declared, Import, Kind, Price, by_arn, delete, id, planned, spec, waiting};
+use crate::model::relation::RelationKind as R;
 
 pub const CLUSTER: Kind = Kind {
     spec: spec("eks:cluster", "eks", "cluster", Some("DescribeCluster"), None, &["deleting"], "EKS cluster"),
@@ -10,6 +11,7 @@ pub const CLUSTER: Kind = Kind {
     price: Price::Table("per cluster-hour"),
     cleanup: waiting(delete(1, "eks", "delete-cluster", "--name"), "cluster-deleted", "--name", false),
     import: Import::Id("aws_eks_cluster"),
+    needs: &[(R::InSubnet, "ec2:subnet"), (R::UsesSecurityGroup, "ec2:security-group")],
     iam: &["eks:ListClusters", "eks:DescribeCluster"],
 };
 
@@ -20,6 +22,7 @@ pub const NODEGROUP: Kind = Kind {
     price: Price::Table("its instances and their volumes"),
     cleanup: planned(0),
     import: Import::Id("aws_eks_node_group"),
+    needs: &[(R::InSubnet, "ec2:subnet")],
     iam: &["eks:ListNodegroups", "eks:DescribeNodegroup"],
 };
 
@@ -30,6 +33,7 @@ pub const ADDON: Kind = Kind {
     price: Price::Free,
     cleanup: planned(0),
     import: Import::Id("aws_eks_addon"),
+    needs: &[],
     iam: &[],
 };
 
@@ -40,5 +44,6 @@ pub const FARGATE_PROFILE: Kind = Kind {
     price: Price::Unknown("Fargate charges the pods it runs, not the profile"),
     cleanup: planned(0),
     import: Import::Id("aws_eks_fargate_profile"),
+    needs: &[],
     iam: &[],
 };

@@ -2,6 +2,7 @@
 //! by its own `Describe*` call; parameter groups, known through the tagging API.
 
 use super::{Declared, Import, Kind, Price, colon, delete, id, losing, spec, tags_from_tagging, waiting};
+use crate::model::relation::RelationKind as R;
 
 pub const CLUSTER: Kind = Kind {
     spec: tags_from_tagging(colon(spec(
@@ -26,6 +27,7 @@ pub const CLUSTER: Kind = Kind {
         "deleting the cache cluster destroys its data",
     ),
     import: Import::Id("aws_elasticache_cluster"),
+    needs: &[(R::UsesSecurityGroup, "ec2:security-group")],
     iam: &["elasticache:DescribeCacheClusters"],
 };
 
@@ -44,6 +46,7 @@ pub const PARAMETER_GROUP: Kind = Kind {
     price: Price::Free,
     cleanup: delete(3, "elasticache", "delete-cache-parameter-group", "--cache-parameter-group-name"),
     import: Import::Id("aws_elasticache_parameter_group"),
+    needs: &[],
     iam: &[],
 };
 
@@ -70,6 +73,7 @@ pub const REPLICATION_GROUP: Kind = Kind {
         "deleting the replication group destroys its data",
     ),
     import: Import::Id("aws_elasticache_replication_group"),
+    needs: &[],
     iam: &["elasticache:DescribeReplicationGroups"],
 };
 
@@ -91,6 +95,7 @@ pub const SNAPSHOT: Kind = Kind {
         "deleting the cache snapshot destroys the data it holds",
     ),
     import: Import::Unsupported("the AWS provider has no resource type for an ElastiCache snapshot"),
+    needs: &[],
     iam: &["elasticache:DescribeSnapshots"],
 };
 
@@ -109,5 +114,6 @@ pub const SUBNET_GROUP: Kind = Kind {
     price: Price::Free,
     cleanup: delete(4, "elasticache", "delete-cache-subnet-group", "--cache-subnet-group-name"),
     import: Import::Id("aws_elasticache_subnet_group"),
+    needs: &[(R::InSubnet, "ec2:subnet")],
     iam: &["elasticache:DescribeCacheSubnetGroups"],
 };

@@ -42,6 +42,7 @@ pub const LOAD_BALANCER: Kind = Kind {
     price: Price::Table("per hour by load balancer type (capacity units not counted)"),
     cleanup: planned(0),
     import: Import::LoadBalancer,
+    needs: &[],
     iam: &["elasticloadbalancing:DescribeLoadBalancers"],
 };
 
@@ -65,5 +66,6 @@ pub const TARGET_GROUP: Kind = Kind {
     price: Price::Free,
     cleanup: naming(delete(1, "elbv2", "delete-target-group", "--target-group-arn"), By::Arn),
     import: Import::Arn("aws_lb_target_group"),
+    needs: &[],
     iam: &["elasticloadbalancing:DescribeTargetGroups"],
 };

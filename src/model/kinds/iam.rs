@@ -7,6 +7,7 @@
 //! role, user or policy they belong to.
 
 use super::{Cleanup, Declared, Import, Kind, PartKind, Price, by_arn, global, id, part, spec};
+use crate::model::relation::RelationKind as R;
 
 const ROLE: &str = "iam:role";
 const POLICY: &str = "iam:policy";
@@ -32,6 +33,7 @@ pub const ROLE_KIND: Kind = Kind {
     price: Price::Free,
     cleanup: Cleanup::Refused(DETACH_FIRST),
     import: Import::Id("aws_iam_role"),
+    needs: &[],
     iam: &["iam:ListRoles"],
 };
 
@@ -48,6 +50,7 @@ pub const POLICY_KIND: Kind = Kind {
          does not list",
     ),
     import: Import::Arn("aws_iam_policy"),
+    needs: &[],
     iam: &["iam:ListPolicies"],
 };
 
@@ -58,6 +61,7 @@ pub const INSTANCE_PROFILE: Kind = Kind {
     price: Price::Free,
     cleanup: Cleanup::Refused("its role must be removed from it first; delete it with its role in the console"),
     import: Import::Id("aws_iam_instance_profile"),
+    needs: &[(R::References, "iam:role")],
     iam: &["iam:ListInstanceProfiles"],
 };
 
@@ -79,5 +83,6 @@ pub const USER_KIND: Kind = Kind {
          not list",
     ),
     import: Import::Id("aws_iam_user"),
+    needs: &[],
     iam: &["iam:ListUsers"],
 };

@@ -29,5 +29,6 @@ pub const KEY_KIND: Kind = Kind {
     // key, and `aws kms cancel-key-deletion` undoes it until then.
     cleanup: with_args(delete(0, "kms", "schedule-key-deletion", "--key-id"), &["--pending-window-in-days", "30"]),
     import: Import::Id("aws_kms_key"),
+    needs: &[],
     iam: &["kms:DescribeKey", "kms:ListKeys"],
 };

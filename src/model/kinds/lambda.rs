@@ -3,6 +3,7 @@
 //! parts of their function.
 
 use super::{Declared, Import, Kind, PartKind, Price, colon, delete, id, part, spec, tags_from_tagging};
+use crate::model::relation::RelationKind as R;
 
 const FUNCTION: &str = "lambda:function";
 
@@ -34,5 +35,6 @@ pub const FUNCTION_KIND: Kind = Kind {
     price: Price::Unknown("charged per request and compute time, which are not listed"),
     cleanup: delete(0, "lambda", "delete-function", "--function-name"),
     import: Import::Id("aws_lambda_function"),
+    needs: &[(R::References, "iam:role")],
     iam: &["lambda:ListFunctions"],
 };

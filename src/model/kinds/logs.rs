@@ -27,5 +27,6 @@ pub const LOG_GROUP: Kind = Kind {
         "deleting the group destroys its log events",
     ),
     import: Import::Id("aws_cloudwatch_log_group"),
+    needs: &[],
     iam: &["logs:DescribeLogGroups"],
 };

@@ -9,7 +9,12 @@
 //! the registry test (`registry_tests`) checks each decided facet against the rest of the
 //! project (the IAM policy, the price table, the listings, the cleanup and import plans).
 
+mod acm;
+mod apigateway;
 mod autoscaling;
+mod cloudformation;
+mod cloudfront;
+mod cloudwatch;
 mod dynamodb;
 mod ec2_compute;
 mod ec2_network;
@@ -31,6 +36,7 @@ mod s3;
 mod secretsmanager;
 mod sns;
 mod sqs;
+mod ssm;
 
 /// One kind of resource, with every facet decided.
 #[derive(Debug)]
@@ -44,6 +50,10 @@ pub struct Kind {
     pub price: Price,
     pub cleanup: Cleanup,
     pub import: Import,
+    /// What it cannot work without: a relation of this kind whose target is gone, in a
+    /// listing that is complete, is a broken reference (a function whose role was deleted,
+    /// a secret whose key is pending deletion). Only what is certain to break is named.
+    pub needs: &'static [(crate::model::relation::RelationKind, &'static str)],
     /// The read-only IAM actions its listing needs (none for a kind known only through the
     /// tagging API, whose action the tagging listing holds).
     pub iam: &'static [&'static str],
@@ -367,8 +377,14 @@ pub(super) const fn with_args(cleanup: Cleanup, args: &'static [&'static str]) -
 /// The registry: every kind leftover lists or names, sorted by name (a test keeps it
 /// sorted). A new kind is its module and one line here.
 pub const ALL: &[&Kind] = &[
+    &acm::CERTIFICATE_KIND,
+    &apigateway::API_KIND,
+    &apigateway::REST_API_KIND,
     &autoscaling::GROUP_KIND,
     &autoscaling::LAUNCH_CONFIGURATION,
+    &cloudformation::STACK,
+    &cloudfront::DISTRIBUTION_KIND,
+    &cloudwatch::ALARM,
     &dynamodb::TABLE,
     &ec2_network::ELASTIC_IP,
     &ec2_compute::IMAGE,
@@ -421,6 +437,7 @@ pub const ALL: &[&Kind] = &[
     &secretsmanager::SECRET_KIND,
     &sns::TOPIC,
     &sqs::QUEUE,
+    &ssm::PARAMETER,
 ];
 
 /// The kind named `kind`, if leftover knows it.

@@ -19,6 +19,7 @@ pub const INSTANCE: Kind = Kind {
         "deleting the DB instance destroys its data (a final snapshot is kept unless --no-final-snapshot)",
     ),
     import: Import::Id("aws_db_instance"),
+    needs: &[],
     iam: &["rds:DescribeDBInstances"],
 };
 
@@ -40,6 +41,7 @@ pub const CLUSTER: Kind = Kind {
         "deleting the DB cluster destroys its data (a final snapshot is kept unless --no-final-snapshot)",
     ),
     import: Import::Id("aws_rds_cluster"),
+    needs: &[],
     iam: &["rds:DescribeDBClusters"],
 };
 
@@ -61,6 +63,7 @@ pub const SNAPSHOT: Kind = Kind {
         "deleting the DB snapshot destroys the data it holds",
     ),
     import: Import::Id("aws_db_snapshot"),
+    needs: &[],
     iam: &["rds:DescribeDBSnapshots"],
 };
 
@@ -82,6 +85,7 @@ pub const CLUSTER_SNAPSHOT: Kind = Kind {
         "deleting the cluster snapshot destroys the data it holds",
     ),
     import: Import::Id("aws_db_cluster_snapshot"),
+    needs: &[],
     iam: &["rds:DescribeDBClusterSnapshots"],
 };
 
@@ -100,5 +104,6 @@ pub const SUBNET_GROUP: Kind = Kind {
     price: Price::Free,
     cleanup: delete(4, "rds", "delete-db-subnet-group", "--db-subnet-group-name"),
     import: Import::Id("aws_db_subnet_group"),
+    needs: &[],
     iam: &["rds:DescribeDBSubnetGroups"],
 };

@@ -45,10 +45,12 @@ fn audit(kind: &Kind, allowed: &BTreeSet<String>, free: &BTreeSet<String>) -> Ve
     }
     // Listing and IAM.
     match kind.spec.listed_by {
-        // S3 authorizes `ListBuckets` as `s3:ListAllMyBuckets`.
+        // S3 authorizes `ListBuckets` as `s3:ListAllMyBuckets`; API Gateway authorizes by
+        // HTTP method (`apigateway:GET`).
         Some(operation)
             if !(kind.iam.iter().any(|a| a.ends_with(&format!(":{operation}")))
-                || operation == "ListBuckets" && kind.iam.contains(&"s3:ListAllMyBuckets")) =>
+                || operation == "ListBuckets" && kind.iam.contains(&"s3:ListAllMyBuckets")
+                || kind.spec.service == "apigateway" && kind.iam.contains(&"apigateway:GET")) =>
         {
             problem("iam", format!("listed by {operation}, but no IAM action for it"));
         }
@@ -62,7 +64,7 @@ fn audit(kind: &Kind, allowed: &BTreeSet<String>, free: &BTreeSet<String>) -> Ve
             problem("iam", format!("{action} is not in policies/iam-readonly.json"));
         }
         let verb = action.split_once(':').map_or("", |(_, verb)| verb);
-        if !["Describe", "List", "Get"].iter().any(|p| verb.starts_with(p)) {
+        if !["Describe", "List", "Get", "GET"].iter().any(|p| verb.starts_with(p)) {
             problem("iam", format!("{action} is not a read"));
         }
     }
@@ -139,6 +141,7 @@ fn issue_29_the_audit_names_the_kind_and_the_facet_it_misses() {
         price: Price::Free,
         cleanup: Cleanup::Refused(""),
         import: Import::Id("aws_db_proxy_endpoint"),
+        needs: &[],
         iam: &[],
     };
     const INSTANCE_TYPE: &[TypeMapping] = &[id("aws_instance", "ec2:instance")];
@@ -191,6 +194,7 @@ fn copy(k: &Kind) -> Kind {
             Cleanup::Refused(w) => Cleanup::Refused(w),
         },
         import: k.import,
+        needs: k.needs,
         iam: k.iam,
     }
 }

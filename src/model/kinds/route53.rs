@@ -22,5 +22,6 @@ pub const HOSTED_ZONE: Kind = Kind {
         "its records must be deleted first, one change per record set, which the scan does not list",
     ),
     import: Import::Id("aws_route53_zone"),
+    needs: &[],
     iam: &["route53:ListHostedZones"],
 };

@@ -47,5 +47,6 @@ pub const S3_BUCKET: Kind = Kind {
          that",
     ),
     import: Import::Id("aws_s3_bucket"),
+    needs: &[],
     iam: &["s3:ListAllMyBuckets"],
 };

@@ -3,6 +3,7 @@
 //! parts of their secret.
 
 use super::{By, Declared, Import, Kind, PartKind, Price, by_arn, colon, delete, naming, part, spec, with_args};
+use crate::model::relation::RelationKind as R;
 
 const SECRET: &str = "secretsmanager:secret";
 
@@ -30,5 +31,6 @@ pub const SECRET_KIND: Kind = Kind {
         &["--recovery-window-in-days", "30"],
     ),
     import: Import::Arn("aws_secretsmanager_secret"),
+    needs: &[(R::References, "kms:key")],
     iam: &["secretsmanager:ListSecrets"],
 };

@@ -17,5 +17,6 @@ pub const TOPIC: Kind = Kind {
     price: Price::Unknown("charged per request and delivery, which are not listed"),
     cleanup: naming(delete(1, "sns", "delete-topic", "--topic-arn"), By::Arn),
     import: Import::Arn("aws_sns_topic"),
+    needs: &[],
     iam: &["sns:ListTopics"],
 };

@@ -21,5 +21,6 @@ pub const QUEUE: Kind = Kind {
         "deleting the queue destroys the messages in it",
     ),
     import: Import::QueueUrl,
+    needs: &[],
     iam: &["sqs:ListQueues"],
 };
