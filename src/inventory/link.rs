@@ -115,7 +115,7 @@ mod tests {
         let mut tagged = res("elasticache:replication-group", "redis");
         tagged.origin = Origin::Tagging;
         tagged.tags.insert("Environment".into(), "dev".into());
-        let mut function = res("ssm:parameter", "db-url");
+        let mut function = res("glue:job", "nightly-etl");
         function.origin = Origin::Tagging;
         // The tagging API still names resources deleted a while ago: of a kind listed
         // natively, a record the listing does not confirm is dropped, whatever the kind.
@@ -128,6 +128,6 @@ mod tests {
         let out = link_region([native, tagged, function].into_iter().chain(stale).collect());
         assert_eq!(out.len(), 2);
         assert_eq!(out[0].tags.get("Environment").map(String::as_str), Some("dev"));
-        assert_eq!(out[1].kind, "ssm:parameter");
+        assert_eq!(out[1].kind, "glue:job");
     }
 }

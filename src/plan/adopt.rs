@@ -963,12 +963,12 @@ mod tests {
 
     #[test]
     fn issue_13_a_file_of_nothing_importable_still_says_what_and_why() {
-        let (inventory, states) = world(vec![LiveResource::new("ssm:parameter", "db-password", ACCOUNT, REGION)]);
+        let (inventory, states) = world(vec![LiveResource::new("glue:job", "nightly-etl", ACCOUNT, REGION)]);
         let plan = plan_of(&inventory, &states, &Options::default());
         let unassigned = file(&plan, UNASSIGNED);
         let text = unassigned.text();
         assert!(text.starts_with("# Import blocks for resources no state declares"), "{text}");
-        assert!(text.contains("# ssm:parameter db-password: leftover does not map"), "{text}");
+        assert!(text.contains("# glue:job nightly-etl: leftover does not map"), "{text}");
         assert_eq!((unassigned.blocks, unassigned.listed), (0, 1));
         assert!(parsed(&text).is_empty());
     }

@@ -221,7 +221,7 @@ fn issue_13_kinds_it_cannot_delete_are_listed_with_why() {
     tgw.status = Some("available".into());
     let bucket = live("s3:bucket", "staging-logs");
     let queue = live("sqs:queue", "staging-jobs");
-    let topic = live("cloudwatch:alarm", "staging-cpu");
+    let topic = live("glue:job", "staging-etl");
     let inv = inventory(vec![tgw, bucket, queue, topic]);
     let plan = plan_of(&inv, &StateSet::default());
     let why = |id: &str| {
@@ -232,7 +232,7 @@ fn issue_13_kinds_it_cannot_delete_are_listed_with_why() {
     };
     assert!(why("tgw-1").starts_with("cannot delete safely"));
     assert!(why("staging-logs").starts_with("cannot delete safely"));
-    assert!(why("staging-cpu").contains("does not know how to delete"));
+    assert!(why("staging-etl").contains("does not know how to delete"));
     assert!(plan.script.contains("# NOT DELETED: s3:bucket staging-logs: cannot delete safely"), "{}", plan.script);
     // What it knows goes in: an SQS queue by its URL, marked as losing its messages.
     let lines = commands(&plan);

@@ -689,7 +689,7 @@ mod tests {
             json!({"id": "https://sqs/123/jobs", "arn": "arn:aws:sqs:us-east-1:123456789012:jobs"}),
         );
         assert!(matches!(r.identity, Identity::Arn { ref kind, ref id, .. } if kind == "sqs:queue" && id == "jobs"));
-        let r = run("aws_cloudfront_distribution", json!({"id": "E2QWRUHAPOMQZL"}));
+        let r = run("aws_glue_job", json!({"id": "nightly-etl"}));
         assert_eq!(r.identity, Identity::Unmapped);
         // A part of a listed kind is matched inside its parent.
         let r = run("aws_iam_role_policy", json!({"id": "ci:deploy", "role": "ci"}));

@@ -39,7 +39,7 @@ pub const REST_API_KIND: Kind = Kind {
     cleanup: delete(0, "apigateway", "delete-rest-api", "--rest-api-id"),
     import: Import::Id("aws_api_gateway_rest_api"),
     needs: &[],
-    iam: &["apigateway:GetRestApis"],
+    iam: &["apigateway:GET"],
 };
 
 pub const API_KIND: Kind = Kind {
