@@ -5,9 +5,10 @@
 //! `cost` estimates what the leftovers cost, [`report`] renders them, [`analysis`] runs the
 //! join, checks and report for one view of a scan, `plan` turns findings into cleanup
 //! scripts and import blocks for a person to review, [`policy`] carries the knowledge and
-//! the user's rules, and [`cli`] wires it together.
+//! the user's rules, `who` asks `CloudTrail` who made each leftover (`scan --who`), and
+//! [`cli`] wires it together.
 //!
-//! Only [`aws`], [`inventory`] and [`state`] talk to AWS. The disk is read where a user
+//! Only [`aws`], [`inventory`], [`state`] and `who` talk to AWS. The disk is read where a user
 //! names a file: states and the state index (`state`), a saved inventory (`inventory`),
 //! policy files (`policy`), a price table (`cost`), a baseline (`report`); and written only
 //! by [`report`] (reports, through `atomic`), the state index, `--stats-json` (`aws`), and
@@ -33,3 +34,4 @@ pub(crate) mod progress;
 pub mod report;
 pub(crate) mod shard;
 pub mod state;
+pub(crate) mod who;

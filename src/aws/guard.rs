@@ -25,7 +25,10 @@ pub fn is_read_only(service: &str, operation: &str) -> bool {
     let read = ["Describe", "List", "Get"].iter().any(|prefix| {
         operation.strip_prefix(prefix).is_some_and(|rest| rest.starts_with(|c: char| c.is_ascii_uppercase()))
     });
+    // Besides reads: assuming a role changes nothing in an account, and CloudTrail's
+    // `LookupEvents` reads its event history (`--who`).
     read || (service.eq_ignore_ascii_case("sts") && operation == "AssumeRole")
+        || (service.eq_ignore_ascii_case("cloudtrail") && operation == "LookupEvents")
 }
 
 /// The guard refused an operation.
@@ -200,5 +203,7 @@ mod tests {
         // A prefix alone is not enough: "Getaway" is not a Get.
         assert!(!is_read_only("x", "Getaway"));
         assert!(!is_read_only("ec2", "AssumeRole"));
+        assert!(is_read_only("cloudtrail", "LookupEvents"));
+        assert!(!is_read_only("logs", "LookupEvents"));
     }
 }

@@ -23,6 +23,7 @@ const PREFIXES: &[(&str, &str)] = &[
     ("acm", "acm"),
     ("apigateway", "apigateway"),
     ("autoscaling", "autoscaling"),
+    ("cloudtrail", "cloudtrail"),
     ("cloudformation", "cloudformation"),
     ("cloudfront", "cloudfront"),
     ("cloudwatch", "cloudwatch"),

@@ -173,6 +173,8 @@ pub struct RawClient {
     service: Service,
     config: SdkConfig,
     url: String,
+    /// The region the client was made for (a global service signs for another).
+    region: String,
     signing_region: String,
     guard: ReadOnlyGuard,
     whole: WholeAnswer,
@@ -191,11 +193,15 @@ impl RawClient {
         if let Some(endpoint) = config.endpoint_url() {
             endpoint.trim_end_matches('/').clone_into(&mut url);
         }
-        Self { service, config: config.clone(), url, signing_region, guard, whole }
+        Self { service, config: config.clone(), url, region: region.to_owned(), signing_region, guard, whole }
     }
 
     pub fn service(&self) -> &Service {
         &self.service
+    }
+
+    pub fn region(&self) -> &str {
+        &self.region
     }
 
     /// Calls a JSON 1.1 operation with `body`, and parses the answer.

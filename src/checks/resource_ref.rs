@@ -17,6 +17,7 @@ impl ResourceRef {
             account: Some(r.account.clone()),
             tags: r.tags.clone(),
             created: r.created.clone(),
+            who: None,
         }
     }
 
@@ -34,7 +35,16 @@ impl ResourceRef {
                 _ => None,
             },
         };
-        Self { kind: kind.to_owned(), id: id.to_owned(), arn, region, account, tags: decl.tags.clone(), created: None }
+        Self {
+            kind: kind.to_owned(),
+            id: id.to_owned(),
+            arn,
+            region,
+            account,
+            tags: decl.tags.clone(),
+            created: None,
+            who: None,
+        }
     }
 }
 

@@ -251,6 +251,16 @@ pub struct ScanArgs {
     /// account id; combine the shards' JSON reports with `leftover merge`.
     #[arg(long, value_name = "I/N")]
     pub shard: Option<crate::shard::Shard>,
+    /// Say who made each leftover (unmanaged, deleted-env, blocking-dependency) and who last
+    /// changed each drifted resource, how (console, CLI, SDK, Terraform, CloudFormation) and
+    /// when, from CloudTrail's 90-day event history in the resource's account and region.
+    /// Only findings are looked up, at CloudTrail's 2 calls a second per account and region:
+    /// a first run on N leftovers in one region takes at least N/2 seconds (and N calls, more
+    /// for resources with many events); with --baseline, creators already found are carried
+    /// and only new leftovers are looked up. Needs cloudtrail:LookupEvents.
+    #[arg(long)]
+    #[allow(clippy::doc_markdown)] // `--help` prints the services' names as they are
+    pub who: bool,
 }
 
 #[derive(Debug, Args)]

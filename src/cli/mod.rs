@@ -8,6 +8,7 @@ pub mod commands;
 pub(crate) mod exit;
 pub(crate) mod pipeline;
 pub(crate) mod settings;
+pub(crate) mod who;
 
 use std::process::ExitCode;
 

@@ -62,6 +62,8 @@ pub struct Run<'s> {
     pub shard: Option<Shard>,
     /// Made on first use, by whichever phase needs it first.
     session: tokio::sync::OnceCell<AwsSession>,
+    /// The session of each account listed, by account id (for `--who`'s lookups).
+    opened: std::sync::Mutex<BTreeMap<String, AwsSession>>,
 }
 
 impl<'s> Run<'s> {
@@ -74,10 +76,22 @@ impl<'s> Run<'s> {
             progress,
             shard: None,
             session: tokio::sync::OnceCell::new(),
+            opened: std::sync::Mutex::default(),
         }
     }
 
     /// The session, made on first use.
+    /// The session of each account listed so far, by account id.
+    pub fn opened(&self) -> BTreeMap<String, AwsSession> {
+        self.opened.lock().map(|opened| opened.clone()).unwrap_or_default()
+    }
+
+    fn remember(&self, account: &str, session: &AwsSession) {
+        if let Ok(mut opened) = self.opened.lock() {
+            opened.insert(account.to_owned(), session.clone());
+        }
+    }
+
     pub async fn session<C: Connect>(&self, connect: &C) -> AwsSession {
         self.session.get_or_init(|| connect.connect(&self.settings.aws, self.stats.clone())).await.clone()
     }
@@ -170,6 +184,9 @@ impl<'s> Run<'s> {
         let deadline = self.settings.timeout.map(|t| tokio::time::Instant::now() + t);
         let mut inventory = if self.settings.accounts.uses_roles() {
             let (sessions, scopes, extra_accounts, gaps) = self.open_accounts(connect).await?;
+            for (account, session) in &sessions {
+                self.remember(account, session);
+            }
             let collector = Arc::new(AwsCollector::new(sessions, self.settings.concurrency, deadline));
             let mut inventory = crate::inventory::collect(collector, scopes, now(), self.progress.clone()).await;
             // Accounts that could not be opened are in scope, with a gap that names them.
@@ -217,12 +234,15 @@ impl<'s> Run<'s> {
             } else {
                 Vec::new()
             };
+            self.remember(&account, &session);
             let collector = Arc::new(AwsCollector::new(BTreeMap::from([(account, session)]), concurrency, deadline));
             return Ok(crate::inventory::collect(collector, scopes, now(), self.progress.clone()).await);
         }
         let (name, account) = AccountId::pending();
+        let own = session.clone();
         let naming = branch(async move {
             let id = self.account(connect).await?;
+            self.remember(&id, &own);
             name.send_replace(Some(id.clone()));
             Ok::<_, anyhow::Error>(id)
         });

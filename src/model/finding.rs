@@ -146,6 +146,10 @@ pub struct ResourceRef {
     /// When AWS says the resource was made (RFC 3339), where the service reports it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created: Option<String>,
+    /// Who made it (a leftover) or last changed it (drift), from `CloudTrail`: only with
+    /// `scan --who`, and carried forward by `--baseline`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub who: Option<super::Who>,
 }
 
 /// A place in a state.
@@ -339,6 +343,7 @@ mod tests {
                 account: None,
                 tags: crate::model::Tags::new(),
                 created: None,
+                who: None,
             },
             "x",
         );

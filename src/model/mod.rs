@@ -12,6 +12,7 @@ pub(crate) mod location;
 pub(crate) mod relation;
 pub(crate) mod sorted_map;
 pub(crate) mod subresource;
+pub(crate) mod who;
 
 pub use blocked::Blocked;
 pub use coverage_gap::{CoverageGap, GapCause};
@@ -19,3 +20,4 @@ pub use finding::{Finding, FindingKind, Related};
 pub use location::Location;
 pub use relation::RelationKind;
 pub use sorted_map::{SortedMap, Tags};
+pub use who::Who;

@@ -138,6 +138,7 @@ mod tests {
                 account: Some("123456789012".into()),
                 tags: crate::model::Tags::new(),
                 created: created.map(str::to_owned),
+                who: None,
             },
             "x",
         );

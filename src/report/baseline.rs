@@ -83,7 +83,21 @@ pub fn compare(report: &mut Report, baseline: &Report, min_severity: Option<Seve
             }
         }
     }
+    // Who made a resource never changes: a creator found once is carried, not looked up again.
+    let mut who: HashMap<&str, &crate::model::Who> = HashMap::new();
+    for old in baseline.findings.iter().chain(baseline.younger.iter().flat_map(|y| y.findings.iter())) {
+        // The last change may be followed by another: only creators are carried.
+        let creator = |w: &&crate::model::Who| w.found() && w.action == crate::model::who::Action::Created;
+        if let Some(w) = old.finding.resource.who.as_ref().filter(creator) {
+            who.entry(old.fingerprint.as_str()).or_insert(w);
+        }
+    }
     for f in &mut report.findings {
+        if f.finding.resource.who.is_none()
+            && let Some(w) = who.get(f.fingerprint.as_str())
+        {
+            f.finding.resource.who = Some((*w).clone());
+        }
         let status = if before.contains(f.fingerprint.as_str()) { "unchanged" } else { "new" };
         f.status = Some(status.to_owned());
         if let Some(seen) = first_seen.get(f.fingerprint.as_str()) {
@@ -163,6 +177,7 @@ mod tests {
                 account: Some("123456789012".into()),
                 tags: crate::model::Tags::new(),
                 created: None,
+                who: None,
             },
             "x",
         )

@@ -104,6 +104,7 @@ fn banner(report: &Report) -> Markup {
                 " Every listing and every state could be read: " (report.scope_line()) "."
                 @if let Some(kinds) = report.coverage.kinds_listed { " " (kinds) " kinds listed." }
                 @if let Some(line) = report.coverage.not_listed_line() { " " span #not-listed { (line) "." } }
+                @if let Some(line) = report.coverage.who_line() { " " span #who { (line) "." } }
             }
         };
     }

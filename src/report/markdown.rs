@@ -181,6 +181,9 @@ fn summary(report: &Report, out: &mut String) {
     if let Some(line) = report.coverage.not_listed_line() {
         out.push_str(&format!(" · {}", text(&line)));
     }
+    if let Some(line) = report.coverage.who_line() {
+        out.push_str(&format!(" · {}", text(&line)));
+    }
     if let Some(n) = report.summary.get("withheld") {
         out.push_str(&format!(" · **{n} withheld for the gaps**"));
     }

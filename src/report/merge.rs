@@ -241,6 +241,7 @@ mod tests {
                 account: Some(account.into()),
                 tags: crate::model::Tags::new(),
                 created: None,
+                who: None,
             },
             "no state declares it",
         )

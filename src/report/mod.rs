@@ -21,7 +21,7 @@ pub(crate) mod wrap;
 pub(crate) mod write;
 
 pub use format::Format;
-pub use report::{Coverage, Report, ReportFinding, Scope, StateScope};
+pub use report::{Coverage, Report, ReportFinding, Scope, StateScope, WhoSummary};
 pub use style::Style;
 
 /// How to render, per format.

@@ -73,12 +73,49 @@ pub struct Coverage {
     /// complete scan read everything it lists; these it does not list). An addition to v2.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub not_listed: BTreeMap<String, usize>,
+    /// What `--who` looked up in `CloudTrail`, and what it could not: its notes never make the
+    /// scan incomplete (the findings stand without their creators). Only with `--who`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub who: Option<WhoSummary>,
+}
+
+/// The cost and the gaps of `--who`'s lookups.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WhoSummary {
+    /// Findings looked up in this run.
+    pub looked_up: usize,
+    /// Findings whose creator came from `--baseline`, with no lookup.
+    pub carried: usize,
+    /// `LookupEvents` calls made.
+    pub calls: u64,
+    /// Where `CloudTrail` could not be read (denied, throttled past retries, failed).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<CoverageGap>,
 }
 
 impl Coverage {
     /// Complete when there are no gaps.
     pub fn of(gaps: Vec<CoverageGap>) -> Self {
-        Self { complete: gaps.is_empty(), gaps, kinds_listed: None, not_listed: BTreeMap::new() }
+        Self { complete: gaps.is_empty(), gaps, kinds_listed: None, not_listed: BTreeMap::new(), who: None }
+    }
+
+    /// `who: 12 looked up (14 calls), 40 carried from the baseline`, and what
+    /// could not be read.
+    pub fn who_line(&self) -> Option<String> {
+        let who = self.who.as_ref()?;
+        let mut line = format!("who: {} looked up in CloudTrail ({} calls)", who.looked_up, who.calls);
+        if who.carried > 0 {
+            line.push_str(&format!(", {} carried from the baseline", who.carried));
+        }
+        for note in &who.notes {
+            line.push_str(&format!(
+                "; {} {} in {}: creators unknown there",
+                note.operation,
+                format!("{:?}", note.cause).to_lowercase(),
+                note.region.as_deref().unwrap_or("?")
+            ));
+        }
+        Some(line)
     }
 
     /// What was not looked at, in words: `aws_iam_role ×5, aws_sqs_queue ×2 declared, not

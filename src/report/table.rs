@@ -100,6 +100,7 @@ fn summary_lines(report: &Report, style: Style, width: Option<usize>) -> Vec<Str
     }
     parts.extend(report.links_note());
     parts.extend(report.coverage.not_listed_line());
+    parts.extend(report.coverage.who_line());
     let coverage = report.coverage.line();
     parts.push(coverage.clone());
     let mut lines = match width {
@@ -542,6 +543,7 @@ mod tests {
                 account: Some("123456789012".into()),
                 tags,
                 created: None,
+                who: None,
             },
             reason: reason.into(),
             state: None,

@@ -17,6 +17,7 @@ const LAYERS: &[(&str, u8)] = &[
     ("aws", 1),
     ("policy", 1),
     ("inventory", 2),
+    ("who", 2),
     ("state", 3),
     ("graph", 4),
     ("checks", 5),

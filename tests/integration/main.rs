@@ -32,3 +32,4 @@ mod scale;
 mod scenario;
 mod scope;
 mod trust;
+mod who;

@@ -72,6 +72,11 @@ pub struct FaultPlan {
     hold: Vec<(Match, Match)>,
     /// How long a request is held at most before it is forwarded anyway.
     hold_limit: std::time::Duration,
+    /// CloudTrail's event history, which the emulator does not keep: `LookupEvents` is
+    /// answered here, by resource name, newest first, in CloudTrail's documented shape.
+    trail: Vec<(String, serde_json::Value)>,
+    /// `LookupEvents` calls answered with `ThrottlingException` before the history is.
+    throttle_trail: u32,
 }
 
 impl FaultPlan {
@@ -87,7 +92,23 @@ impl FaultPlan {
             cut_once: Vec::new(),
             hold: Vec::new(),
             hold_limit: std::time::Duration::from_secs(30),
+            trail: Vec::new(),
+            throttle_trail: 0,
         }
+    }
+
+    /// Records `event` (an item of `LookupEvents`' `Events`) as naming the resource `name`.
+    #[must_use]
+    pub fn trail(mut self, name: &str, event: serde_json::Value) -> Self {
+        self.trail.push((name.to_owned(), event));
+        self
+    }
+
+    /// Throttles the first `n` `LookupEvents` calls.
+    #[must_use]
+    pub fn throttle_trail(mut self, n: u32) -> Self {
+        self.throttle_trail = n;
+        self
     }
 
     /// Answers this share of requests (0 to 1) with 503 or a throttling error, at random.
@@ -161,6 +182,8 @@ pub struct Seen {
     pub method: String,
     pub path: String,
     pub fate: Fate,
+    /// When the proxy read it.
+    pub at: std::time::Instant,
 }
 
 struct Shared {
@@ -172,6 +195,8 @@ struct Shared {
     seen: Mutex<Vec<Seen>>,
     /// A held request waited out the hold limit.
     gave_up: std::sync::atomic::AtomicBool,
+    /// `LookupEvents` calls throttled so far.
+    trail_throttled: std::sync::atomic::AtomicU32,
 }
 
 /// A small seeded generator (`SplitMix64`): enough for choosing faults.
@@ -218,6 +243,7 @@ impl Proxy {
             cut_already: Mutex::new(std::collections::HashSet::new()),
             seen: Mutex::new(Vec::new()),
             gave_up: std::sync::atomic::AtomicBool::new(false),
+            trail_throttled: std::sync::atomic::AtomicU32::new(0),
         });
         let serving = shared.clone();
         runtime.spawn(async move {
@@ -392,6 +418,7 @@ macro_rules! JSON_SERVICES {
             | "apigateway"
             | "acm"
             | "ssm"
+            | "cloudtrail"
     };
 }
 
@@ -434,7 +461,7 @@ fn error_response(service: &str, operation: &str, method: &str, fault: Fault) ->
             serde_json::json!({ "__type": code, "message": message }).to_string(),
         ),
         // The JSON 1.1 protocol of the tagging API, Logs, ECR, KMS, Secrets Manager and ECS.
-        "tagging" | "logs" | "ecr" | "kms" | "secretsmanager" | "ecs" | "acm" | "ssm" => (
+        "tagging" | "logs" | "ecr" | "kms" | "secretsmanager" | "ecs" | "acm" | "ssm" | "cloudtrail" => (
             "application/x-amz-json-1.1",
             String::new(),
             serde_json::json!({ "__type": code, "Message": message }).to_string(),
@@ -472,12 +499,21 @@ enum Decision {
     Hang,
     Cut,
     Hold(Match),
+    /// Answered from the recorded CloudTrail history.
+    Trail,
 }
 
 impl Shared {
     fn decide(&self, seen: &Seen, request: &Request) -> Decision {
         if self.plan.deny.iter().any(|m| m.matches(seen)) {
             return Decision::Answer(Fault::Denied);
+        }
+        if seen.service == "cloudtrail" && seen.operation == "LookupEvents" {
+            use std::sync::atomic::Ordering;
+            if self.trail_throttled.fetch_add(1, Ordering::AcqRel) < self.plan.throttle_trail {
+                return Decision::Answer(Fault::Throttled);
+            }
+            return Decision::Trail;
         }
         if self.plan.hang.iter().any(|m| m.matches(seen)) {
             return Decision::Hang;
@@ -597,6 +633,21 @@ async fn forward(upstream: SocketAddr, request: &Request) -> Option<Vec<u8>> {
     Some(bytes)
 }
 
+/// `LookupEvents`' answer: the events recorded for the resource name asked, newest first.
+fn trail_response(trail: &[(String, serde_json::Value)], body: &[u8]) -> Vec<u8> {
+    let asked: serde_json::Value = serde_json::from_slice(body).unwrap_or_default();
+    let name = asked["LookupAttributes"][0]["AttributeValue"].as_str().unwrap_or_default();
+    let mut events: Vec<&serde_json::Value> = trail.iter().filter(|(n, _)| n == name).map(|(_, e)| e).collect();
+    events.sort_by(|a, b| b["EventTime"].as_f64().partial_cmp(&a["EventTime"].as_f64()).unwrap());
+    let body = serde_json::json!({ "Events": events }).to_string();
+    format!(
+        "HTTP/1.1 200 OK\r\nContent-Type: application/x-amz-json-1.1\r\nx-amzn-RequestId: 0000\r\n\
+         Content-Length: {}\r\n\r\n{body}",
+        body.len()
+    )
+    .into_bytes()
+}
+
 /// The response with its body cut to the first half and its `Content-Length` made to agree.
 fn cut_in_half(response: &[u8]) -> Vec<u8> {
     let end = find(response, b"\r\n\r\n").unwrap();
@@ -630,6 +681,7 @@ async fn connection(socket: TcpStream, shared: Arc<Shared>) {
             method: request.method.clone(),
             path: request.target.clone(),
             fate: Fate::Forwarded,
+            at: std::time::Instant::now(),
         };
         let decision = shared.decide(&seen, &request);
         seen.fate = match decision {
@@ -640,6 +692,7 @@ async fn connection(socket: TcpStream, shared: Arc<Shared>) {
             Decision::Hang => Fate::Hung,
             Decision::Cut => Fate::Cut,
             Decision::Hold(_) => Fate::Held,
+            Decision::Trail => Fate::Forwarded,
         };
         let (service, operation) = (seen.service.clone(), seen.operation.clone());
         let index = {
@@ -663,6 +716,7 @@ async fn connection(socket: TcpStream, shared: Arc<Shared>) {
                 return;
             }
             Decision::Answer(fault) => error_response(&service, &operation, &request.method, fault),
+            Decision::Trail => trail_response(&shared.plan.trail, &request.body),
             Decision::Forward => match forward(shared.upstream, &request).await {
                 Some(response) => response,
                 None => return,

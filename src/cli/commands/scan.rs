@@ -58,7 +58,10 @@ pub async fn run<C: Connect>(settings: &Settings, args: &ScanArgs, connect: &C) 
     if let Some(shard) = args.shard {
         inventory.retain_accounts(|account| shard.contains(account));
     }
-    run.finish();
+    // With --who, CloudTrail is asked after the analysis: its calls count in --stats.
+    if !args.who {
+        run.finish();
+    }
     if sources.is_empty() && args.input.state_index.is_none() && !settings.quiet {
         eprintln!("leftover: no --state given: nothing is declared, so every live resource counts as unmanaged");
     }
@@ -75,6 +78,10 @@ pub async fn run<C: Connect>(settings: &Settings, args: &ScanArgs, connect: &C) 
     }
     if let Some(min_age) = &args.input.min_age {
         report::age::apply_min_age(&mut report, min_age);
+    }
+    if args.who {
+        crate::cli::who::look_up(&run, &mut report).await;
+        run.finish();
     }
     // Priced last, once: what `--min-age` left out is not counted in the cost.
     let started = std::time::Instant::now();

@@ -1,0 +1,80 @@
+//! who: `scan --who`, wired: which findings are looked up in `CloudTrail` (leftovers for their
+//! creator, drift for its last change), each in its own account and region, and how what
+//! was found reads in the finding.
+
+use crate::cli::pipeline::Run;
+use crate::model::FindingKind;
+use crate::model::kinds::GLOBAL;
+use crate::model::who::{Action, Via};
+use crate::report::{Report, WhoSummary};
+use crate::who::{self, Target};
+
+/// What `--who` asks of a finding: its creator, its last change, or nothing.
+fn action_of(kind: FindingKind) -> Option<Action> {
+    match kind {
+        FindingKind::Unmanaged | FindingKind::DeletedEnv | FindingKind::BlockingDependency => Some(Action::Created),
+        FindingKind::Drift => Some(Action::Modified),
+        _ => None,
+    }
+}
+
+/// The region whose history holds a global kind's events: the partition's home region.
+fn history_region(region: &str, arn: Option<&str>) -> String {
+    if region != GLOBAL {
+        return region.to_owned();
+    }
+    match arn.and_then(|a| a.split(':').nth(1)) {
+        Some("aws-cn") => "cn-north-1".to_owned(),
+        Some("aws-us-gov") => "us-gov-west-1".to_owned(),
+        _ => "us-east-1".to_owned(),
+    }
+}
+
+/// Looks up the findings that have no creator yet (a baseline carries those it found) and
+/// says who in each finding's reason.
+pub async fn look_up(run: &Run<'_>, report: &mut Report) {
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX));
+    let (mut targets, mut at, mut carried) = (Vec::new(), Vec::new(), 0);
+    for (n, f) in report.findings.iter().enumerate() {
+        let Some(action) = action_of(f.finding.kind) else { continue };
+        let r = &f.finding.resource;
+        if r.who.is_some() {
+            carried += 1;
+            continue;
+        }
+        let (Some(account), Some(region)) = (r.account.clone(), r.region.as_deref()) else { continue };
+        let mut names = vec![r.id.clone()];
+        names.extend(r.arn.clone().filter(|arn| *arn != r.id));
+        targets.push(Target {
+            account,
+            region: history_region(region, r.arn.as_deref()),
+            names,
+            action,
+            created: r.created.clone(),
+        });
+        at.push(n);
+    }
+    let outcome =
+        if targets.is_empty() { who::Outcome::default() } else { who::look_up(&run.opened(), &targets, now).await };
+    for (n, w) in at.into_iter().zip(outcome.who) {
+        report.findings[n].finding.resource.who = Some(w);
+    }
+    for f in &mut report.findings {
+        let Some(w) = f.finding.resource.who.as_ref() else { continue };
+        let mut sentence = w.sentence();
+        let lost = w.found()
+            && w.via == Some(Via::Terraform)
+            && matches!(
+                f.finding.kind,
+                FindingKind::Unmanaged | FindingKind::DeletedEnv | FindingKind::BlockingDependency
+            );
+        if lost {
+            sentence.push_str(", but no state declares it now: lost from state?");
+        }
+        f.finding.reason = format!("{}; {sentence}", f.finding.reason);
+    }
+    report.coverage.who =
+        Some(WhoSummary { looked_up: targets.len(), carried, calls: outcome.calls, notes: outcome.notes });
+}
