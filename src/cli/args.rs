@@ -364,6 +364,10 @@ pub struct PlanCleanupArgs {
     /// keeps (the data is then gone for good).
     #[arg(long)]
     pub no_final_snapshot: bool,
+    /// Open the plan with who made the leftovers (per principal: how many, their monthly
+    /// cost), from the event history, as `scan --who` finds them.
+    #[arg(long)]
+    pub who: bool,
 }
 
 #[derive(Debug, Args)]

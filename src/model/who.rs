@@ -76,11 +76,14 @@ impl Who {
         self.unknown.is_none()
     }
 
-    /// The principal as a person reads it: the person behind a role when known, else the
-    /// role and its session, else the principal.
+    /// Whom to ask, as a person reads it: the person behind a role when known, else the
+    /// role (its sessions are one pipeline's runs), else the principal.
     pub fn actor(&self) -> Option<String> {
         if let Some(person) = &self.person {
             return Some(person.clone());
+        }
+        if let Some(role) = &self.role {
+            return Some(format!("role {role}"));
         }
         self.principal.clone()
     }

@@ -615,6 +615,13 @@ impl<'g, 'a, 'f> Planner<'g, 'a, 'f> {
                 crate::cost::money::amount(total, ctx.currency)
             );
         }
+        let ask = who_to_ask(self.finding_of.values(), ctx.currency);
+        if !ask.is_empty() {
+            h.push_str("# Who to ask first (who made them, from CloudTrail; --who):\n");
+            for line in ask {
+                let _ = writeln!(h, "#   {}", comment_text(&line));
+            }
+        }
         h.push_str(
             "#\n\
              # Review every command. As it is, the script only prints them:\n\
@@ -936,6 +943,38 @@ impl Cmd {
     fn words(words: &[&str]) -> Self {
         Self(words.iter().map(|w| (*w).to_owned()).collect())
     }
+}
+
+/// Who made the leftovers, per principal, most leftovers first: `someone@example.com: 4
+/// leftovers, $120.50/month`; Terraform's own are marked as lost from state.
+fn who_to_ask<'a>(leftovers: impl Iterator<Item = &'a Leftover<'a>>, currency: &str) -> Vec<String> {
+    use crate::model::who::Via;
+    let mut per: BTreeMap<String, (usize, f64)> = BTreeMap::new();
+    let mut seen = HashSet::new();
+    for l in leftovers {
+        let r = &l.finding.resource;
+        let Some(who) = r.who.as_ref().filter(|w| w.found()) else { continue };
+        if !seen.insert((r.kind.as_str(), r.id.as_str())) {
+            continue;
+        }
+        let Some(actor) = who.actor() else { continue };
+        let name =
+            if who.via == Some(Via::Terraform) { format!("{actor} (Terraform: lost from state?)") } else { actor };
+        let entry = per.entry(name).or_default();
+        entry.0 += 1;
+        entry.1 += l.cost.and_then(|c| c.monthly).unwrap_or(0.0);
+    }
+    let mut rows: Vec<(String, (usize, f64))> = per.into_iter().collect();
+    rows.sort_by(|a, b| b.1.0.cmp(&a.1.0).then(a.0.cmp(&b.0)));
+    rows.into_iter()
+        .map(|(who, (n, cost))| {
+            format!(
+                "{who}: {n} leftover{}, {}/month",
+                if n == 1 { "" } else { "s" },
+                crate::cost::money::amount(cost, currency)
+            )
+        })
+        .collect()
 }
 
 /// How many ids one EC2 waiter call is given (the describe calls behind it take lists, up

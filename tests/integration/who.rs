@@ -1,5 +1,5 @@
-//! Issue 31: who made each leftover, from CloudTrail. The emulator keeps no event history, so
-//! the test proxy answers `LookupEvents` in CloudTrail's documented shape (`Events[]` with
+//! Issue 31: who made each leftover, from `CloudTrail`. The emulator keeps no event history, so
+//! the test proxy answers `LookupEvents` in `CloudTrail`'s documented shape (`Events[]` with
 //! `CloudTrailEvent` a JSON string of `userIdentity`, `userAgent`, `eventName`,
 //! `eventTime`), with one creating event per leftover of the demo's incident, made the way
 //! people make them: in the console through IAM Identity Center, with the AWS CLI, and by
@@ -14,7 +14,7 @@ use crate::support::{Moto, Output, incident};
 
 const SCAN: [&str; 7] = ["scan", "--state", "s3://rosey-tfstate", "--policy", "policies/demo.toml", "--format", "json"];
 
-/// How a leftover was made, as CloudTrail records it.
+/// How a leftover was made, as `CloudTrail` records it.
 #[derive(Clone, Copy, Debug)]
 enum Maker {
     Console,
@@ -76,15 +76,15 @@ async fn issue_31_each_leftover_names_who_made_it_how_and_the_baseline_saves_the
     assert!(ids.len() >= 6, "{ids:?}");
     // Every leftover but the last has its creating event; makers in turn.
     let makers = [Maker::Console, Maker::Cli, Maker::Terraform];
-    let mut plan = FaultPlan::new(1);
+    let mut faults = FaultPlan::new(1);
     let mut made = BTreeMap::new();
     for (n, id) in ids.iter().enumerate().take(ids.len() - 1) {
         let maker = makers[n % makers.len()];
-        plan = plan.trail(id, event(id, maker, u32::try_from(n).unwrap()));
+        faults = faults.trail(id, event(id, maker, u32::try_from(n).unwrap()));
         made.insert(id.clone(), maker);
     }
     let unknown = ids.last().unwrap().clone();
-    let proxy = moto.proxy(plan);
+    let proxy = moto.proxy(faults);
     let out = proxy.leftover().args(SCAN).arg("--who").run();
     out.assert_code(1);
     let report = out.json();
@@ -136,6 +136,29 @@ async fn issue_31_each_leftover_names_who_made_it_how_and_the_baseline_saves_the
         assert!(spread >= std::time::Duration::from_millis(950), "three calls within {spread:?}: over 2 a second");
     }
     assert_eq!(report["coverage"]["who"]["looked_up"], ids.len());
+
+    // The cleanup plan opens with whom to ask.
+    let dir = tempfile::tempdir().unwrap();
+    let script = dir.path().join("cleanup.sh");
+    proxy
+        .leftover()
+        .args([
+            "plan",
+            "cleanup",
+            "--state",
+            "s3://rosey-tfstate",
+            "--policy",
+            "policies/demo.toml",
+            "--who",
+            "--output",
+        ])
+        .arg(script.to_str().unwrap())
+        .run();
+    let text = std::fs::read_to_string(&script).unwrap();
+    let header: String = text.lines().take_while(|l| l.starts_with('#')).collect::<Vec<_>>().join("\n");
+    assert!(header.contains("# Who to ask first"), "{header}");
+    assert!(header.contains("#   someone@example.com: "), "{header}");
+    assert!(header.contains("#   role ci-deploy (Terraform: lost from state?): "), "{header}");
 
     // The nightly run: creators carry through the baseline; only the unknown is asked again.
     let dir = tempfile::tempdir().unwrap();

@@ -72,8 +72,8 @@ pub struct FaultPlan {
     hold: Vec<(Match, Match)>,
     /// How long a request is held at most before it is forwarded anyway.
     hold_limit: std::time::Duration,
-    /// CloudTrail's event history, which the emulator does not keep: `LookupEvents` is
-    /// answered here, by resource name, newest first, in CloudTrail's documented shape.
+    /// `CloudTrail`'s event history, which the emulator does not keep: `LookupEvents` is
+    /// answered here, by resource name, newest first, in `CloudTrail`'s documented shape.
     trail: Vec<(String, serde_json::Value)>,
     /// `LookupEvents` calls answered with `ThrottlingException` before the history is.
     throttle_trail: u32,
@@ -499,7 +499,7 @@ enum Decision {
     Hang,
     Cut,
     Hold(Match),
-    /// Answered from the recorded CloudTrail history.
+    /// Answered from the recorded `CloudTrail` history.
     Trail,
 }
 
@@ -685,14 +685,14 @@ async fn connection(socket: TcpStream, shared: Arc<Shared>) {
         };
         let decision = shared.decide(&seen, &request);
         seen.fate = match decision {
-            Decision::Forward => Fate::Forwarded,
+            // The recorded history answers in the emulator's place.
+            Decision::Forward | Decision::Trail => Fate::Forwarded,
             Decision::Answer(Fault::Unavailable) => Fate::Unavailable,
             Decision::Answer(Fault::Throttled) => Fate::Throttled,
             Decision::Answer(Fault::Denied) => Fate::Denied,
             Decision::Hang => Fate::Hung,
             Decision::Cut => Fate::Cut,
             Decision::Hold(_) => Fate::Held,
-            Decision::Trail => Fate::Forwarded,
         };
         let (service, operation) = (seen.service.clone(), seen.operation.clone());
         let index = {

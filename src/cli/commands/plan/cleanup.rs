@@ -19,7 +19,9 @@ pub async fn run<C: Connect>(settings: &Settings, args: &PlanCleanupArgs, connec
     let prices = PriceTable::load(input.scan.prices.as_deref())?;
     let run = Run::new(settings);
     let (inventory, states) = run.gather_inputs(connect, &input.scan, &sources).await?;
-    run.finish();
+    if !args.who {
+        run.finish();
+    }
     if sources.is_empty() && input.scan.state_index.is_none() && !settings.quiet {
         eprintln!("leftover: no --state given: nothing is declared, so every live resource counts as unmanaged");
     }
@@ -44,6 +46,10 @@ pub async fn run<C: Connect>(settings: &Settings, args: &PlanCleanupArgs, connec
     }
     let estimates = cost::estimates(report.findings.iter().map(|f| &f.finding), &inventory, &prices);
     report.price(estimates, &prices.currency, prices.source());
+    if args.who {
+        crate::cli::who::look_up(&run, &mut report).await;
+        run.finish();
+    }
     let leftovers: Vec<Leftover<'_>> =
         report.findings.iter().map(|f| Leftover { finding: &f.finding, cost: f.cost.as_ref() }).collect();
     let context = cleanup::Context {
