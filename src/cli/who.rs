@@ -2,7 +2,7 @@
 //! creator, drift for its last change), each in its own account and region, and how what
 //! was found reads in the finding.
 
-use crate::cli::pipeline::Run;
+use crate::cli::pipeline::{Connect, Run};
 use crate::model::FindingKind;
 use crate::model::kinds::GLOBAL;
 use crate::model::who::{Action, Via};
@@ -32,7 +32,7 @@ fn history_region(region: &str, arn: Option<&str>) -> String {
 
 /// Looks up the findings that have no creator yet (a baseline carries those it found) and
 /// says who in each finding's reason.
-pub async fn look_up(run: &Run<'_>, report: &mut Report) {
+pub async fn look_up<C: Connect>(run: &Run<'_>, connect: &C, report: &mut Report) {
     let now = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX));
@@ -56,8 +56,19 @@ pub async fn look_up(run: &Run<'_>, report: &mut Report) {
         });
         at.push(n);
     }
-    let outcome =
-        if targets.is_empty() { who::Outcome::default() } else { who::look_up(&run.opened(), &targets, now).await };
+    let outcome = if targets.is_empty() {
+        who::Outcome::default()
+    } else {
+        let mut sessions = run.opened();
+        // A saved inventory (`--inventory`) opened no session: the configured credentials'
+        // account is asked, as `scan` would list it.
+        if sessions.is_empty()
+            && let Ok(account) = run.account(connect).await
+        {
+            sessions.insert(account, run.session(connect).await);
+        }
+        who::look_up(&sessions, &targets, now).await
+    };
     for (n, w) in at.into_iter().zip(outcome.who) {
         report.findings[n].finding.resource.who = Some(w);
     }

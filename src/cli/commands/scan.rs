@@ -80,7 +80,7 @@ pub async fn run<C: Connect>(settings: &Settings, args: &ScanArgs, connect: &C) 
         report::age::apply_min_age(&mut report, min_age);
     }
     if args.who {
-        crate::cli::who::look_up(&run, &mut report).await;
+        crate::cli::who::look_up(&run, connect, &mut report).await;
         run.finish();
     }
     // Priced last, once: what `--min-age` left out is not counted in the cost.

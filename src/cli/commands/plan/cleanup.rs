@@ -47,7 +47,7 @@ pub async fn run<C: Connect>(settings: &Settings, args: &PlanCleanupArgs, connec
     let estimates = cost::estimates(report.findings.iter().map(|f| &f.finding), &inventory, &prices);
     report.price(estimates, &prices.currency, prices.source());
     if args.who {
-        crate::cli::who::look_up(&run, &mut report).await;
+        crate::cli::who::look_up(&run, connect, &mut report).await;
         run.finish();
     }
     let leftovers: Vec<Leftover<'_>> =
