@@ -310,6 +310,10 @@ pub struct ExplainArgs {
     /// Explain against a saved inventory instead of listing AWS.
     #[arg(long, value_name = "FILE")]
     pub inventory: Option<PathBuf>,
+    /// Say who made the resource (and, when it drifted, who last changed it), from the
+    /// event history of its account and region: one lookup (or two) at most.
+    #[arg(long)]
+    pub who: bool,
 }
 
 #[derive(Debug, Args)]

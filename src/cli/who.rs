@@ -30,6 +30,48 @@ fn history_region(region: &str, arn: Option<&str>) -> String {
     }
 }
 
+/// Who made each explained live resource, or last changed it when a finding says it drifted;
+/// set on the explanation's resource.
+pub async fn explain<C: Connect>(
+    run: &Run<'_>,
+    connect: &C,
+    explanations: &mut [crate::checks::explanation::Explanation],
+) {
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX));
+    let mut targets = Vec::new();
+    let mut at = Vec::new();
+    for (n, e) in explanations.iter().enumerate() {
+        let r = &e.resource;
+        let (Some(account), Some(region)) = (r.account.clone(), r.region.as_deref()) else { continue };
+        let drifted = e.findings.iter().any(|f| f.kind == FindingKind::Drift);
+        let mut names = vec![r.id.clone()];
+        names.extend(r.arn.clone().filter(|arn| *arn != r.id));
+        targets.push(Target {
+            account,
+            region: history_region(region, r.arn.as_deref()),
+            names,
+            action: if drifted { Action::Modified } else { Action::Created },
+            created: r.created.clone(),
+        });
+        at.push(n);
+    }
+    if targets.is_empty() {
+        return;
+    }
+    let mut sessions = run.opened();
+    if sessions.is_empty()
+        && let Ok(account) = run.account(connect).await
+    {
+        sessions.insert(account, run.session(connect).await);
+    }
+    let outcome = who::look_up(&sessions, &targets, now).await;
+    for (n, w) in at.into_iter().zip(outcome.who) {
+        explanations[n].resource.who = Some(w);
+    }
+}
+
 /// Looks up the findings that have no creator yet (a baseline carries those it found) and
 /// says who in each finding's reason.
 pub async fn look_up<C: Connect>(run: &Run<'_>, connect: &C, report: &mut Report) {

@@ -21,6 +21,9 @@ pub fn render_text(e: &Explanation) -> String {
     ));
     out.push_str(&format!("\nclass: {}\n  {}\n", e.class, e.why));
     out.push_str(&format!("environment: {}\n", e.environment.as_deref().unwrap_or("(none)")));
+    if let Some(who) = &r.who {
+        out.push_str(&format!("who: {}\n", who.sentence()));
+    }
     if !r.tags.is_empty() {
         let tags: Vec<String> = r.tags.iter().map(|(k, v)| format!("{k}={v}")).collect();
         out.push_str(&format!("tags: {}\n", tags.join(", ")));

@@ -137,6 +137,16 @@ async fn issue_31_each_leftover_names_who_made_it_how_and_the_baseline_saves_the
     }
     assert_eq!(report["coverage"]["who"]["looked_up"], ids.len());
 
+    // `explain --who` asks about the one resource it explains.
+    let first = &ids[0];
+    let explained = proxy.leftover().args(["explain", first, "--state", "s3://rosey-tfstate", "--who"]).run();
+    assert!(
+        explained.stdout.contains("who: created by someone@example.com in the console on 2026-09-21"),
+        "{}\n{}",
+        explained.stdout,
+        explained.stderr
+    );
+
     // The cleanup plan opens with whom to ask.
     let dir = tempfile::tempdir().unwrap();
     let script = dir.path().join("cleanup.sh");

@@ -20,14 +20,16 @@ pub async fn run<C: Connect>(settings: &Settings, args: &ExplainArgs, connect: &
     read.parse.keep_attributes = true;
     let (inventory, states) =
         run.gather(connect, args.inventory.as_slice(), run.states_with(connect, &sources, &read)).await?;
-    run.finish();
+    if !args.who {
+        run.finish();
+    }
     let graph = Graph::build(&inventory, &states, &settings.policy);
     let outcome = checks::run(&graph);
     if !outcome.errors.is_empty() {
         anyhow::bail!("{}", outcome.errors.join("\n"));
     }
     let found = lookup(&graph, &args.id);
-    let explanations: Vec<_> = if found.is_empty() {
+    let mut explanations: Vec<_> = if found.is_empty() {
         // Declared, but nothing live matches: say what is known of it.
         lookup_gone(&graph, &args.id).into_iter().map(|at| explain_gone(&graph, &outcome, &args.id, at)).collect()
     } else {
@@ -38,6 +40,10 @@ pub async fn run<C: Connect>(settings: &Settings, args: &ExplainArgs, connect: &
             "nothing live or declared in a state matches {:?} (give a native id, an ARN, or a state address)",
             args.id
         );
+    }
+    if args.who {
+        crate::cli::who::explain(&run, connect, &mut explanations).await;
+        run.finish();
     }
     let text = match args.format {
         DataFormat::Json => {
