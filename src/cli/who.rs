@@ -2,6 +2,9 @@
 //! creator, drift for its last change), each in its own account and region, and how what
 //! was found reads in the finding.
 
+use std::collections::BTreeMap;
+
+use crate::aws::AwsSession;
 use crate::cli::pipeline::{Connect, Run};
 use crate::model::FindingKind;
 use crate::model::kinds::GLOBAL;
@@ -30,6 +33,24 @@ fn history_region(region: &str, arn: Option<&str>) -> String {
     }
 }
 
+fn now_secs() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
+}
+
+/// The session of each account listed. A saved inventory (`--inventory`) opened none: the
+/// configured credentials' account is asked, as `scan` would list it.
+async fn sessions<C: Connect>(run: &Run<'_>, connect: &C) -> BTreeMap<String, AwsSession> {
+    let mut sessions = run.opened();
+    if sessions.is_empty()
+        && let Ok(account) = run.account(connect).await
+    {
+        sessions.insert(account, run.session(connect).await);
+    }
+    sessions
+}
+
 /// Who made each explained live resource, or last changed it when a finding says it drifted;
 /// set on the explanation's resource.
 pub async fn explain<C: Connect>(
@@ -37,9 +58,7 @@ pub async fn explain<C: Connect>(
     connect: &C,
     explanations: &mut [crate::checks::explanation::Explanation],
 ) {
-    let now = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX));
+    let now = now_secs();
     let mut targets = Vec::new();
     let mut at = Vec::new();
     for (n, e) in explanations.iter().enumerate() {
@@ -60,13 +79,7 @@ pub async fn explain<C: Connect>(
     if targets.is_empty() {
         return;
     }
-    let mut sessions = run.opened();
-    if sessions.is_empty()
-        && let Ok(account) = run.account(connect).await
-    {
-        sessions.insert(account, run.session(connect).await);
-    }
-    let outcome = who::look_up(&sessions, &targets, now).await;
+    let outcome = who::look_up(&sessions(run, connect).await, &targets, now).await;
     for (n, w) in at.into_iter().zip(outcome.who) {
         explanations[n].resource.who = Some(w);
     }
@@ -75,9 +88,7 @@ pub async fn explain<C: Connect>(
 /// Looks up the findings that have no creator yet (a baseline carries those it found) and
 /// says who in each finding's reason.
 pub async fn look_up<C: Connect>(run: &Run<'_>, connect: &C, report: &mut Report) {
-    let now = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX));
+    let now = now_secs();
     let (mut targets, mut at, mut carried) = (Vec::new(), Vec::new(), 0);
     for (n, f) in report.findings.iter().enumerate() {
         let Some(action) = action_of(f.finding.kind) else { continue };
@@ -101,15 +112,7 @@ pub async fn look_up<C: Connect>(run: &Run<'_>, connect: &C, report: &mut Report
     let outcome = if targets.is_empty() {
         who::Outcome::default()
     } else {
-        let mut sessions = run.opened();
-        // A saved inventory (`--inventory`) opened no session: the configured credentials'
-        // account is asked, as `scan` would list it.
-        if sessions.is_empty()
-            && let Ok(account) = run.account(connect).await
-        {
-            sessions.insert(account, run.session(connect).await);
-        }
-        who::look_up(&sessions, &targets, now).await
+        who::look_up(&sessions(run, connect).await, &targets, now).await
     };
     for (n, w) in at.into_iter().zip(outcome.who) {
         report.findings[n].finding.resource.who = Some(w);

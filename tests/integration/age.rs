@@ -7,7 +7,7 @@ use std::path::Path;
 use aws_sdk_ec2::types::{DomainType, ResourceType};
 use serde_json::Value;
 
-use crate::support::{AMI, Moto, Output, tag_spec};
+use crate::support::{AMI, Moto, Output, finding, tag_spec};
 
 /// Seconds since the epoch of an RFC 3339 time, or a failure naming it.
 fn seconds(time: &Value) -> i64 {
@@ -15,15 +15,6 @@ fn seconds(time: &Value) -> i64 {
     aws_smithy_types::DateTime::from_str(text, aws_smithy_types::date_time::Format::DateTime)
         .unwrap_or_else(|err| panic!("{text} is not RFC 3339: {err}"))
         .secs()
-}
-
-fn finding<'r>(report: &'r Value, id: &str) -> &'r Value {
-    report["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|f| f["resource"]["id"] == id)
-        .unwrap_or_else(|| panic!("no finding for {id}:\n{report:#}"))
 }
 
 fn ids(findings: &Value) -> Vec<String> {

@@ -6,10 +6,10 @@
 //! network, a classic load balancer. One declared database was deleted out of band.
 //! Each resource gets exactly its finding; nothing declared is reported.
 
-use serde_json::{Value, json};
+use serde_json::json;
 
 use crate::support::proxy::{FaultPlan, Match};
-use crate::support::{ACCOUNT, Moto, Network, Output, TfState};
+use crate::support::{ACCOUNT, Moto, Network, Output, TfState, finding};
 
 const REGION: &str = "us-east-1";
 const BUCKET: &str = "tfstate-breadth";
@@ -218,15 +218,6 @@ impl Account {
 
 fn scan(leftover: crate::support::Leftover) -> Output {
     leftover.args(["scan", "--state", &format!("s3://{BUCKET}"), "--format", "json", "--region", REGION]).run()
-}
-
-fn finding<'r>(report: &'r Value, id: &str) -> &'r Value {
-    report["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|f| f["resource"]["id"] == id)
-        .unwrap_or_else(|| panic!("no finding about {id}"))
 }
 
 #[tokio::test]

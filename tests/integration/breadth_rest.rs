@@ -8,7 +8,7 @@
 use serde_json::{Value, json};
 
 use crate::support::proxy::{FaultPlan, Match};
-use crate::support::{ACCOUNT, Moto, Output, Seeder, TfState};
+use crate::support::{ACCOUNT, Moto, Output, Seeder, TfState, finding};
 
 const REGION: &str = "us-east-1";
 const BUCKET: &str = "tfstate-rest";
@@ -321,15 +321,6 @@ fn policy(dir: &tempfile::TempDir) -> std::path::PathBuf {
     )
     .unwrap();
     path
-}
-
-fn finding<'r>(report: &'r Value, id: &str) -> &'r Value {
-    report["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|f| f["resource"]["id"] == id)
-        .unwrap_or_else(|| panic!("no finding about {id}"))
 }
 
 #[tokio::test]

@@ -375,3 +375,14 @@ fn recorded_calls_file() -> PathBuf {
     let n = RUNS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     dir.join(format!("run-{}-{n}.json", std::process::id()))
 }
+
+/// The finding of a JSON report about the resource `id`.
+#[track_caller]
+pub fn finding<'r>(report: &'r serde_json::Value, id: &str) -> &'r serde_json::Value {
+    report["findings"]
+        .as_array()
+        .expect("a report has findings")
+        .iter()
+        .find(|f| f["resource"]["id"] == id)
+        .unwrap_or_else(|| panic!("no finding about {id}:\n{report:#}"))
+}
