@@ -23,7 +23,7 @@ pub fn link_region(resources: Vec<LiveResource>) -> Vec<LiveResource> {
     let lookup = |kind: &str, id: &str| by_key.get(&(kind.to_owned(), id.to_owned())).copied();
     for r in &native {
         match r.kind.as_str() {
-            "ec2:natgateway" | "ec2:vpc-endpoint" => {
+            "ec2:natgateway" | "ec2:vpc-endpoint" | "elasticfilesystem:file-system" => {
                 for eni in r.attributes.get("network_interface_ids").and_then(|v| v.as_array()).into_iter().flatten() {
                     if let Some(i) = eni.as_str().and_then(|eni| lookup("ec2:network-interface", eni)) {
                         extra.push((i, Relation::new(R::CreatedBy, &r.kind, r.id.clone())));

@@ -128,6 +128,9 @@ async fn seed(moto: &Moto) -> Account {
             json!({"family": family, "containerDefinitions": [{"name": "web", "image": "nginx", "memory": 128}]});
         seeder.json("ecs", ecs, REGION, "RegisterTaskDefinition", &body).await;
     }
+    let service =
+        json!({"cluster": "hand", "serviceName": "hand-svc", "taskDefinition": "hand-task:1", "desiredCount": 0});
+    seeder.json("ecs", ecs, REGION, "CreateService", &service).await;
 
     let mut file_systems = Vec::new();
     for token in ["app", "hand"] {
@@ -136,6 +139,12 @@ async fn seed(moto: &Moto) -> Account {
         let fs: Value = serde_json::from_str(&fs).unwrap();
         file_systems.push(fs["FileSystemId"].as_str().unwrap().to_owned());
     }
+    // The hand-made file system is mounted in the default VPC.
+    let ec2 = moto.ec2(REGION).await;
+    let subnets = ec2.describe_subnets().send().await.unwrap();
+    let subnet = subnets.subnets()[0].subnet_id().unwrap().to_owned();
+    let mount = json!({"FileSystemId": file_systems[1], "SubnetId": subnet}).to_string();
+    seeder.rest("elasticfilesystem", REGION, "POST", "/2015-02-01/mount-targets", mount).await;
 
     let mut zones = Vec::new();
     for name in ["app.example.com", "hand.example.com"] {
@@ -347,6 +356,7 @@ async fn issue_30_every_kind_made_by_hand_is_found_untagged_and_declared_ones_ar
         ("unmanaged", "hand-lc"),
         ("unmanaged", "hand"),
         ("unmanaged", "hand-task:1"),
+        ("unmanaged", "hand/hand-svc"),
         ("unmanaged", hand_fs.as_str()),
         ("unmanaged", hand_zone.as_str()),
         ("unmanaged", "hand-bucket"),
@@ -407,6 +417,8 @@ async fn issue_30_every_kind_made_by_hand_is_found_untagged_and_declared_ones_ar
     );
     assert!(text.contains("--recovery-window-in-days 30"), "{text}");
     assert!(text.contains(&format!("aws efs delete-file-system --file-system-id {hand_fs}")), "{text}");
+    let mount = text.find("aws efs delete-mount-target").expect("its mount target goes first");
+    assert!(mount < text.find("aws efs delete-file-system").unwrap(), "{text}");
     assert!(
         text.contains("aws autoscaling delete-auto-scaling-group --auto-scaling-group-name hand-asg --force-delete"),
         "{text}"

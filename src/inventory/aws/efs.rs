@@ -59,8 +59,11 @@ async fn mount_targets(pages: &Pages<'_>, fs: &str, r: &mut LiveResource, out: &
     let path = format!("/2015-02-01/mount-targets?FileSystemId={}", path_encode(fs));
     let answer = pages.client.get_json("DescribeMountTargets", path).await;
     let Some((answer, _)) = pages.read(answer, "DescribeMountTargets", out).await else { return };
-    let mut ids = Vec::new();
+    let (mut ids, mut interfaces) = (Vec::new(), Vec::new());
     for target in items(&answer, "MountTargets") {
+        if let Some(eni) = text(target, "NetworkInterfaceId") {
+            interfaces.push(eni.to_owned());
+        }
         r.relate(R::InVpc, "ec2:vpc", text(target, "VpcId"));
         r.relate(R::InSubnet, "ec2:subnet", text(target, "SubnetId"));
         if let Some(id) = text(target, "MountTargetId") {
@@ -69,4 +72,6 @@ async fn mount_targets(pages: &Pages<'_>, fs: &str, r: &mut LiveResource, out: &
     }
     r.relations.dedup();
     r.set_attr("mount_target_ids", ids);
+    // Each mount target's interface is the file system's (see `link`).
+    r.set_attr("network_interface_ids", interfaces);
 }
