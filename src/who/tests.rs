@@ -67,3 +67,30 @@ fn issue_31_only_creating_events_name_a_creator_and_only_changes_a_modifier() {
     read["ReadOnly"] = Value::from("true");
     assert!(who_of(&read, Action::Modified).is_none());
 }
+
+#[tokio::test]
+async fn issue_31_a_resource_older_than_the_history_is_said_so_without_a_call() {
+    let config = aws_config::SdkConfig::builder()
+        .behavior_version(aws_config::BehaviorVersion::latest())
+        .region(aws_config::Region::new("eu-west-1"))
+        .build();
+    let stats = std::sync::Arc::new(crate::aws::ApiStats::default());
+    let sessions = BTreeMap::from([("123456789012".to_owned(), AwsSession::from_config(config, stats.clone()))]);
+    let old = Target {
+        account: "123456789012".to_owned(),
+        region: "eu-west-1".to_owned(),
+        names: vec!["i-0abc".to_owned()],
+        action: Action::Created,
+        created: Some("2025-01-04T10:00:00Z".to_owned()),
+    };
+    let now = 1_796_601_600; // 2026-12-07
+    let outcome = look_up(&sessions, &[old], now).await;
+    assert_eq!(outcome.calls, 0);
+    assert_eq!(
+        outcome.who[0].unknown.as_deref(),
+        Some("made on 2025-01-04, before CloudTrail's 90-day history"),
+        "{:?}",
+        outcome.who[0]
+    );
+    assert!(stats.calls().is_empty(), "nothing was asked");
+}

@@ -22,7 +22,28 @@ enum Maker {
     Terraform,
 }
 
-fn event(id: &str, maker: Maker, n: u32) -> Value {
+/// The call that makes a resource of `kind`, as CloudTrail names it.
+fn creating_call(kind: &str) -> &'static str {
+    match kind {
+        "ec2:instance" => "RunInstances",
+        "ec2:elastic-ip" => "AllocateAddress",
+        "ec2:natgateway" => "CreateNatGateway",
+        "ec2:network-interface" => "CreateNetworkInterface",
+        "ec2:security-group" => "CreateSecurityGroup",
+        "ec2:subnet" => "CreateSubnet",
+        "ec2:volume" => "CreateVolume",
+        "ec2:vpc" => "CreateVpc",
+        "eks:cluster" => "CreateCluster",
+        "elasticache:cluster" => "CreateCacheCluster",
+        "elasticloadbalancing:loadbalancer" => "CreateLoadBalancer",
+        "rds:db" => "CreateDBInstance",
+        "rds:subgrp" => "CreateDBSubnetGroup",
+        "sqs:queue" => "CreateQueue",
+        _ => "CreateResource",
+    }
+}
+
+fn event(id: &str, call: &str, maker: Maker, n: u32) -> Value {
     let (identity, agent) = match maker {
         Maker::Console => (
             json!({"type": "AssumedRole", "principalId": "AROAEXAMPLE:someone@example.com",
@@ -41,11 +62,11 @@ fn event(id: &str, maker: Maker, n: u32) -> Value {
     let time = 1_790_000_000.0 + f64::from(n) * 60.0;
     let detail = json!({
         "eventVersion": "1.09", "userIdentity": identity, "eventTime": format!("2026-09-21T14:{:02}:00Z", n % 60),
-        "eventSource": "ec2.amazonaws.com", "eventName": "CreateResource", "awsRegion": incident::REGION,
+        "eventSource": "ec2.amazonaws.com", "eventName": call, "awsRegion": incident::REGION,
         "sourceIPAddress": "203.0.113.7", "userAgent": agent
     });
     json!({
-        "EventId": format!("event-{n}"), "EventName": "CreateResource", "ReadOnly": "false", "EventTime": time,
+        "EventId": format!("event-{n}"), "EventName": call, "ReadOnly": "false", "EventTime": time,
         "Username": "x", "Resources": [{"ResourceName": id}], "CloudTrailEvent": detail.to_string()
     })
 }
@@ -55,6 +76,16 @@ fn leftovers(out: &Output) -> Vec<String> {
         .into_iter()
         .filter(|(kind, _)| ["unmanaged", "deleted-env", "blocking-dependency"].contains(&kind.as_str()))
         .map(|(_, id)| id)
+        .collect()
+}
+
+/// The kind of each resource a report's findings name.
+fn kinds(out: &Output) -> BTreeMap<String, String> {
+    out.json()["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|f| Some((f["resource"]["id"].as_str()?.to_owned(), f["resource"]["kind"].as_str()?.to_owned())))
         .collect()
 }
 
@@ -73,6 +104,7 @@ async fn issue_31_each_leftover_names_who_made_it_how_and_the_baseline_saves_the
     incident::seed(&moto.seeder()).await;
     let plain = moto.leftover().args(SCAN).run();
     let ids = leftovers(&plain);
+    let kind_of = kinds(&plain);
     assert!(ids.len() >= 6, "{ids:?}");
     // Every leftover but the last has its creating event; makers in turn.
     let makers = [Maker::Console, Maker::Cli, Maker::Terraform];
@@ -80,7 +112,8 @@ async fn issue_31_each_leftover_names_who_made_it_how_and_the_baseline_saves_the
     let mut made = BTreeMap::new();
     for (n, id) in ids.iter().enumerate().take(ids.len() - 1) {
         let maker = makers[n % makers.len()];
-        faults = faults.trail(id, event(id, maker, u32::try_from(n).unwrap()));
+        let call = creating_call(&kind_of[id]);
+        faults = faults.trail(id, event(id, call, maker, u32::try_from(n).unwrap()));
         made.insert(id.clone(), maker);
     }
     let unknown = ids.last().unwrap().clone();
@@ -107,6 +140,7 @@ async fn issue_31_each_leftover_names_who_made_it_how_and_the_baseline_saves_the
                     "{w}"
                 );
                 assert!(reason.contains("created by someone@example.com in the console on 2026-09-21"), "{reason}");
+                assert_eq!(w["event"].as_str(), Some(creating_call(&kind_of[id])), "{w}");
                 assert!(!reason.contains("lost from state"), "{reason}");
             }
             Maker::Cli => {
@@ -211,7 +245,8 @@ async fn issue_31_a_denied_or_throttled_history_is_a_note_and_the_findings_stand
 
     // Throttled at first: retried, nothing lost.
     let id = ids[0].clone();
-    let throttled = moto.proxy(FaultPlan::new(1).throttle_trail(2).trail(&id, event(&id, Maker::Cli, 0)));
+    let throttled =
+        moto.proxy(FaultPlan::new(1).throttle_trail(2).trail(&id, event(&id, "RunInstances", Maker::Cli, 0)));
     let out = throttled.leftover().args(SCAN).arg("--who").run();
     out.assert_code(1);
     let who = who_of(&out.json());
