@@ -51,6 +51,21 @@ async fn sessions<C: Connect>(run: &Run<'_>, connect: &C) -> BTreeMap<String, Aw
     sessions
 }
 
+/// What to ask about a resource: in its account and the region whose history holds it, by
+/// its id, then its ARN. `None` when its place is unknown.
+fn target_of(r: &crate::model::finding::ResourceRef, action: Action) -> Option<Target> {
+    let (Some(account), Some(region)) = (r.account.clone(), r.region.as_deref()) else { return None };
+    let mut names = vec![r.id.clone()];
+    names.extend(r.arn.clone().filter(|arn| *arn != r.id));
+    Some(Target {
+        account,
+        region: history_region(region, r.arn.as_deref()),
+        names,
+        action,
+        created: r.created.clone(),
+    })
+}
+
 /// Who made each explained live resource, or last changed it when a finding says it drifted;
 /// set on the explanation's resource.
 pub async fn explain<C: Connect>(
@@ -62,18 +77,10 @@ pub async fn explain<C: Connect>(
     let mut targets = Vec::new();
     let mut at = Vec::new();
     for (n, e) in explanations.iter().enumerate() {
-        let r = &e.resource;
-        let (Some(account), Some(region)) = (r.account.clone(), r.region.as_deref()) else { continue };
         let drifted = e.findings.iter().any(|f| f.kind == FindingKind::Drift);
-        let mut names = vec![r.id.clone()];
-        names.extend(r.arn.clone().filter(|arn| *arn != r.id));
-        targets.push(Target {
-            account,
-            region: history_region(region, r.arn.as_deref()),
-            names,
-            action: if drifted { Action::Modified } else { Action::Created },
-            created: r.created.clone(),
-        });
+        let action = if drifted { Action::Modified } else { Action::Created };
+        let Some(target) = target_of(&e.resource, action) else { continue };
+        targets.push(target);
         at.push(n);
     }
     if targets.is_empty() {
@@ -97,16 +104,8 @@ pub async fn look_up<C: Connect>(run: &Run<'_>, connect: &C, report: &mut Report
             carried += 1;
             continue;
         }
-        let (Some(account), Some(region)) = (r.account.clone(), r.region.as_deref()) else { continue };
-        let mut names = vec![r.id.clone()];
-        names.extend(r.arn.clone().filter(|arn| *arn != r.id));
-        targets.push(Target {
-            account,
-            region: history_region(region, r.arn.as_deref()),
-            names,
-            action,
-            created: r.created.clone(),
-        });
+        let Some(target) = target_of(r, action) else { continue };
+        targets.push(target);
         at.push(n);
     }
     let outcome = if targets.is_empty() {

@@ -22,7 +22,7 @@ enum Maker {
     Terraform,
 }
 
-/// The call that makes a resource of `kind`, as CloudTrail names it.
+/// The call that makes a resource of `kind`, as `CloudTrail` names it.
 fn creating_call(kind: &str) -> &'static str {
     match kind {
         "ec2:instance" => "RunInstances",
